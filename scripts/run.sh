@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Builds Guichet, starts a private PostgreSQL cluster in data/ (unless DATABASE_URL is set),
+# migrates, loads the demo data on first start and serves on http://127.0.0.1:8080.
+# Ctrl-C stops the server and the cluster; running it again keeps the data.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/pg.sh
+
+mkdir -p data
+if ! command -v cargo >/dev/null; then
+  echo "cargo is required (https://rustup.rs)" >&2; exit 1
+fi
+if [ ! -f /usr/include/postgresql/libpq-fe.h ] && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpq-dev >/dev/null
+fi
+echo "Building Guichet (release)…"
+cargo build --release --quiet
+BIN=target/release/guichet
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  pg_ensure_installed
+  if [ ! -f data/run.env ]; then
+    port=$(free_port)
+    pw=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')
+    umask 077
+    printf 'PGPORT=%s\nPGPASSWORD=%s\n' "$port" "$pw" > data/run.env
+    printf '%s\n' "$pw" > data/.pgpass-init
+    umask 022
+  fi
+  . data/run.env
+  if [ ! -f data/pg/PG_VERSION ]; then
+    echo "Creating the PostgreSQL cluster in data/pg…"
+    pg_init data/pg guichet data/.pgpass-init
+  fi
+  rm -f data/.pgpass-init
+  # Free the recorded port if something else took it since the last run.
+  if ! python3 -c "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1',$PGPORT))" 2>/dev/null \
+     && [ ! -f data/pg/postmaster.pid ]; then
+    PGPORT=$(free_port); sed -i "s/^PGPORT=.*/PGPORT=$PGPORT/" data/run.env
+  fi
+  [ -f data/pg/postmaster.pid ] && pg_stop data/pg
+  pg_start data/pg "$PGPORT"
+  trap 'echo; echo "Stopping PostgreSQL…"; pg_stop data/pg' EXIT
+  export DATABASE_URL="postgres://guichet:${PGPASSWORD}@127.0.0.1:${PGPORT}/guichet"
+  if ! psql "postgres://guichet:${PGPASSWORD}@127.0.0.1:${PGPORT}/postgres" -tAc \
+        "SELECT 1 FROM pg_database WHERE datname='guichet'" | grep -q 1; then
+    psql "postgres://guichet:${PGPASSWORD}@127.0.0.1:${PGPORT}/postgres" -qc "CREATE DATABASE guichet" >/dev/null
+  fi
+fi
+
+# Settings for this demo, found by every `guichet` command run from the repo root.
+if [ ! -f data/guichet.toml ] || ! grep -q "^database_url = \"$DATABASE_URL\"" data/guichet.toml; then
+  cat > data/guichet.toml <<TOML
+# Written by scripts/run.sh for the local demo. See guichet.example.toml for every setting.
+database_url = "$DATABASE_URL"
+bind = "${GUICHET_BIND:-127.0.0.1:8080}"
+base_url = "http://${GUICHET_BIND:-127.0.0.1:8080}"
+attachments_dir = "data/attachments"
+# Plain HTTP on 127.0.0.1: cookies cannot be Secure here. Keep the default (true) behind TLS.
+cookie_secure = false
+TOML
+fi
+
+$BIN migrate
+$BIN seed-demo --if-empty
+echo "Guichet: http://${GUICHET_BIND:-127.0.0.1:8080}  (Ctrl-C to stop)"
+$BIN serve

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs every test: unit and integration tests against a throwaway PostgreSQL cluster, then the
+# browser tests (headless Chromium + axe-core) against a running server. Installs what is
+# missing, starts what it needs, stops it all at the end; exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/pg.sh
+
+need_apt=()
+pg_bin >/dev/null && [ -f /usr/share/postgresql/15/extension/unaccent.control ] || need_apt+=(postgresql-15 postgresql-contrib)
+[ -f /usr/include/postgresql/libpq-fe.h ] || need_apt+=(libpq-dev)
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v node >/dev/null || need_apt+=(nodejs npm)
+command -v curl >/dev/null || need_apt+=(curl)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "Installing: ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+tmp=$(mktemp -d /tmp/guichet-test.XXXXXX)
+chmod 755 "$tmp"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  pg_stop "$tmp/pg"
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+pg_init "$tmp/pg" postgres
+port=$(free_port)
+pg_start "$tmp/pg" "$port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300
+export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port"
+
+echo "== Unit and integration tests"
+cargo test --no-fail-fast -- --test-threads="${TEST_THREADS:-4}"
+
+echo "== Browser tests"
+export DATABASE_URL="postgres://postgres@127.0.0.1:$port/guichet_browser"
+psql "postgres://postgres@127.0.0.1:$port/postgres" -qc "CREATE DATABASE guichet_browser" >/dev/null
+cargo build --quiet
+BIN=target/debug/guichet
+export GUICHET_COOKIE_SECURE=false GUICHET_ATTACHMENTS_DIR="$tmp/attachments" GUICHET_CONFIG=/dev/null
+web_port=$(free_port)
+export GUICHET_BIND="127.0.0.1:$web_port" GUICHET_BASE_URL="http://127.0.0.1:$web_port"
+$BIN migrate >/dev/null
+$BIN seed-demo >/dev/null
+$BIN serve > "$tmp/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$web_port/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+(cd tests/browser && { [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] || npm ci --silent --no-audit --no-fund; })
+if ! GUICHET_URL="http://127.0.0.1:$web_port" node tests/browser/smoke.mjs; then
+  echo "--- server log"; tail -50 "$tmp/server.log"
+  exit 1
+fi

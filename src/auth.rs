@@ -1,0 +1,257 @@
+//! Authorization, in one place: who the current person is (roles per unit, teams) and what they
+//! may see and do. Every list, read and write of requests goes through `RequestScope`.
+
+use crate::db::schema::{request_watchers, requests};
+use crate::db::{TeamId, UnitId, UserId};
+use crate::i18n::Locale;
+use crate::users::model::{Domain, Role, User};
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub locale: Locale,
+    pub roles: Vec<(UnitId, Role)>,
+    pub teams: Vec<(TeamId, Domain)>,
+    pub ip: Option<String>,
+}
+
+impl CurrentUser {
+    pub fn new(
+        user: &User,
+        roles: Vec<(UnitId, Role)>,
+        teams: Vec<(TeamId, Domain)>,
+    ) -> CurrentUser {
+        CurrentUser {
+            id: user.id,
+            email: user.email.clone(),
+            display_name: user.display_name.clone(),
+            locale: user.locale(),
+            roles,
+            teams,
+            ip: None,
+        }
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.iter().any(|(_, r)| *r == role)
+    }
+    pub fn is_admin(&self) -> bool {
+        self.has_role(Role::Admin)
+    }
+    pub fn is_auditor(&self) -> bool {
+        self.has_role(Role::Auditor)
+    }
+
+    /// Units whose requests this person sees as their director.
+    pub fn managed_units(&self) -> Vec<UnitId> {
+        self.units_with(&[Role::UnitManager])
+    }
+
+    /// Units on whose behalf this person may submit requests.
+    pub fn requesting_units(&self) -> Vec<UnitId> {
+        self.units_with(&[Role::Requester, Role::UnitManager])
+    }
+
+    fn units_with(&self, roles: &[Role]) -> Vec<UnitId> {
+        let mut v: Vec<UnitId> = self
+            .roles
+            .iter()
+            .filter(|(_, r)| roles.contains(r))
+            .map(|(u, _)| *u)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Domains this person works in: the domains of their teams (technicians and service
+    /// managers), or all of them for an admin.
+    pub fn staff_domains(&self) -> Vec<Domain> {
+        if self.is_admin() {
+            return Domain::ALL.to_vec();
+        }
+        if !self.has_role(Role::Technician) && !self.has_role(Role::ServiceManager) {
+            return Vec::new();
+        }
+        let mut v: Vec<Domain> = self.teams.iter().map(|(_, d)| *d).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    pub fn is_staff(&self) -> bool {
+        !self.staff_domains().is_empty()
+    }
+
+    pub fn works_in(&self, domain: Domain) -> bool {
+        self.staff_domains().contains(&domain)
+    }
+
+    pub fn origin(&self) -> crate::audit::Origin {
+        crate::audit::Origin {
+            actor: Some(self.id),
+            ip: self.ip.clone(),
+        }
+    }
+
+    pub fn request_scope(&self) -> RequestScope {
+        if self.is_admin() || self.is_auditor() {
+            RequestScope::All
+        } else {
+            RequestScope::Limited {
+                user: self.id,
+                units: self.managed_units(),
+                domains: self.staff_domains(),
+            }
+        }
+    }
+}
+
+/// What part of the requests a person may read.
+#[derive(Debug, Clone)]
+pub enum RequestScope {
+    All,
+    /// Their own, the requests they watch, their managed units' and their teams' domains'.
+    Limited {
+        user: UserId,
+        units: Vec<UnitId>,
+        domains: Vec<Domain>,
+    },
+}
+
+/// The facts about one request that decide access.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestFacts {
+    pub requester: UserId,
+    pub unit: UnitId,
+    pub domain: Domain,
+    pub watching: bool,
+}
+
+/// How a person relates to a request, derived once and used by the workflow rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub can_read: bool,
+    /// The requester, or the director of the request's unit.
+    pub requester_side: bool,
+    /// A technician or service manager of the request's domain, or an admin.
+    pub staff: bool,
+}
+
+impl RequestScope {
+    pub fn allows(&self, r: &RequestFacts) -> bool {
+        match self {
+            RequestScope::All => true,
+            RequestScope::Limited {
+                user,
+                units,
+                domains,
+            } => {
+                r.requester == *user
+                    || r.watching
+                    || units.contains(&r.unit)
+                    || domains.contains(&r.domain)
+            }
+        }
+    }
+
+    /// The same rule as `allows`, as a SQL filter on `requests`.
+    pub fn filter(&self) -> Box<dyn BoxableExpression<requests::table, Pg, SqlType = Bool>> {
+        match self {
+            RequestScope::All => Box::new(diesel::dsl::sql::<Bool>("TRUE")),
+            RequestScope::Limited {
+                user,
+                units,
+                domains,
+            } => {
+                let watching = diesel::dsl::exists(
+                    request_watchers::table
+                        .filter(request_watchers::request_id.eq(requests::id))
+                        .filter(request_watchers::user_id.eq(*user)),
+                );
+                Box::new(
+                    requests::requester_id
+                        .eq(*user)
+                        .or(requests::unit_id.eq_any(units.clone()))
+                        .or(requests::domain.eq_any(domains.clone()))
+                        .or(watching),
+                )
+            }
+        }
+    }
+}
+
+pub fn standing(user: &CurrentUser, r: &RequestFacts) -> Standing {
+    let can_read = user.request_scope().allows(r);
+    Standing {
+        can_read,
+        requester_side: can_read
+            && (r.requester == user.id || user.managed_units().contains(&r.unit)),
+        staff: user.works_in(r.domain),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(roles: Vec<(UnitId, Role)>, teams: Vec<(TeamId, Domain)>) -> CurrentUser {
+        CurrentUser {
+            id: UserId(1),
+            email: "a@b.c".into(),
+            display_name: "A".into(),
+            locale: Locale::Fr,
+            roles,
+            teams,
+            ip: None,
+        }
+    }
+
+    fn facts(requester: i64, unit: i64, domain: Domain) -> RequestFacts {
+        RequestFacts {
+            requester: UserId(requester),
+            unit: UnitId(unit),
+            domain,
+            watching: false,
+        }
+    }
+
+    #[test]
+    fn a_requester_sees_only_their_own_requests() {
+        let p = person(vec![(UnitId(10), Role::Requester)], vec![]);
+        assert!(p.request_scope().allows(&facts(1, 10, Domain::Ti)));
+        assert!(!p.request_scope().allows(&facts(2, 10, Domain::Ti)));
+    }
+
+    #[test]
+    fn a_director_sees_their_unit_but_not_another() {
+        let p = person(vec![(UnitId(10), Role::UnitManager)], vec![]);
+        assert!(p.request_scope().allows(&facts(2, 10, Domain::Ti)));
+        assert!(!p.request_scope().allows(&facts(2, 11, Domain::Ti)));
+    }
+
+    #[test]
+    fn a_technician_sees_their_teams_domains_only() {
+        let p = person(
+            vec![(UnitId(1), Role::Technician)],
+            vec![(TeamId(1), Domain::Ti)],
+        );
+        assert!(p.request_scope().allows(&facts(2, 10, Domain::Ti)));
+        assert!(!p.request_scope().allows(&facts(2, 10, Domain::Transport)));
+        assert!(standing(&p, &facts(2, 10, Domain::Ti)).staff);
+    }
+
+    #[test]
+    fn team_membership_without_a_staff_role_grants_nothing() {
+        let p = person(
+            vec![(UnitId(1), Role::Requester)],
+            vec![(TeamId(1), Domain::Ti)],
+        );
+        assert!(!p.request_scope().allows(&facts(2, 10, Domain::Ti)));
+    }
+}

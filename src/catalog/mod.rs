@@ -1,0 +1,5 @@
+//! The catalog: the three domains, their categories (a tree) and each category's form.
+
+pub mod form;
+pub mod model;
+pub mod queries;

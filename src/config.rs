@@ -1,0 +1,312 @@
+//! Settings: `guichet.toml` (or `data/guichet.toml`, written by scripts/run.sh) with `GUICHET_*`
+//! environment overrides. A bad or missing setting stops start-up with a message naming it.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// PostgreSQL connection URL. Also read from `DATABASE_URL`.
+    pub database_url: String,
+    /// Address and port the web server listens on.
+    #[serde(default = "defaults::bind")]
+    pub bind: String,
+    /// Public address of this instance, used in links (emails, QR codes).
+    #[serde(default = "defaults::base_url")]
+    pub base_url: String,
+    /// Maximum number of pooled database connections.
+    #[serde(default = "defaults::pool_size")]
+    pub pool_size: u32,
+    /// Folder of the handlebars templates.
+    #[serde(default = "defaults::templates_dir")]
+    pub templates_dir: PathBuf,
+    /// Folder of the CSS, JavaScript and icons.
+    #[serde(default = "defaults::static_dir")]
+    pub static_dir: PathBuf,
+    /// Reload templates from disk on every render (development only).
+    #[serde(default)]
+    pub reload_templates: bool,
+    /// Folder where attachment bytes are stored, addressed by their SHA-256.
+    #[serde(default = "defaults::attachments_dir")]
+    pub attachments_dir: PathBuf,
+    /// Largest attachment accepted, in bytes.
+    #[serde(default = "defaults::max_attachment_bytes")]
+    pub max_attachment_bytes: usize,
+    /// Largest JSON or form body accepted, in bytes.
+    #[serde(default = "defaults::max_body_bytes")]
+    pub max_body_bytes: usize,
+    /// A session ends after this many minutes without activity.
+    #[serde(default = "defaults::session_idle_minutes")]
+    pub session_idle_minutes: i64,
+    /// Mark cookies `Secure` (turn off only for plain-HTTP demos on 127.0.0.1).
+    #[serde(default = "defaults::yes")]
+    pub cookie_secure: bool,
+    /// Failed sign-ins allowed per address within `sign_in_window_minutes` before refusing.
+    #[serde(default = "defaults::max_failed_sign_ins")]
+    pub max_failed_sign_ins: i64,
+    /// Window, in minutes, over which failed sign-ins are counted.
+    #[serde(default = "defaults::sign_in_window_minutes")]
+    pub sign_in_window_minutes: i64,
+    /// Days after resolution during which the requester may reopen a request.
+    #[serde(default = "defaults::reopen_days")]
+    pub reopen_days: i64,
+    /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy you run).
+    #[serde(default)]
+    pub trust_proxy: bool,
+    /// Number of worker threads of the web server (0 = one per core).
+    #[serde(default)]
+    pub workers: usize,
+}
+
+mod defaults {
+    use std::path::PathBuf;
+    pub fn bind() -> String {
+        "127.0.0.1:8080".into()
+    }
+    pub fn base_url() -> String {
+        "http://127.0.0.1:8080".into()
+    }
+    pub fn pool_size() -> u32 {
+        16
+    }
+    pub fn templates_dir() -> PathBuf {
+        "templates".into()
+    }
+    pub fn static_dir() -> PathBuf {
+        "static".into()
+    }
+    pub fn attachments_dir() -> PathBuf {
+        "data/attachments".into()
+    }
+    pub fn max_attachment_bytes() -> usize {
+        25 * 1024 * 1024
+    }
+    pub fn max_body_bytes() -> usize {
+        256 * 1024
+    }
+    pub fn session_idle_minutes() -> i64 {
+        120
+    }
+    pub fn yes() -> bool {
+        true
+    }
+    pub fn max_failed_sign_ins() -> i64 {
+        5
+    }
+    pub fn sign_in_window_minutes() -> i64 {
+        15
+    }
+    pub fn reopen_days() -> i64 {
+        10
+    }
+}
+
+/// Variables that start with `GUICHET_` but are not settings.
+const NOT_SETTINGS: &[&str] = &["GUICHET_CONFIG", "GUICHET_ADMIN_PASSWORD", "GUICHET_LOG"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("configuration file {path} is not valid TOML: {message}")]
+    Parse { path: String, message: String },
+    #[error("setting `{setting}`: {message}")]
+    Setting { setting: String, message: String },
+}
+
+impl Settings {
+    /// Loads the settings from the first configuration file found (the explicit path,
+    /// `GUICHET_CONFIG`, `./guichet.toml`, `./data/guichet.toml`) and the environment.
+    pub fn load(explicit: Option<&Path>) -> Result<Settings, ConfigError> {
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        let path = explicit
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("GUICHET_CONFIG").map(PathBuf::from))
+            .or_else(|| {
+                ["guichet.toml", "data/guichet.toml"]
+                    .iter()
+                    .map(PathBuf::from)
+                    .find(|p| p.exists())
+            });
+        let text = match &path {
+            Some(p) => std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
+                path: p.display().to_string(),
+                source,
+            })?,
+            None => String::new(),
+        };
+        Self::from_sources(
+            &text,
+            &path.map(|p| p.display().to_string()).unwrap_or_default(),
+            &env,
+        )
+    }
+
+    /// Builds settings from TOML text and environment pairs (pure, for tests).
+    pub fn from_sources(
+        toml_text: &str,
+        path: &str,
+        env: &[(String, String)],
+    ) -> Result<Settings, ConfigError> {
+        let mut table: toml::Table =
+            toml_text
+                .parse()
+                .map_err(|e: toml::de::Error| ConfigError::Parse {
+                    path: path.to_string(),
+                    message: e.message().to_string(),
+                })?;
+        for (name, value) in env {
+            let key = if name == "DATABASE_URL" {
+                "database_url".to_string()
+            } else if let Some(rest) = name.strip_prefix("GUICHET_") {
+                if NOT_SETTINGS.contains(&name.as_str()) {
+                    continue;
+                }
+                rest.to_ascii_lowercase()
+            } else {
+                continue;
+            };
+            // Environment values are strings; numbers and booleans are recognized.
+            let parsed = if let Ok(n) = value.parse::<i64>() {
+                toml::Value::Integer(n)
+            } else if value == "true" || value == "false" {
+                toml::Value::Boolean(value == "true")
+            } else {
+                toml::Value::String(value.clone())
+            };
+            table.insert(key, parsed);
+        }
+        if !table.contains_key("database_url") {
+            return Err(ConfigError::Setting {
+                setting: "database_url".into(),
+                message:
+                    "missing; set it in guichet.toml or with DATABASE_URL / GUICHET_DATABASE_URL"
+                        .into(),
+            });
+        }
+        let settings: Settings = serde_path_to_error::deserialize(toml::Value::Table(table))
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                setting_error(&path, inner.message())
+            })?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let bad = |setting: &str, message: &str| {
+            Err(ConfigError::Setting {
+                setting: setting.into(),
+                message: message.into(),
+            })
+        };
+        if !self.database_url.starts_with("postgres://")
+            && !self.database_url.starts_with("postgresql://")
+        {
+            return bad(
+                "database_url",
+                "must start with postgres:// or postgresql://",
+            );
+        }
+        if self.bind.parse::<std::net::SocketAddr>().is_err() {
+            return bad("bind", "must be an address and port such as 127.0.0.1:8080");
+        }
+        if url::Url::parse(&self.base_url).is_err() {
+            return bad(
+                "base_url",
+                "must be an absolute URL such as https://guichet.example.org",
+            );
+        }
+        if self.pool_size == 0 {
+            return bad("pool_size", "must be at least 1");
+        }
+        if self.session_idle_minutes < 1 {
+            return bad("session_idle_minutes", "must be at least 1");
+        }
+        if self.max_attachment_bytes == 0 {
+            return bad("max_attachment_bytes", "must be at least 1");
+        }
+        Ok(())
+    }
+}
+
+/// Names the setting first: the path serde stopped at, or the unknown field it quotes.
+fn setting_error(path: &str, message: &str) -> ConfigError {
+    let setting = if path.is_empty() || path == "." {
+        message.split('`').nth(1).unwrap_or("(unknown)").to_string()
+    } else {
+        path.to_string()
+    };
+    ConfigError::Setting {
+        setting,
+        message: message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let s = Settings::from_sources(
+            "database_url = \"postgres://a/b\"\nbind = \"127.0.0.1:9000\"",
+            "x.toml",
+            &env(&[
+                ("GUICHET_BIND", "127.0.0.1:9001"),
+                ("GUICHET_COOKIE_SECURE", "false"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.bind, "127.0.0.1:9001");
+        assert!(!s.cookie_secure);
+        assert_eq!(s.max_attachment_bytes, 25 * 1024 * 1024);
+    }
+
+    #[test]
+    fn a_missing_database_url_names_the_setting() {
+        let err = Settings::from_sources("", "", &[]).unwrap_err().to_string();
+        assert!(err.contains("database_url"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_setting_is_refused_by_name() {
+        let err =
+            Settings::from_sources("database_url = \"postgres://a/b\"\nbnid = \"x\"", "", &[])
+                .unwrap_err()
+                .to_string();
+        assert!(err.contains("bnid"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_value_names_the_setting() {
+        let err = Settings::from_sources(
+            "database_url = \"postgres://a/b\"",
+            "",
+            &env(&[("GUICHET_BIND", "nowhere")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("`bind`"), "{err}");
+        let err = Settings::from_sources(
+            "database_url = \"postgres://a/b\"",
+            "",
+            &env(&[("GUICHET_POOL_SIZE", "many")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("pool_size"), "{err}");
+    }
+}

@@ -1,0 +1,122 @@
+//! Database access: the r2d2 pool, embedded migrations, typed IDs, text-coded enums and the
+//! `db(...)` helper that runs synchronous Diesel work off the async executor.
+
+pub mod schema;
+
+use crate::error::AppError;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ConnectionManager, Pool};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::time::Duration;
+
+pub type PgPool = Pool<ConnectionManager<PgConnection>>;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+pub fn pool(url: &str, size: u32) -> Result<PgPool, AppError> {
+    Pool::builder()
+        .max_size(size)
+        .connection_timeout(Duration::from_secs(10))
+        .build(ConnectionManager::<PgConnection>::new(url))
+        .map_err(|e| AppError::Internal(format!("cannot connect to the database: {e}")))
+}
+
+/// Applies pending migrations; returns their names.
+pub fn migrate(conn: &mut PgConnection) -> Result<Vec<String>, AppError> {
+    conn.run_pending_migrations(MIGRATIONS)
+        .map(|v| v.iter().map(|m| m.to_string()).collect())
+        .map_err(|e| AppError::Internal(format!("migration failed: {e}")))
+}
+
+/// Runs `f` with a pooled connection on actix's blocking thread pool. The connection is taken
+/// inside the closure, so no connection is held across an `.await`.
+pub async fn run<F, T>(pool: &PgPool, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut PgConnection) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(|_| AppError::Pool)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
+}
+
+macro_rules! id_type {
+    ($($name:ident),* $(,)?) => {$(
+        #[derive(diesel_derive_newtype::DieselNewType, Debug, Clone, Copy, PartialEq, Eq, Hash,
+                 PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        pub struct $name(pub i64);
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { write!(f, "{}", self.0) }
+        }
+    )*};
+}
+id_type!(
+    UnitId,
+    BuildingId,
+    RoomId,
+    UserId,
+    TeamId,
+    CategoryId,
+    RequestId,
+    EventId,
+    AttachmentId
+);
+
+/// Declares an enum stored as a checked text code in PostgreSQL and serialized as that code.
+#[macro_export]
+macro_rules! code_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+                 diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),* }
+            }
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($code => Some($name::$variant),)* _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.code()) }
+        }
+
+        impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn to_sql<'b>(&'b self, out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>)
+                -> diesel::serialize::Result {
+                use std::io::Write;
+                out.write_all(self.code().as_bytes())?;
+                Ok(diesel::serialize::IsNull::No)
+            }
+        }
+
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn from_sql(bytes: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+                let s = <String as diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg>>::from_sql(bytes)?;
+                $name::parse(&s).ok_or_else(|| format!("unknown {} code {s:?}", stringify!($name)).into())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                $name::parse(&s).ok_or_else(|| serde::de::Error::unknown_variant(&s, &[$($code),*]))
+            }
+        }
+    };
+}

@@ -1,0 +1,257 @@
+//! Table definitions for Diesel, matching `migrations/`. The `requests.search` tsvector is omitted:
+//! search uses SQL fragments in `requests::queries`.
+// @generated-style: keep in the order of the migrations.
+
+diesel::table! {
+    units (id) {
+        id -> Int8,
+        code -> Text,
+        name_fr -> Text,
+        name_en -> Text,
+        kind -> Text,
+        parent_id -> Nullable<Int8>,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    buildings (id) {
+        id -> Int8,
+        unit_id -> Int8,
+        code -> Text,
+        name -> Text,
+        address -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    rooms (id) {
+        id -> Int8,
+        building_id -> Int8,
+        code -> Text,
+        name -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Int8,
+        email -> Text,
+        display_name -> Text,
+        locale -> Text,
+        password_hash -> Nullable<Text>,
+        active -> Bool,
+        deactivated_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    user_roles (id) {
+        id -> Int8,
+        user_id -> Int8,
+        unit_id -> Int8,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    domains (code) {
+        code -> Text,
+        name_fr -> Text,
+        name_en -> Text,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    teams (id) {
+        id -> Int8,
+        code -> Text,
+        name_fr -> Text,
+        name_en -> Text,
+        domain -> Text,
+        lead_id -> Nullable<Int8>,
+        active -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    team_members (team_id, user_id) {
+        team_id -> Int8,
+        user_id -> Int8,
+    }
+}
+
+diesel::table! {
+    categories (id) {
+        id -> Int8,
+        code -> Text,
+        domain -> Text,
+        parent_id -> Nullable<Int8>,
+        name_fr -> Text,
+        name_en -> Text,
+        description_fr -> Text,
+        description_en -> Text,
+        form -> Jsonb,
+        default_team_id -> Nullable<Int8>,
+        default_priority -> Text,
+        position -> Int4,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    requests (id) {
+        id -> Int8,
+        number -> Int8,
+        title -> Text,
+        description -> Text,
+        category_id -> Int8,
+        domain -> Text,
+        requester_id -> Int8,
+        unit_id -> Int8,
+        room_id -> Nullable<Int8>,
+        priority -> Text,
+        priority_rank -> Int2,
+        status -> Text,
+        team_id -> Nullable<Int8>,
+        assignee_id -> Nullable<Int8>,
+        fields -> Jsonb,
+        source -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        first_response_at -> Nullable<Timestamptz>,
+        resolved_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    request_watchers (request_id, user_id) {
+        request_id -> Int8,
+        user_id -> Int8,
+    }
+}
+
+diesel::table! {
+    request_events (id) {
+        id -> Int8,
+        request_id -> Int8,
+        actor_id -> Nullable<Int8>,
+        kind -> Text,
+        body -> Text,
+        internal -> Bool,
+        data -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Int8,
+        request_id -> Int8,
+        event_id -> Nullable<Int8>,
+        uploader_id -> Nullable<Int8>,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> Int8,
+        sha256 -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Int8,
+        user_id -> Int8,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Int8,
+        token_hash -> Text,
+        user_id -> Int8,
+        csrf_token -> Text,
+        created_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    sign_in_attempts (id) {
+        id -> Int8,
+        email -> Text,
+        ip -> Nullable<Text>,
+        succeeded -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        actor_id -> Nullable<Int8>,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Text,
+        ip -> Nullable<Text>,
+        data -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(buildings -> units (unit_id));
+diesel::joinable!(rooms -> buildings (building_id));
+diesel::joinable!(user_roles -> users (user_id));
+diesel::joinable!(user_roles -> units (unit_id));
+diesel::joinable!(teams -> domains (domain));
+diesel::joinable!(team_members -> teams (team_id));
+diesel::joinable!(team_members -> users (user_id));
+diesel::joinable!(categories -> domains (domain));
+diesel::joinable!(categories -> teams (default_team_id));
+diesel::joinable!(requests -> categories (category_id));
+diesel::joinable!(requests -> units (unit_id));
+diesel::joinable!(requests -> rooms (room_id));
+diesel::joinable!(requests -> teams (team_id));
+diesel::joinable!(request_watchers -> requests (request_id));
+diesel::joinable!(request_events -> requests (request_id));
+diesel::joinable!(attachments -> requests (request_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    units,
+    buildings,
+    rooms,
+    users,
+    user_roles,
+    domains,
+    teams,
+    team_members,
+    categories,
+    requests,
+    request_watchers,
+    request_events,
+    attachments,
+    api_tokens,
+    sessions,
+    sign_in_attempts,
+    audit_log,
+);

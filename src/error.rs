@@ -1,0 +1,203 @@
+//! The one application error type, its HTTP status and its Fluent message key. Only this file
+//! knows HTTP statuses; `web::errors` renders the localized page or JSON body.
+
+use actix_web::{http::StatusCode, HttpResponse, ResponseError};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A localizable message: a Fluent key and its arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Msg {
+    pub key: String,
+    pub args: Vec<(String, String)>,
+}
+
+impl Msg {
+    pub fn new(key: impl Into<String>) -> Msg {
+        Msg {
+            key: key.into(),
+            args: Vec::new(),
+        }
+    }
+    pub fn arg(mut self, name: &str, value: impl ToString) -> Msg {
+        self.args.push((name.to_string(), value.to_string()));
+        self
+    }
+    /// An argument that is itself translated: the label of `key` with `$code` = `code`
+    /// (e.g. a status name inside a sentence).
+    pub fn arg_label(mut self, name: &str, key: &str, code: impl ToString) -> Msg {
+        self.args.push((
+            name.to_string(),
+            format!("{LABEL_PREFIX}{key}:{}", code.to_string()),
+        ));
+        self
+    }
+}
+
+/// Marks an argument to translate before use (see `Msg::arg_label`).
+pub const LABEL_PREFIX: &str = "\u{1}label:";
+
+/// Messages per field name, in the order fields appear.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FieldErrors(pub BTreeMap<String, Vec<Msg>>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, msg: Msg) {
+        self.0.entry(field.to_string()).or_default().push(msg);
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(self))
+        }
+    }
+    pub fn single(field: &str, msg: Msg) -> FieldErrors {
+        let mut e = FieldErrors::default();
+        e.add(field, msg);
+        e
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("invalid input: {0:?}")]
+    Invalid(FieldErrors),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A business rule refused the action; the string is the Fluent key of the reason.
+    #[error("rule: {0:?}")]
+    Rule(Msg),
+    #[error("too many attempts")]
+    Throttled,
+    #[error("missing or wrong CSRF token")]
+    Csrf,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("database: {0}")]
+    Db(diesel::result::Error),
+    #[error("database pool unavailable")]
+    Pool,
+    #[error("template: {0}")]
+    Template(String),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) | AppError::Rule(_) => StatusCode::CONFLICT,
+            AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Pool => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Db(_) | AppError::Template(_) | AppError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    /// Stable machine-readable code for the JSON API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::Invalid(_) => "invalid",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Conflict(_) => "conflict",
+            AppError::Rule(_) => "rule",
+            AppError::Throttled => "throttled",
+            AppError::Csrf => "csrf",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::Pool => "unavailable",
+            AppError::Db(_) | AppError::Template(_) | AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// The message shown to the user. Internal details never appear in it.
+    pub fn message(&self) -> Msg {
+        match self {
+            AppError::NotFound => Msg::new("error-not-found"),
+            AppError::Unauthenticated => Msg::new("error-unauthenticated"),
+            AppError::Forbidden => Msg::new("error-forbidden"),
+            AppError::Invalid(_) => Msg::new("error-invalid"),
+            AppError::BadRequest(detail) => Msg::new("error-bad-request").arg("detail", detail),
+            AppError::Conflict(key) => Msg::new(key.clone()),
+            AppError::Rule(msg) => msg.clone(),
+            AppError::Throttled => Msg::new("error-throttled"),
+            AppError::Csrf => Msg::new("error-csrf"),
+            AppError::PayloadTooLarge => Msg::new("error-too-large"),
+            AppError::Pool => Msg::new("error-unavailable"),
+            AppError::Db(_) | AppError::Template(_) | AppError::Internal(_) => {
+                Msg::new("error-internal")
+            }
+        }
+    }
+
+    pub fn rule(key: &str) -> AppError {
+        AppError::Rule(Msg::new(key))
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => AppError::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                AppError::Conflict("error-conflict".into())
+            }
+            other => AppError::Db(other),
+        }
+    }
+}
+
+impl From<r2d2_error::PoolError> for AppError {
+    fn from(_: r2d2_error::PoolError) -> Self {
+        AppError::Pool
+    }
+}
+
+mod r2d2_error {
+    pub type PoolError = diesel::r2d2::PoolError;
+}
+
+impl From<handlebars::RenderError> for AppError {
+    fn from(e: handlebars::RenderError) -> Self {
+        AppError::Template(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for AppError {
+    fn from(e: std::io::Error) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        self.status()
+    }
+
+    // The body is replaced by `web::errors`, which knows the locale; this is the fallback.
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status()).finish()
+    }
+}

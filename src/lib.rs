@@ -1,0 +1,74 @@
+//! Guichet: service requests for a Québec school service centre — material resources,
+//! information technology and transport.
+
+pub mod audit;
+pub mod auth;
+pub mod catalog;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod i18n;
+pub mod openapi;
+pub mod requests;
+pub mod seed;
+pub mod storage;
+pub mod units;
+pub mod users;
+pub mod web;
+pub mod workflow;
+
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{body::MessageBody, web as aw, App, Error};
+use std::sync::Arc;
+
+/// Everything a handler needs, shared by all workers.
+pub struct AppState {
+    pub pool: db::PgPool,
+    pub settings: Arc<config::Settings>,
+    pub templates: Arc<handlebars::Handlebars<'static>>,
+    pub storage: storage::Storage,
+}
+
+impl AppState {
+    pub fn new(settings: config::Settings, pool: db::PgPool) -> Result<AppState, error::AppError> {
+        let templates = web::render::templates(&settings)?;
+        Ok(AppState {
+            pool,
+            storage: storage::Storage::local(&settings.attachments_dir),
+            settings: Arc::new(settings),
+            templates: Arc::new(templates),
+        })
+    }
+
+    /// Runs synchronous Diesel work on the blocking pool: `state.db(move |c| service(c, cmd)).await`.
+    pub async fn db<F, T>(&self, f: F) -> Result<T, error::AppError>
+    where
+        F: FnOnce(&mut diesel::PgConnection) -> Result<T, error::AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        db::run(&self.pool, f).await
+    }
+}
+
+/// The whole application, shared by `guichet serve` and the tests.
+pub fn build_app(
+    state: aw::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    let settings = state.settings.clone();
+    App::new()
+        .app_data(state)
+        .app_data(web::json_config(&settings))
+        .app_data(web::form_config(&settings))
+        .app_data(aw::PayloadConfig::new(settings.max_body_bytes))
+        .wrap(web::errors::handlers())
+        .wrap(web::security_headers())
+        .configure(|cfg| web::routes(cfg, &settings))
+}

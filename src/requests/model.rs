@@ -1,0 +1,250 @@
+use crate::code_enum;
+use crate::db::schema::{attachments, request_events, requests};
+use crate::db::{AttachmentId, CategoryId, EventId, RequestId, RoomId, TeamId, UnitId, UserId};
+use crate::users::model::Domain;
+use crate::workflow::Status;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+code_enum!(Priority {
+    Low => "low",
+    Normal => "normal",
+    High => "high",
+    Urgent => "urgent",
+});
+
+code_enum!(Source {
+    Web => "web",
+    Email => "email",
+    Api => "api",
+});
+
+code_enum!(EventKind {
+    Created => "created",
+    Comment => "comment",
+    InternalNote => "internal_note",
+    StatusChanged => "status_changed",
+    Assigned => "assigned",
+    FieldChanged => "field_changed",
+    AttachmentAdded => "attachment_added",
+});
+
+/// A request number as people write it: `DS-000123` (or just `123`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RequestNumber(pub i64);
+
+impl RequestNumber {
+    pub fn parse(s: &str) -> Option<RequestNumber> {
+        let s = s.trim();
+        let digits = s
+            .strip_prefix("DS-")
+            .or_else(|| s.strip_prefix("ds-"))
+            .or_else(|| s.strip_prefix("DS"))
+            .unwrap_or(s)
+            .trim();
+        if digits.is_empty() || digits.len() > 15 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        digits
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(RequestNumber)
+    }
+}
+
+impl std::fmt::Display for RequestNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DS-{:06}", self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for RequestNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        RequestNumber::parse(&s).ok_or_else(|| serde::de::Error::custom("not a request number"))
+    }
+}
+
+impl Serialize for RequestNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = requests)]
+pub struct Request {
+    pub id: RequestId,
+    pub number: i64,
+    pub title: String,
+    pub description: String,
+    pub category_id: CategoryId,
+    pub domain: Domain,
+    pub requester_id: UserId,
+    pub unit_id: UnitId,
+    pub room_id: Option<RoomId>,
+    pub priority: Priority,
+    pub priority_rank: i16,
+    pub status: Status,
+    pub team_id: Option<TeamId>,
+    pub assignee_id: Option<UserId>,
+    pub fields: serde_json::Value,
+    pub source: Source,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl Request {
+    pub fn number(&self) -> RequestNumber {
+        RequestNumber(self.number)
+    }
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = requests)]
+pub struct NewRequest {
+    pub title: String,
+    pub description: String,
+    pub category_id: CategoryId,
+    pub domain: Domain,
+    pub requester_id: UserId,
+    pub unit_id: UnitId,
+    pub room_id: Option<RoomId>,
+    pub priority: Priority,
+    pub status: Status,
+    pub team_id: Option<TeamId>,
+    pub fields: serde_json::Value,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = request_events)]
+pub struct Event {
+    pub id: EventId,
+    pub request_id: RequestId,
+    pub actor_id: Option<UserId>,
+    pub kind: EventKind,
+    pub body: String,
+    pub internal: bool,
+    pub data: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = request_events)]
+pub struct NewEvent {
+    pub request_id: RequestId,
+    pub actor_id: Option<UserId>,
+    pub kind: EventKind,
+    pub body: String,
+    pub internal: bool,
+    pub data: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = attachments)]
+pub struct Attachment {
+    pub id: AttachmentId,
+    pub request_id: RequestId,
+    pub event_id: Option<EventId>,
+    pub uploader_id: Option<UserId>,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = attachments)]
+pub struct NewAttachment {
+    pub request_id: RequestId,
+    pub event_id: Option<EventId>,
+    pub uploader_id: Option<UserId>,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
+// --- views: what pages and the API show ---
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CodeName {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RequestView {
+    /// `DS-000123`
+    pub number: String,
+    pub title: String,
+    pub description: String,
+    /// `new`, `in_progress`, `waiting_requester`, `resolved`, `closed` or `cancelled`.
+    pub status: String,
+    /// `low`, `normal`, `high` or `urgent`.
+    pub priority: String,
+    pub category: CodeName,
+    /// `materiel`, `ti` or `transport`.
+    pub domain: String,
+    pub unit: CodeName,
+    pub requester: crate::users::model::PersonRef,
+    pub team: Option<CodeName>,
+    pub assignee: Option<crate::users::model::PersonRef>,
+    pub room: Option<String>,
+    #[schema(value_type = Object)]
+    pub fields: serde_json::Value,
+    /// `web`, `email` or `api`.
+    pub source: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EventView {
+    pub id: i64,
+    /// `created`, `comment`, `internal_note`, `status_changed`, `assigned`, `field_changed`, `attachment_added`.
+    pub kind: String,
+    pub actor: Option<crate::users::model::PersonRef>,
+    pub body: String,
+    pub internal: bool,
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+    pub attachments: Vec<AttachmentView>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_numbers_parse_and_print() {
+        assert_eq!(RequestNumber::parse("DS-000123"), Some(RequestNumber(123)));
+        assert_eq!(RequestNumber::parse("ds-42"), Some(RequestNumber(42)));
+        assert_eq!(RequestNumber::parse("42"), Some(RequestNumber(42)));
+        assert_eq!(RequestNumber::parse("DS-"), None);
+        assert_eq!(RequestNumber::parse("DS-12a"), None);
+        assert_eq!(RequestNumber::parse("0"), None);
+        assert_eq!(RequestNumber(123).to_string(), "DS-000123");
+        assert_eq!(RequestNumber(1234567).to_string(), "DS-1234567");
+    }
+}

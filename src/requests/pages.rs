@@ -1,0 +1,847 @@
+//! Request pages: my requests, the technician queue, the new-request steps, the request page
+//! and its forms (comment, status, assignment, attachments). Thin: extract, call, render.
+
+use super::filters::{self, ListParams};
+use super::model::{Priority, RequestNumber, Source};
+use super::queries::StatusFilter;
+use super::service::{self, AssignCmd, CategoryRef, CommentCmd, NewRequestCmd, TransitionCmd};
+use crate::catalog::form::{FieldKind, FormDef};
+use crate::catalog::queries as catalog;
+use crate::db::{RoomId, TeamId, UnitId, UserId};
+use crate::error::{AppError, FieldErrors};
+use crate::i18n::{self, Locale};
+use crate::units::queries as units;
+use crate::users::queries as users;
+use crate::web::extract::{check_csrf, CsrfForm, Ctx};
+use crate::web::render::{field_messages, see_other};
+use crate::workflow::Status;
+use crate::AppState;
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures_util::TryStreamExt;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/requests", web::get().to(my_requests))
+        .route("/requests", web::post().to(create))
+        .route("/requests/new", web::get().to(new_form))
+        .route("/queue", web::get().to(queue))
+        .route("/requests/{number}", web::get().to(show))
+        .route("/requests/{number}/comments", web::post().to(comment))
+        .route("/requests/{number}/transitions", web::post().to(transition))
+        .route("/requests/{number}/assign", web::post().to(assign))
+        .route("/requests/{number}/attachments", web::post().to(upload))
+        .route(
+            "/requests/{number}/attachments/{id}",
+            web::get().to(download),
+        );
+}
+
+fn number(raw: &str) -> Result<RequestNumber, AppError> {
+    RequestNumber::parse(raw).ok_or(AppError::NotFound)
+}
+
+fn status_options(locale: Locale, selected: &str, with_open: bool) -> Vec<Value> {
+    let mut v = Vec::new();
+    if with_open {
+        v.push(json!({ "value": "open", "label": i18n::tr(locale, "filter-open", &[]), "selected": selected == "open" }));
+    }
+    v.push(json!({ "value": "all", "label": i18n::tr(locale, "filter-all", &[]), "selected": selected == "all" }));
+    for s in Status::ALL {
+        v.push(json!({
+            "value": s.code(),
+            "label": i18n::tr(locale, "status", &[("code".into(), s.code().into())]),
+            "selected": selected == s.code(),
+        }));
+    }
+    v
+}
+
+fn priority_options(locale: Locale, selected: &str) -> Vec<Value> {
+    Priority::ALL
+        .iter()
+        .map(|p| {
+            json!({
+                "value": p.code(),
+                "label": i18n::tr(locale, "priority", &[("code".into(), p.code().into())]),
+                "selected": selected == p.code(),
+            })
+        })
+        .collect()
+}
+
+/// Query string of the current filters without the cursor, for "next page" links.
+fn filter_query(p: &ListParams) -> String {
+    let mut p = p.clone();
+    p.cursor = None;
+    serde_urlencoded::to_string(&p).unwrap_or_default()
+}
+
+fn list_items(page: &service::Page) -> Value {
+    json!(page.items)
+}
+
+async fn my_requests(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    q: web::Query<ListParams>,
+) -> Result<HttpResponse, AppError> {
+    let params = q.into_inner();
+    let user = ctx.user.clone();
+    let locale = ctx.locale;
+    let p = params.clone();
+    let result = state
+        .db(move |c| {
+            let mut query = filters::resolve(c, &user, &p, StatusFilter::All, 25)?;
+            // Without a unit to direct, « Mes demandes » are one's own.
+            if user.managed_units().is_empty() || p.view.as_deref() != Some("unit") {
+                query.requester = Some(user.id);
+            } else {
+                query.requester = None;
+                query.unit = query.unit.or(user.managed_units().first().copied());
+            }
+            service::list(c, &user, &query, locale)
+        })
+        .await;
+    let page = match result {
+        Ok(p) => p,
+        Err(AppError::Invalid(_)) => return Ok(see_other("/requests")),
+        Err(e) => return Err(e),
+    };
+    let status = params.status.clone().unwrap_or_else(|| "all".into());
+    ctx.render(
+        &state,
+        "pages/requests/mine",
+        json!({
+            "title": ctx.t(if params.view.as_deref() == Some("unit") { "unit-requests-title" } else { "my-requests-title" }),
+            "items": list_items(&page),
+            "next": page.next.map(filters::encode_cursor),
+            "query": filter_query(&params),
+            "statuses": status_options(ctx.locale, &status, true),
+            "unit_view": params.view.as_deref() == Some("unit"),
+            "q": params.q.clone().unwrap_or_default(),
+            "is_first_page": params.cursor.is_none(),
+        }),
+    )
+}
+
+const ASSIGNEE_CHOICES: [&str; 2] = ["me", "none"];
+const SORT_CHOICES: [&str; 4] = ["newest", "oldest", "updated", "priority"];
+
+async fn queue(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    q: web::Query<ListParams>,
+) -> Result<HttpResponse, AppError> {
+    if !ctx.user.is_staff() && !ctx.user.is_auditor() {
+        return Err(AppError::Forbidden);
+    }
+    let params = q.into_inner();
+    let user = ctx.user.clone();
+    let locale = ctx.locale;
+    let p = params.clone();
+    let (page, teams, unit_list) = state
+        .db(move |c| {
+            let query = filters::resolve(c, &user, &p, StatusFilter::Open, 25)?;
+            let page = service::list(c, &user, &query, locale)?;
+            let domains = user.staff_domains();
+            let teams: Vec<_> = users::teams(c)?
+                .into_iter()
+                .filter(|t| t.active && domains.contains(&t.domain))
+                .collect();
+            let unit_list = units::all(c)?;
+            Ok((page, teams, unit_list))
+        })
+        .await?;
+    let sel = |v: &Option<String>| v.clone().unwrap_or_default();
+    let loc = ctx.locale;
+    ctx.render(
+        &state,
+        "pages/requests/queue",
+        json!({
+            "title": ctx.t("queue-title"),
+            "items": list_items(&page),
+            "next": page.next.map(filters::encode_cursor),
+            "query": filter_query(&params),
+            "statuses": status_options(loc, &params.status.clone().unwrap_or_else(|| "open".into()), true),
+            "priorities": priority_options(loc, &sel(&params.priority)),
+            "domains": ctx.user.staff_domains().iter().map(|d| json!({
+                "value": d.code(), "label": i18n::tr(loc, "domain", &[("code".into(), d.code().into())]),
+                "selected": sel(&params.domain) == d.code()})).collect::<Vec<_>>(),
+            "teams": teams.iter().map(|t| json!({"value": t.code, "label": loc.pick(&t.name_fr, &t.name_en),
+                "selected": sel(&params.team) == t.code})).collect::<Vec<_>>(),
+            "units": unit_list.iter().filter(|u| u.active).map(|u| json!({"value": u.code, "label": loc.pick(&u.name_fr, &u.name_en),
+                "selected": sel(&params.unit) == u.code})).collect::<Vec<_>>(),
+            "assignees": ASSIGNEE_CHOICES.iter().map(|a| json!({"value": a,
+                "label": i18n::tr(loc, &format!("assignee-{a}"), &[]), "selected": sel(&params.assignee) == *a})).collect::<Vec<_>>(),
+            "sorts": SORT_CHOICES.iter().map(|s| json!({"value": s,
+                "label": i18n::tr(loc, "sort", &[("code".into(), (*s).into())]), "selected": sel(&params.sort) == *s})).collect::<Vec<_>>(),
+            "q": sel(&params.q),
+            "is_first_page": params.cursor.is_none(),
+        }),
+    )
+}
+
+#[derive(Deserialize)]
+struct NewQuery {
+    domain: Option<String>,
+    category: Option<String>,
+}
+
+/// The form of a category, with submitted values and errors, ready for the template.
+fn form_fields(
+    locale: Locale,
+    form: &FormDef,
+    values: &Map<String, Value>,
+    errors: &Value,
+    rooms: &[Value],
+) -> Vec<Value> {
+    form.fields
+        .iter()
+        .map(|f| {
+            let value = values.get(&f.key).map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+            let value = value.unwrap_or_default();
+            let options: Vec<Value> = match f.kind {
+                FieldKind::Select => f
+                    .options
+                    .iter()
+                    .map(|o| json!({"value": o.value, "label": locale.pick(&o.label_fr, &o.label_en), "selected": o.value == value}))
+                    .collect(),
+                FieldKind::Room => rooms
+                    .iter()
+                    .map(|r| json!({"value": r["id"].to_string(), "label": r["label"], "selected": r["id"].to_string() == value}))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let kind = serde_json::to_value(f.kind).unwrap_or(Value::Null);
+            json!({
+                "key": f.key,
+                "name": format!("f_{}", f.key),
+                "id": format!("field-{}", f.key),
+                "label": f.label(locale),
+                "help": f.help(locale),
+                "type": kind,
+                "required": f.required,
+                "value": value,
+                "checked": value == "true" || value == "on",
+                "options": options,
+                "errors": errors.get(format!("fields.{}", f.key)).cloned().unwrap_or(json!([])),
+                "min": f.min, "max": f.max,
+                "is_text": f.kind == FieldKind::Text, "is_long_text": f.kind == FieldKind::LongText,
+                "is_number": f.kind == FieldKind::Number, "is_date": f.kind == FieldKind::Date,
+                "is_datetime": f.kind == FieldKind::Datetime, "is_checkbox": f.kind == FieldKind::Checkbox,
+                "is_choice": matches!(f.kind, FieldKind::Select | FieldKind::Room),
+            })
+        })
+        .collect()
+}
+
+/// What the new-request page shows for a chosen category (or the domain/category pickers).
+struct NewPage {
+    submitted: Map<String, Value>,
+    errors: Value,
+    status: StatusCode,
+}
+
+async fn render_new(
+    ctx: &Ctx,
+    state: &AppState,
+    q: NewQuery,
+    page: NewPage,
+) -> Result<HttpResponse, AppError> {
+    if ctx.user.requesting_units().is_empty() {
+        return Err(AppError::rule("request-no-unit"));
+    }
+    let loc = ctx.locale;
+    let unit_ids = ctx.user.requesting_units();
+    let (domains, cats, category, unit_rows, rooms) = state
+        .db(move |c| {
+            let domains = catalog::domains(c)?;
+            let category = match &q.category {
+                Some(code) => catalog::by_code(c, code)?.filter(|c| c.active),
+                None => None,
+            };
+            let domain = category.as_ref().map(|c| c.domain).or_else(|| {
+                q.domain
+                    .as_deref()
+                    .and_then(crate::users::model::Domain::parse)
+            });
+            let cats = match domain {
+                Some(d) => catalog::categories_of(c, d)?,
+                None => Vec::new(),
+            };
+            let unit_rows = units::by_ids(c, &unit_ids)?;
+            let rooms = units::room_choices(c, &unit_ids)?;
+            Ok((domains, cats, category, unit_rows, rooms))
+        })
+        .await?;
+    let rooms: Vec<Value> = rooms
+        .iter()
+        .map(|r| json!({"id": r.id, "label": r.label, "unit": r.unit_id}))
+        .collect();
+    let get = |k: &str| {
+        page.submitted
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let chosen_domain = cats.first().map(|c| c.domain.code()).unwrap_or("");
+    let data = json!({
+        "title": ctx.t("new-request-title"),
+        "domains": domains.iter().map(|d| json!({"code": d.code, "name": loc.pick(&d.name_fr, &d.name_en),
+            "current": d.code.code() == chosen_domain})).collect::<Vec<_>>(),
+        "domain_chosen": !cats.is_empty(),
+        "domain_name": domains.iter().find(|d| d.code.code() == chosen_domain).map(|d| loc.pick(&d.name_fr, &d.name_en)),
+        "categories": cats.iter().map(|c| json!({"code": c.code, "name": loc.pick(&c.name_fr, &c.name_en),
+            "description": loc.pick(&c.description_fr, &c.description_en)})).collect::<Vec<_>>(),
+        "category": category.as_ref().map(|c| json!({
+            "code": c.code, "name": loc.pick(&c.name_fr, &c.name_en),
+            "description": loc.pick(&c.description_fr, &c.description_en),
+            "fields": form_fields(loc, &c.form_def(), &page.submitted_fields(), &page.errors,
+                &rooms.iter().filter(|r| unit_rows.len() == 1 || r["unit"] == json!(get("unit").parse::<i64>().unwrap_or(0))).cloned().collect::<Vec<_>>()),
+            "priorities": priority_options(loc, &if get("priority").is_empty() { c.default_priority.code().to_string() } else { get("priority") }),
+        })),
+        "units": unit_rows.iter().map(|u| json!({"value": u.id, "label": loc.pick(&u.name_fr, &u.name_en),
+            "selected": get("unit") == u.id.to_string()})).collect::<Vec<_>>(),
+        "several_units": unit_rows.len() > 1,
+        "rooms": rooms.iter().map(|r| json!({"value": r["id"], "label": r["label"],
+            "selected": get("room") == r["id"].to_string()})).collect::<Vec<_>>(),
+        "values": {"title": get("title"), "description": get("description")},
+        "errors": page.errors,
+        "has_errors": page.errors.as_object().is_some_and(|o| !o.is_empty()),
+    });
+    ctx.render_status(state, page.status, "pages/requests/new", data)
+}
+
+impl NewPage {
+    /// The category-form values only (`f_<key>` without the prefix).
+    fn submitted_fields(&self) -> Map<String, Value> {
+        self.submitted
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("f_").map(|k| (k.to_string(), v.clone())))
+            .collect()
+    }
+}
+
+async fn new_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    q: web::Query<NewQuery>,
+) -> Result<HttpResponse, AppError> {
+    render_new(
+        &ctx,
+        &state,
+        q.into_inner(),
+        NewPage {
+            submitted: Map::new(),
+            errors: json!({}),
+            status: StatusCode::OK,
+        },
+    )
+    .await
+}
+
+async fn create(
+    ctx: Ctx,
+    form: CsrfForm<Vec<(String, String)>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let pairs = form.0;
+    let mut submitted = Map::new();
+    for (k, v) in &pairs {
+        if k != "csrf" {
+            submitted.insert(k.clone(), Value::String(v.clone()));
+        }
+    }
+    let get = |k: &str| {
+        submitted
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
+    let category_code = get("category");
+    let mut errors = FieldErrors::default();
+    let priority = match get("priority").as_str() {
+        "" => None,
+        p => Priority::parse(p).or_else(|| {
+            errors.add("priority", crate::error::Msg::new("field-choice"));
+            None
+        }),
+    };
+    let unit = get("unit").parse::<i64>().ok().map(UnitId);
+    let room = get("room").parse::<i64>().ok().map(RoomId);
+    let fields: Map<String, Value> = submitted
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("f_").map(|k| (k.to_string(), v.clone())))
+        .collect();
+    let cmd = NewRequestCmd {
+        category: CategoryRef::Code(category_code.clone()),
+        title: get("title"),
+        description: get("description"),
+        priority,
+        unit,
+        room,
+        fields,
+        source: Source::Web,
+    };
+    let user = ctx.user.clone();
+    let result = if errors.is_empty() {
+        state.db(move |c| service::create(c, &user, cmd)).await
+    } else {
+        Err(AppError::Invalid(errors))
+    };
+    match result {
+        Ok(r) => Ok(see_other(&format!("/requests/{}?ok=created", r.number()))),
+        Err(AppError::Invalid(fe)) => {
+            let errors = field_messages(ctx.locale, &fe);
+            render_new(
+                &ctx,
+                &state,
+                NewQuery {
+                    domain: None,
+                    category: Some(category_code),
+                },
+                NewPage {
+                    submitted,
+                    errors,
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ShowQuery {
+    ok: Option<String>,
+}
+
+/// Renders the request page; `problem` carries a refused action's message and field errors.
+async fn render_show(
+    ctx: &Ctx,
+    state: &AppState,
+    num: RequestNumber,
+    flash: Option<String>,
+    problem: Option<(StatusCode, AppError)>,
+) -> Result<HttpResponse, AppError> {
+    let user = ctx.user.clone();
+    let loc = ctx.locale;
+    let reopen_days = state.settings.reopen_days;
+    let (detail, form, teams, techs, room_labels) = state
+        .db(move |c| {
+            let detail = service::read(c, &user, num, loc, reopen_days)?;
+            let cat =
+                catalog::by_code(c, &detail.request.category.code)?.ok_or(AppError::NotFound)?;
+            let (teams, techs) = if detail.standing.staff {
+                let teams: Vec<_> = users::teams(c)?
+                    .into_iter()
+                    .filter(|t| t.active && t.domain == detail.domain)
+                    .collect();
+                (teams, users::technicians_of_domain(c, detail.domain)?)
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            let form = cat.form_def();
+            let mut room_labels = std::collections::HashMap::new();
+            for f in form.fields.iter().filter(|f| f.kind == FieldKind::Room) {
+                if let Some(id) = detail.request.fields.get(&f.key).and_then(Value::as_i64) {
+                    room_labels.insert(id, units::room_label(c, RoomId(id))?);
+                }
+            }
+            Ok((detail, form, teams, techs, room_labels))
+        })
+        .await?;
+    let r = &detail.request;
+    let field_rows: Vec<Value> = form
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let v = r.fields.get(&f.key)?;
+            let shown = match (f.kind, v) {
+                (FieldKind::Checkbox, _) => i18n::tr(loc, "yes", &[]),
+                (FieldKind::Room, Value::Number(n)) => n
+                    .as_i64()
+                    .and_then(|id| room_labels.get(&id).cloned())
+                    .unwrap_or_else(|| n.to_string()),
+                (FieldKind::Select, Value::String(s)) => f
+                    .options
+                    .iter()
+                    .find(|o| &o.value == s)
+                    .map(|o| loc.pick(&o.label_fr, &o.label_en).to_string())
+                    .unwrap_or_else(|| s.clone()),
+                (FieldKind::Date, Value::String(s)) => {
+                    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                        .map(|d| i18n::format_date(loc, d))
+                        .unwrap_or_else(|_| s.clone())
+                }
+                (FieldKind::Number, Value::Number(n)) => {
+                    let f = n.as_f64().unwrap_or(0.0);
+                    if f.fract() == 0.0 {
+                        format!("{}", f as i64)
+                    } else {
+                        format!("{f}").replace('.', if loc == Locale::Fr { "," } else { "." })
+                    }
+                }
+                (_, Value::String(s)) => s.clone(),
+                (_, other) => other.to_string(),
+            };
+            Some(json!({"label": f.label(loc), "value": shown}))
+        })
+        .collect();
+    let events: Vec<Value> = detail
+        .events
+        .iter()
+        .map(|e| {
+            let mut v = json!(e);
+            let status_label = |k: &str| {
+                e.data
+                    .get(k)
+                    .and_then(|s| s.as_str())
+                    .map(|s| i18n::tr(loc, "status", &[("code".into(), s.into())]))
+            };
+            v["from_label"] = json!(status_label("from"));
+            v["to_label"] = json!(status_label("to"));
+            v["is_comment"] = json!(e.kind == "comment");
+            v["is_note"] = json!(e.kind == "internal_note");
+            v["is_status"] = json!(e.kind == "status_changed");
+            v["is_assigned"] = json!(e.kind == "assigned");
+            v["is_created"] = json!(e.kind == "created");
+            v["is_attachment"] = json!(e.kind == "attachment_added");
+            v["automatic"] = json!(e
+                .data
+                .get("automatic")
+                .and_then(|a| a.as_bool())
+                .unwrap_or(false));
+            v
+        })
+        .collect();
+    let transitions: Vec<Value> = detail
+        .transitions
+        .iter()
+        .map(|(to, needs_note)| {
+            let label = match (detail.status, to) {
+                (Status::Resolved, Status::InProgress) => i18n::tr(loc, "action-reopen", &[]),
+                (Status::Resolved, Status::Closed) => i18n::tr(loc, "action-confirm", &[]),
+                _ => i18n::tr(loc, "action-to", &[("to".into(), to.code().into())]),
+            };
+            json!({"value": to.code(), "label": label, "needs_note": needs_note})
+        })
+        .collect();
+    let (status, problem_msg, problem_fields) = match problem {
+        Some((st, e)) => {
+            let fields = match &e {
+                AppError::Invalid(f) => field_messages(loc, f),
+                _ => json!({}),
+            };
+            (st, Some(i18n::msg(loc, &e.message())), fields)
+        }
+        None => (StatusCode::OK, None, json!({})),
+    };
+    let mut tech_rows: Vec<Value> = Vec::new();
+    let mut seen: Vec<UserId> = Vec::new();
+    for (team, u) in &techs {
+        if seen.contains(&u.id) {
+            continue;
+        }
+        seen.push(u.id);
+        let _: &TeamId = team;
+        tech_rows.push(json!({"value": u.id, "label": u.display_name, "selected": Some(u.id) == detail.assignee_id}));
+    }
+    let data = json!({
+        "title": format!("{} — {}", r.number, r.title),
+        "r": r,
+        "status_label": i18n::tr(loc, "status", &[("code".into(), r.status.clone().into())]),
+        "priority_label": i18n::tr(loc, "priority", &[("code".into(), r.priority.clone().into())]),
+        "domain_label": i18n::tr(loc, "domain", &[("code".into(), r.domain.clone().into())]),
+        "field_rows": field_rows,
+        "events": events,
+        "attachments": detail.attachments,
+        "staff": detail.standing.staff,
+        "requester_side": detail.standing.requester_side,
+        "transitions": transitions,
+        "can_act": !detail.status.is_final(),
+        "teams": teams.iter().map(|t| json!({"value": t.code, "label": loc.pick(&t.name_fr, &t.name_en),
+            "selected": Some(t.id) == detail.team_id})).collect::<Vec<_>>(),
+        "technicians": tech_rows,
+        "flash": flash.map(|k| i18n::tr(loc, &format!("flash-{k}"), &[])),
+        "problem": problem_msg,
+        "problem_fields": problem_fields,
+        "max_attachment_mb": state.settings.max_attachment_bytes / (1024 * 1024),
+    });
+    ctx.render_status(state, status, "pages/requests/show", data)
+}
+
+const FLASHES: &[&str] = &["created", "comment", "transition", "assign", "attachment"];
+
+async fn show(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<ShowQuery>,
+) -> Result<HttpResponse, AppError> {
+    let num = number(&path)?;
+    let flash = q.ok.clone().filter(|k| FLASHES.contains(&k.as_str()));
+    render_show(&ctx, &state, num, flash, None).await
+}
+
+/// After a form on the request page: back to it with a confirmation, or the page again with
+/// the reason the action was refused.
+async fn after_action(
+    ctx: &Ctx,
+    state: &AppState,
+    num: RequestNumber,
+    flash: &str,
+    result: Result<(), AppError>,
+) -> Result<HttpResponse, AppError> {
+    match result {
+        Ok(()) => Ok(see_other(&format!("/requests/{num}?ok={flash}#timeline"))),
+        Err(
+            e @ (AppError::Invalid(_)
+            | AppError::Rule(_)
+            | AppError::Forbidden
+            | AppError::Conflict(_)),
+        ) => {
+            let status = e.status();
+            render_show(ctx, state, num, None, Some((status, e))).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct CommentForm {
+    body: String,
+    internal: Option<String>,
+}
+
+async fn comment(
+    ctx: Ctx,
+    form: CsrfForm<CommentForm>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let num = number(&path)?;
+    let cmd = CommentCmd {
+        body: form.0.body,
+        internal: form.0.internal.is_some(),
+    };
+    let user = ctx.user.clone();
+    let result = state
+        .db(move |c| service::comment(c, &user, num, cmd).map(|_| ()))
+        .await;
+    after_action(&ctx, &state, num, "comment", result).await
+}
+
+#[derive(Deserialize)]
+struct TransitionForm {
+    to: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn transition(
+    ctx: Ctx,
+    form: CsrfForm<TransitionForm>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let num = number(&path)?;
+    let to = Status::parse(&form.0.to).ok_or_else(|| AppError::BadRequest("to".into()))?;
+    let cmd = TransitionCmd {
+        to,
+        note: form.0.note,
+    };
+    let user = ctx.user.clone();
+    let reopen_days = state.settings.reopen_days;
+    let result = state
+        .db(move |c| service::transition(c, &user, num, cmd, reopen_days))
+        .await;
+    after_action(&ctx, &state, num, "transition", result).await
+}
+
+#[derive(Deserialize)]
+struct AssignForm {
+    team: Option<String>,
+    assignee: Option<String>,
+}
+
+async fn assign(
+    ctx: Ctx,
+    form: CsrfForm<AssignForm>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let num = number(&path)?;
+    let user = ctx.user.clone();
+    let f = form.0;
+    let result = state
+        .db(move |c| {
+            let team = match f.team.as_deref().map(str::trim) {
+                None => None,
+                Some("") => Some(None),
+                Some(code) => Some(Some(
+                    users::team_by_code(c, code)?
+                        .ok_or_else(|| {
+                            AppError::Invalid(FieldErrors::single(
+                                "team",
+                                crate::error::Msg::new("field-choice"),
+                            ))
+                        })?
+                        .id,
+                )),
+            };
+            let assignee = match f.assignee.as_deref().map(str::trim) {
+                None => None,
+                Some("") => Some(None),
+                Some("me") => Some(Some(user.id)),
+                Some(id) => Some(Some(UserId(
+                    id.parse()
+                        .map_err(|_| AppError::BadRequest("assignee".into()))?,
+                ))),
+            };
+            service::assign(c, &user, num, AssignCmd { team, assignee })
+        })
+        .await;
+    after_action(&ctx, &state, num, "assign", result).await
+}
+
+/// Reads a multipart upload: the CSRF field and one file, refusing files over the limit.
+pub async fn read_upload(
+    req: &HttpRequest,
+    mut payload: Multipart,
+    limit: usize,
+    need_csrf: bool,
+) -> Result<(String, String, Vec<u8>), AppError> {
+    let mut csrf: Option<String> = None;
+    let mut file: Option<(String, String, Vec<u8>)> = None;
+    while let Some(mut field) = payload
+        .try_next()
+        .await
+        .map_err(|e| AppError::BadRequest(e.to_string()))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field
+            .try_next()
+            .await
+            .map_err(|e| AppError::BadRequest(e.to_string()))?
+        {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() > limit {
+                return Err(AppError::PayloadTooLarge);
+            }
+        }
+        match name.as_str() {
+            "csrf" => csrf = Some(String::from_utf8_lossy(&bytes).to_string()),
+            "file" => {
+                let filename = field
+                    .content_disposition()
+                    .and_then(|cd| cd.get_filename())
+                    .unwrap_or("")
+                    .to_string();
+                let content_type = mime_guess::from_path(&filename)
+                    .first_or_octet_stream()
+                    .to_string();
+                if !filename.is_empty() {
+                    file = Some((filename, content_type, bytes));
+                }
+            }
+            _ => {}
+        }
+    }
+    if need_csrf {
+        check_csrf(req, csrf.as_deref())?;
+    }
+    file.ok_or_else(|| {
+        AppError::Invalid(FieldErrors::single(
+            "file",
+            crate::error::Msg::new("field-file"),
+        ))
+    })
+}
+
+async fn upload(
+    req: HttpRequest,
+    ctx: Ctx,
+    payload: Multipart,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let num = number(&path)?;
+    let result = match read_upload(&req, payload, state.settings.max_attachment_bytes, true).await {
+        Ok((filename, content_type, bytes)) => {
+            let storage = state.storage.clone();
+            let user = ctx.user.clone();
+            state
+                .db(move |c| {
+                    let sha256 = storage.put(&bytes)?;
+                    let cmd = service::NewAttachmentCmd {
+                        filename,
+                        content_type,
+                        size_bytes: bytes.len() as i64,
+                        sha256,
+                    };
+                    service::attach(c, &user, num, cmd).map(|_| ())
+                })
+                .await
+        }
+        Err(AppError::PayloadTooLarge) => Err(AppError::Invalid(FieldErrors::single(
+            "file",
+            crate::error::Msg::new("field-file-too-large")
+                .arg("max", state.settings.max_attachment_bytes / (1024 * 1024)),
+        ))),
+        Err(e) => Err(e),
+    };
+    after_action(&ctx, &state, num, "attachment", result).await
+}
+
+/// Sends an attachment's bytes to someone allowed to see its request.
+pub async fn send_attachment(
+    state: &AppState,
+    user: crate::auth::CurrentUser,
+    num: RequestNumber,
+    id: i64,
+) -> Result<HttpResponse, AppError> {
+    let storage = state.storage.clone();
+    let (a, bytes) = state
+        .db(move |c| {
+            let a = service::attachment_for_download(c, &user, num, id)?;
+            let bytes = storage.get(&a.sha256)?;
+            Ok((a, bytes))
+        })
+        .await?;
+    let cd = actix_web::http::header::ContentDisposition {
+        disposition: actix_web::http::header::DispositionType::Attachment,
+        parameters: vec![actix_web::http::header::DispositionParam::FilenameExt(
+            actix_web::http::header::ExtendedValue {
+                charset: actix_web::http::header::Charset::Ext("UTF-8".into()),
+                language_tag: None,
+                value: a.filename.clone().into_bytes(),
+            },
+        )],
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(a.content_type.as_str())
+        .insert_header(cd)
+        .insert_header(("Cache-Control", "private, no-store"))
+        .body(bytes))
+}
+
+async fn download(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (raw, id) = path.into_inner();
+    send_attachment(&state, ctx.user, number(&raw)?, id).await
+}

@@ -1,0 +1,350 @@
+//! All SQL about requests. Visibility comes from `auth::RequestScope::filter`.
+
+use super::model::*;
+use crate::auth::RequestScope;
+use crate::db::schema::{attachments, request_events, request_watchers, requests};
+use crate::db::{AttachmentId, EventId, RequestId, TeamId, UnitId, UserId};
+use crate::users::model::Domain;
+use crate::workflow::Status;
+use chrono::{DateTime, Utc};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
+
+pub fn insert(conn: &mut PgConnection, r: &NewRequest) -> QueryResult<Request> {
+    diesel::insert_into(requests::table)
+        .values(r)
+        .returning(Request::as_returning())
+        .get_result(conn)
+}
+
+/// The request with that number, locked for update within the caller's transaction.
+pub fn by_number_for_update(conn: &mut PgConnection, number: i64) -> QueryResult<Request> {
+    requests::table
+        .filter(requests::number.eq(number))
+        .for_update()
+        .select(Request::as_select())
+        .first(conn)
+}
+
+pub fn by_number(conn: &mut PgConnection, number: i64) -> QueryResult<Request> {
+    requests::table
+        .filter(requests::number.eq(number))
+        .select(Request::as_select())
+        .first(conn)
+}
+
+pub fn is_watcher(conn: &mut PgConnection, request: RequestId, user: UserId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        request_watchers::table
+            .filter(request_watchers::request_id.eq(request))
+            .filter(request_watchers::user_id.eq(user)),
+    ))
+    .get_result(conn)
+}
+
+pub fn add_watcher(
+    conn: &mut PgConnection,
+    request: RequestId,
+    user: UserId,
+) -> QueryResult<usize> {
+    diesel::insert_into(request_watchers::table)
+        .values((
+            request_watchers::request_id.eq(request),
+            request_watchers::user_id.eq(user),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+}
+
+pub fn insert_event(conn: &mut PgConnection, e: &NewEvent) -> QueryResult<Event> {
+    diesel::insert_into(request_events::table)
+        .values(e)
+        .returning(Event::as_returning())
+        .get_result(conn)
+}
+
+pub fn events(
+    conn: &mut PgConnection,
+    request: RequestId,
+    include_internal: bool,
+) -> QueryResult<Vec<Event>> {
+    let mut q = request_events::table
+        .filter(request_events::request_id.eq(request))
+        .order(request_events::id)
+        .select(Event::as_select())
+        .into_boxed();
+    if !include_internal {
+        q = q.filter(request_events::internal.eq(false));
+    }
+    q.load(conn)
+}
+
+pub fn touch(conn: &mut PgConnection, id: RequestId) -> QueryResult<usize> {
+    diesel::update(requests::table.find(id))
+        .set(requests::updated_at.eq(diesel::dsl::now))
+        .execute(conn)
+}
+
+pub fn set_first_response(conn: &mut PgConnection, id: RequestId) -> QueryResult<usize> {
+    diesel::update(
+        requests::table
+            .find(id)
+            .filter(requests::first_response_at.is_null()),
+    )
+    .set(requests::first_response_at.eq(diesel::dsl::now))
+    .execute(conn)
+}
+
+pub fn set_status(
+    conn: &mut PgConnection,
+    id: RequestId,
+    status: Status,
+    resolved_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
+) -> QueryResult<usize> {
+    diesel::update(requests::table.find(id))
+        .set((
+            requests::status.eq(status),
+            requests::resolved_at.eq(resolved_at),
+            requests::closed_at.eq(closed_at),
+            requests::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+}
+
+pub fn set_assignment(
+    conn: &mut PgConnection,
+    id: RequestId,
+    team: Option<TeamId>,
+    assignee: Option<UserId>,
+) -> QueryResult<usize> {
+    diesel::update(requests::table.find(id))
+        .set((
+            requests::team_id.eq(team),
+            requests::assignee_id.eq(assignee),
+            requests::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+}
+
+pub fn insert_attachment(conn: &mut PgConnection, a: &NewAttachment) -> QueryResult<Attachment> {
+    diesel::insert_into(attachments::table)
+        .values(a)
+        .returning(Attachment::as_returning())
+        .get_result(conn)
+}
+
+pub fn attachments_of(conn: &mut PgConnection, request: RequestId) -> QueryResult<Vec<Attachment>> {
+    attachments::table
+        .filter(attachments::request_id.eq(request))
+        .order(attachments::id)
+        .select(Attachment::as_select())
+        .load(conn)
+}
+
+pub fn attachment(conn: &mut PgConnection, id: AttachmentId) -> QueryResult<Attachment> {
+    attachments::table
+        .find(id)
+        .select(Attachment::as_select())
+        .first(conn)
+}
+
+pub fn event(conn: &mut PgConnection, id: EventId) -> QueryResult<Event> {
+    request_events::table
+        .find(id)
+        .select(Event::as_select())
+        .first(conn)
+}
+
+// --- lists ---
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Newest,
+    Oldest,
+    Updated,
+    Priority,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Option<Sort> {
+        match s {
+            "newest" => Some(Sort::Newest),
+            "oldest" => Some(Sort::Oldest),
+            "updated" => Some(Sort::Updated),
+            "priority" => Some(Sort::Priority),
+            _ => None,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Sort::Newest => "newest",
+            Sort::Oldest => "oldest",
+            Sort::Updated => "updated",
+            Sort::Priority => "priority",
+        }
+    }
+}
+
+/// Where the previous page stopped: the sort key and the id of its last row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub key: i64,
+    pub id: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    Open,
+    All,
+    Is(Status),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    Nobody,
+    Person(UserId),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub status: Option<StatusFilter>,
+    pub domain: Option<Domain>,
+    pub team: Option<TeamId>,
+    pub assignee: Option<AssigneeFilter>,
+    pub unit: Option<UnitId>,
+    pub requester: Option<UserId>,
+    pub priority: Option<super::model::Priority>,
+    pub text: Option<String>,
+    pub number: Option<i64>,
+    pub sort: Sort,
+    pub cursor: Option<Cursor>,
+    pub limit: i64,
+}
+
+fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+fn from_micros(m: i64) -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp_micros(m).unwrap_or_default()
+}
+
+/// One page of the requests visible in `scope`, plus the cursor of the next page.
+pub fn list(
+    conn: &mut PgConnection,
+    scope: &RequestScope,
+    q: &ListQuery,
+) -> QueryResult<(Vec<Request>, Option<Cursor>)> {
+    let mut query = requests::table
+        .select(Request::as_select())
+        .filter(scope.filter())
+        .into_boxed();
+    match q.status {
+        Some(StatusFilter::Open) => {
+            query = query.filter(requests::status.eq_any([
+                Status::New,
+                Status::InProgress,
+                Status::WaitingRequester,
+            ]))
+        }
+        Some(StatusFilter::Is(s)) => query = query.filter(requests::status.eq(s)),
+        Some(StatusFilter::All) | None => {}
+    }
+    if let Some(d) = q.domain {
+        query = query.filter(requests::domain.eq(d));
+    }
+    if let Some(t) = q.team {
+        query = query.filter(requests::team_id.eq(t));
+    }
+    match q.assignee {
+        Some(AssigneeFilter::Nobody) => query = query.filter(requests::assignee_id.is_null()),
+        Some(AssigneeFilter::Person(p)) => query = query.filter(requests::assignee_id.eq(p)),
+        None => {}
+    }
+    if let Some(u) = q.unit {
+        query = query.filter(requests::unit_id.eq(u));
+    }
+    if let Some(r) = q.requester {
+        query = query.filter(requests::requester_id.eq(r));
+    }
+    if let Some(p) = q.priority {
+        query = query.filter(requests::priority.eq(p));
+    }
+    match (&q.text, q.number) {
+        (Some(text), Some(n)) => {
+            query = query.filter(requests::number.eq(n).or(text_match(text)));
+        }
+        (Some(text), None) => query = query.filter(text_match(text)),
+        (None, Some(n)) => query = query.filter(requests::number.eq(n)),
+        (None, None) => {}
+    }
+    if let Some(c) = q.cursor {
+        query = match q.sort {
+            Sort::Newest => query.filter(
+                requests::created_at
+                    .lt(from_micros(c.key))
+                    .or(requests::created_at
+                        .eq(from_micros(c.key))
+                        .and(requests::id.lt(RequestId(c.id)))),
+            ),
+            Sort::Oldest => query.filter(
+                requests::created_at
+                    .gt(from_micros(c.key))
+                    .or(requests::created_at
+                        .eq(from_micros(c.key))
+                        .and(requests::id.gt(RequestId(c.id)))),
+            ),
+            Sort::Updated => query.filter(
+                requests::updated_at
+                    .lt(from_micros(c.key))
+                    .or(requests::updated_at
+                        .eq(from_micros(c.key))
+                        .and(requests::id.lt(RequestId(c.id)))),
+            ),
+            Sort::Priority => query.filter(
+                requests::priority_rank
+                    .lt(c.key as i16)
+                    .or(requests::priority_rank
+                        .eq(c.key as i16)
+                        .and(requests::id.gt(RequestId(c.id)))),
+            ),
+        };
+    }
+    query = match q.sort {
+        Sort::Newest => query.order((requests::created_at.desc(), requests::id.desc())),
+        Sort::Oldest => query.order((requests::created_at.asc(), requests::id.asc())),
+        Sort::Updated => query.order((requests::updated_at.desc(), requests::id.desc())),
+        Sort::Priority => query.order((requests::priority_rank.desc(), requests::id.asc())),
+    };
+    let mut rows = query.limit(q.limit + 1).load(conn)?;
+    let next = if rows.len() as i64 > q.limit {
+        rows.truncate(q.limit as usize);
+        rows.last().map(|r| Cursor {
+            key: match q.sort {
+                Sort::Newest | Sort::Oldest => micros(r.created_at),
+                Sort::Updated => micros(r.updated_at),
+                Sort::Priority => r.priority_rank as i64,
+            },
+            id: r.id.0,
+        })
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+/// Full-text match in French and English, accents ignored.
+fn text_match(
+    text: &str,
+) -> Box<dyn BoxableExpression<requests::table, diesel::pg::Pg, SqlType = Bool>> {
+    Box::new(
+        sql::<Bool>("requests.search @@ (websearch_to_tsquery('guichet_fr', ")
+            .bind::<Text, _>(text.to_string())
+            .sql(") || websearch_to_tsquery('guichet_en', ")
+            .bind::<Text, _>(text.to_string())
+            .sql("))"),
+    )
+}

@@ -1,0 +1,786 @@
+//! The rules of a request's life. Each function is one user action: it checks permission,
+//! validates, and writes the change, its timeline event and its audit row in one transaction.
+
+use super::model::*;
+use super::queries::{self, ListQuery};
+use crate::audit;
+use crate::auth::{self, CurrentUser, RequestFacts, Standing};
+use crate::catalog::form::FieldKind;
+use crate::catalog::queries as catalog;
+use crate::db::{CategoryId, RoomId, TeamId, UnitId, UserId};
+use crate::error::{AppError, FieldErrors, Msg};
+use crate::i18n::Locale;
+use crate::units::queries as units;
+use crate::users::model::PersonRef;
+use crate::users::queries as users;
+use crate::workflow::{self, Status};
+use chrono::Utc;
+use diesel::prelude::*;
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+
+pub const TITLE_MAX: usize = 200;
+pub const TEXT_MAX: usize = 20_000;
+
+/// Which category, by id (web forms) or code (API, email).
+#[derive(Debug, Clone)]
+pub enum CategoryRef {
+    Id(CategoryId),
+    Code(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct NewRequestCmd {
+    pub category: CategoryRef,
+    pub title: String,
+    pub description: String,
+    pub priority: Option<Priority>,
+    pub unit: Option<UnitId>,
+    pub room: Option<RoomId>,
+    pub fields: Map<String, Value>,
+    pub source: Source,
+}
+
+fn check_text(errors: &mut FieldErrors, field: &str, value: &str, required: bool, max: usize) {
+    let len = value.trim().chars().count();
+    if required && len == 0 {
+        errors.add(field, Msg::new("field-required"));
+    } else if len > max {
+        errors.add(field, Msg::new("field-too-long").arg("max", max));
+    }
+}
+
+/// Submits a request on behalf of one of the person's units.
+pub fn create(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    cmd: NewRequestCmd,
+) -> Result<Request, AppError> {
+    let mut errors = FieldErrors::default();
+    check_text(&mut errors, "title", &cmd.title, true, TITLE_MAX);
+    check_text(
+        &mut errors,
+        "description",
+        &cmd.description,
+        false,
+        TEXT_MAX,
+    );
+
+    let category = match &cmd.category {
+        CategoryRef::Id(id) => catalog::find(conn, *id).optional()?,
+        CategoryRef::Code(code) => catalog::by_code(conn, code)?,
+    }
+    .filter(|c| c.active);
+    let Some(category) = category else {
+        errors.add("category", Msg::new("field-choice"));
+        return Err(AppError::Invalid(errors));
+    };
+
+    let allowed_units = user.requesting_units();
+    let unit = match cmd.unit {
+        Some(u) if allowed_units.contains(&u) => u,
+        Some(_) => {
+            errors.add("unit", Msg::new("field-choice"));
+            return Err(AppError::Invalid(errors));
+        }
+        None => *allowed_units
+            .first()
+            .ok_or_else(|| AppError::rule("request-no-unit"))?,
+    };
+    if let Some(room) = cmd.room {
+        if units::room_unit(conn, room)? != Some(unit) {
+            errors.add("room", Msg::new("field-room"));
+        }
+    }
+    let form = category.form_def();
+    let fields = match form.validate(&cmd.fields) {
+        Ok(values) => {
+            // Room fields must name a room of the requesting unit.
+            for f in form.fields.iter().filter(|f| f.kind == FieldKind::Room) {
+                if let Some(id) = values.get(&f.key).and_then(Value::as_i64) {
+                    if units::room_unit(conn, RoomId(id))? != Some(unit) {
+                        errors.add(&format!("fields.{}", f.key), Msg::new("field-room"));
+                    }
+                }
+            }
+            values
+        }
+        Err(field_errors) => {
+            for (k, msgs) in field_errors.0 {
+                for m in msgs {
+                    errors.add(&k, m);
+                }
+            }
+            Map::new()
+        }
+    };
+    errors.into_result()?;
+
+    conn.transaction(|conn| {
+        let request = queries::insert(
+            conn,
+            &NewRequest {
+                title: cmd.title.trim().to_string(),
+                description: cmd.description.trim().to_string(),
+                category_id: category.id,
+                domain: category.domain,
+                requester_id: user.id,
+                unit_id: unit,
+                room_id: cmd.room,
+                priority: cmd.priority.unwrap_or(category.default_priority),
+                status: Status::New,
+                team_id: category.default_team_id,
+                fields: Value::Object(fields),
+                source: cmd.source,
+            },
+        )?;
+        queries::insert_event(
+            conn,
+            &NewEvent {
+                request_id: request.id,
+                actor_id: Some(user.id),
+                kind: EventKind::Created,
+                body: String::new(),
+                internal: false,
+                data: json!({ "source": cmd.source }),
+            },
+        )?;
+        audit::record(
+            conn,
+            &user.origin(),
+            "request.create",
+            "request",
+            request.number(),
+            json!({ "category": category.code, "unit_id": unit }),
+        )?;
+        Ok(request)
+    })
+}
+
+fn facts(conn: &mut PgConnection, user: &CurrentUser, r: &Request) -> QueryResult<RequestFacts> {
+    Ok(RequestFacts {
+        requester: r.requester_id,
+        unit: r.unit_id,
+        domain: r.domain,
+        watching: queries::is_watcher(conn, r.id, user.id)?,
+    })
+}
+
+/// Loads a request the person may read (locked when `for_update`), with their standing.
+/// A request they may not read is reported as not found, so numbers reveal nothing.
+fn load(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+    for_update: bool,
+) -> Result<(Request, Standing), AppError> {
+    let r = if for_update {
+        queries::by_number_for_update(conn, number.0)?
+    } else {
+        queries::by_number(conn, number.0)?
+    };
+    let standing = auth::standing(user, &facts(conn, user, &r)?);
+    if !standing.can_read {
+        return Err(AppError::NotFound);
+    }
+    Ok((r, standing))
+}
+
+pub struct RequestDetail {
+    pub request: RequestView,
+    pub events: Vec<EventView>,
+    pub attachments: Vec<AttachmentView>,
+    pub standing: Standing,
+    /// (target status, note required)
+    pub transitions: Vec<(Status, bool)>,
+    pub status: Status,
+    pub domain: crate::users::model::Domain,
+    pub team_id: Option<TeamId>,
+    pub assignee_id: Option<UserId>,
+}
+
+/// Reads a request and records the access (who, when, from where).
+pub fn read(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+    locale: Locale,
+    reopen_days: i64,
+) -> Result<RequestDetail, AppError> {
+    conn.transaction(|conn| {
+        let (r, standing) = load(conn, user, number, false)?;
+        audit::record(
+            conn,
+            &user.origin(),
+            "request.read",
+            "request",
+            r.number(),
+            json!({}),
+        )?;
+        let events = events_view(conn, &r, standing, locale)?;
+        let attachments = queries::attachments_of(conn, r.id)?
+            .into_iter()
+            .map(attachment_view)
+            .collect();
+        let transitions =
+            workflow::available(r.status, standing, r.resolved_at, Utc::now(), reopen_days);
+        let (status, domain, team_id, assignee_id) = (r.status, r.domain, r.team_id, r.assignee_id);
+        let request = hydrate(conn, vec![r], locale)?
+            .pop()
+            .ok_or(AppError::NotFound)?;
+        Ok(RequestDetail {
+            request,
+            events,
+            attachments,
+            standing,
+            transitions,
+            status,
+            domain,
+            team_id,
+            assignee_id,
+        })
+    })
+}
+
+/// The request alone (for API answers after a change), with the access recorded.
+pub fn view(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+    locale: Locale,
+) -> Result<RequestView, AppError> {
+    conn.transaction(|conn| {
+        let (r, _) = load(conn, user, number, false)?;
+        audit::record(
+            conn,
+            &user.origin(),
+            "request.read",
+            "request",
+            r.number(),
+            json!({}),
+        )?;
+        hydrate(conn, vec![r], locale)?
+            .pop()
+            .ok_or(AppError::NotFound)
+    })
+}
+
+pub fn events(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+    locale: Locale,
+) -> Result<Vec<EventView>, AppError> {
+    conn.transaction(|conn| {
+        let (r, standing) = load(conn, user, number, false)?;
+        audit::record(
+            conn,
+            &user.origin(),
+            "request.read_events",
+            "request",
+            r.number(),
+            json!({}),
+        )?;
+        events_view(conn, &r, standing, locale)
+    })
+}
+
+fn events_view(
+    conn: &mut PgConnection,
+    r: &Request,
+    standing: Standing,
+    _locale: Locale,
+) -> Result<Vec<EventView>, AppError> {
+    let events = queries::events(conn, r.id, standing.staff)?;
+    let attachments = queries::attachments_of(conn, r.id)?;
+    let people = people(conn, events.iter().filter_map(|e| e.actor_id).collect())?;
+    Ok(events
+        .into_iter()
+        .map(|e| EventView {
+            id: e.id.0,
+            kind: e.kind.code().to_string(),
+            actor: e.actor_id.and_then(|a| people.get(&a).cloned()),
+            body: e.body,
+            internal: e.internal,
+            data: e.data,
+            attachments: attachments
+                .iter()
+                .filter(|a| a.event_id == Some(e.id))
+                .cloned()
+                .map(attachment_view)
+                .collect(),
+            created_at: e.created_at,
+        })
+        .collect())
+}
+
+fn attachment_view(a: Attachment) -> AttachmentView {
+    AttachmentView {
+        id: a.id.0,
+        filename: a.filename,
+        content_type: a.content_type,
+        size_bytes: a.size_bytes,
+        created_at: a.created_at,
+    }
+}
+
+fn people(
+    conn: &mut PgConnection,
+    mut ids: Vec<UserId>,
+) -> QueryResult<HashMap<UserId, PersonRef>> {
+    ids.sort();
+    ids.dedup();
+    Ok(users::by_ids(conn, &ids)?
+        .into_iter()
+        .map(|u| {
+            (
+                u.id,
+                PersonRef {
+                    email: u.email,
+                    name: u.display_name,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Turns rows into views, loading the names they refer to in a few batched queries.
+pub fn hydrate(
+    conn: &mut PgConnection,
+    rows: Vec<Request>,
+    locale: Locale,
+) -> Result<Vec<RequestView>, AppError> {
+    let mut person_ids: Vec<UserId> = rows.iter().map(|r| r.requester_id).collect();
+    person_ids.extend(rows.iter().filter_map(|r| r.assignee_id));
+    let people = people(conn, person_ids)?;
+    let mut cat_ids: Vec<CategoryId> = rows.iter().map(|r| r.category_id).collect();
+    cat_ids.sort();
+    cat_ids.dedup();
+    let cats: HashMap<_, _> = catalog::by_ids(conn, &cat_ids)?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let mut unit_ids: Vec<UnitId> = rows.iter().map(|r| r.unit_id).collect();
+    unit_ids.sort();
+    unit_ids.dedup();
+    let unit_map: HashMap<_, _> = units::by_ids(conn, &unit_ids)?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let mut team_ids: Vec<TeamId> = rows.iter().filter_map(|r| r.team_id).collect();
+    team_ids.sort();
+    team_ids.dedup();
+    let teams: HashMap<_, _> = users::teams_by_ids(conn, &team_ids)?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let room = match r.room_id {
+            Some(id) => Some(units::room_label(conn, id)?),
+            None => None,
+        };
+        let unknown = PersonRef {
+            email: String::new(),
+            name: String::new(),
+        };
+        out.push(RequestView {
+            number: r.number().to_string(),
+            title: r.title,
+            description: r.description,
+            status: r.status.code().to_string(),
+            priority: r.priority.code().to_string(),
+            category: cats
+                .get(&r.category_id)
+                .map(|c| CodeName {
+                    code: c.code.clone(),
+                    name: locale.pick(&c.name_fr, &c.name_en).to_string(),
+                })
+                .ok_or(AppError::NotFound)?,
+            domain: r.domain.code().to_string(),
+            unit: unit_map
+                .get(&r.unit_id)
+                .map(|u| CodeName {
+                    code: u.code.clone(),
+                    name: locale.pick(&u.name_fr, &u.name_en).to_string(),
+                })
+                .ok_or(AppError::NotFound)?,
+            requester: people.get(&r.requester_id).cloned().unwrap_or(unknown),
+            team: r.team_id.and_then(|t| teams.get(&t)).map(|t| CodeName {
+                code: t.code.clone(),
+                name: locale.pick(&t.name_fr, &t.name_en).to_string(),
+            }),
+            assignee: r.assignee_id.and_then(|a| people.get(&a).cloned()),
+            room,
+            fields: r.fields,
+            source: r.source.code().to_string(),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            first_response_at: r.first_response_at,
+            resolved_at: r.resolved_at,
+            closed_at: r.closed_at,
+        });
+    }
+    Ok(out)
+}
+
+pub struct Page {
+    pub items: Vec<RequestView>,
+    pub next: Option<queries::Cursor>,
+}
+
+/// A page of the requests this person may see, filtered.
+pub fn list(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    q: &ListQuery,
+    locale: Locale,
+) -> Result<Page, AppError> {
+    let (rows, next) = queries::list(conn, &user.request_scope(), q)?;
+    Ok(Page {
+        items: hydrate(conn, rows, locale)?,
+        next,
+    })
+}
+
+fn refuse_if_final(r: &Request) -> Result<(), AppError> {
+    if r.status.is_final() {
+        Err(AppError::rule("request-final"))
+    } else {
+        Ok(())
+    }
+}
+
+pub struct CommentCmd {
+    pub body: String,
+    pub internal: bool,
+}
+
+/// Adds a public comment or, for staff, an internal note. A requester's answer to a request
+/// waiting for them puts it back in progress.
+pub fn comment(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+    cmd: CommentCmd,
+) -> Result<Event, AppError> {
+    let mut errors = FieldErrors::default();
+    check_text(&mut errors, "body", &cmd.body, true, TEXT_MAX);
+    conn.transaction(|conn| {
+        let (r, standing) = load(conn, user, number, true)?;
+        if cmd.internal && !standing.staff {
+            return Err(AppError::Forbidden);
+        }
+        refuse_if_final(&r)?;
+        errors.clone().into_result()?;
+        let event = queries::insert_event(
+            conn,
+            &NewEvent {
+                request_id: r.id,
+                actor_id: Some(user.id),
+                kind: if cmd.internal {
+                    EventKind::InternalNote
+                } else {
+                    EventKind::Comment
+                },
+                body: cmd.body.trim().to_string(),
+                internal: cmd.internal,
+                data: json!({}),
+            },
+        )?;
+        queries::touch(conn, r.id)?;
+        if standing.staff && !cmd.internal {
+            queries::set_first_response(conn, r.id)?;
+        }
+        if !cmd.internal
+            && standing.requester_side
+            && !standing.staff
+            && r.status == Status::WaitingRequester
+        {
+            queries::set_status(conn, r.id, Status::InProgress, r.resolved_at, r.closed_at)?;
+            queries::insert_event(
+                conn,
+                &NewEvent {
+                    request_id: r.id,
+                    actor_id: Some(user.id),
+                    kind: EventKind::StatusChanged,
+                    body: String::new(),
+                    internal: false,
+                    data: json!({ "from": r.status, "to": Status::InProgress, "automatic": true }),
+                },
+            )?;
+        }
+        audit::record(
+            conn,
+            &user.origin(),
+            if cmd.internal {
+                "request.internal_note"
+            } else {
+                "request.comment"
+            },
+            "request",
+            r.number(),
+            json!({ "event_id": event.id }),
+        )?;
+        Ok(event)
+    })
+}
+
+pub struct TransitionCmd {
+    pub to: Status,
+    pub note: String,
+}
+
+/// Moves a request to another status, if the workflow allows it for this person.
+pub fn transition(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+    cmd: TransitionCmd,
+    reopen_days: i64,
+) -> Result<(), AppError> {
+    if cmd.note.chars().count() > TEXT_MAX {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "note",
+            Msg::new("field-too-long").arg("max", TEXT_MAX),
+        )));
+    }
+    conn.transaction(|conn| {
+        let (r, standing) = load(conn, user, number, true)?;
+        let now = Utc::now();
+        workflow::check(&workflow::Attempt {
+            from: r.status,
+            to: cmd.to,
+            standing,
+            note: &cmd.note,
+            resolved_at: r.resolved_at,
+            now,
+            reopen_days,
+        })?;
+        let resolved_at = match cmd.to {
+            Status::Resolved => Some(now),
+            Status::Closed => r.resolved_at,
+            _ => None,
+        };
+        let closed_at = if cmd.to.is_final() { Some(now) } else { None };
+        queries::set_status(conn, r.id, cmd.to, resolved_at, closed_at)?;
+        if standing.staff {
+            queries::set_first_response(conn, r.id)?;
+        }
+        queries::insert_event(
+            conn,
+            &NewEvent {
+                request_id: r.id,
+                actor_id: Some(user.id),
+                kind: EventKind::StatusChanged,
+                body: cmd.note.trim().to_string(),
+                internal: false,
+                data: json!({ "from": r.status, "to": cmd.to }),
+            },
+        )?;
+        audit::record(
+            conn,
+            &user.origin(),
+            "request.transition",
+            "request",
+            r.number(),
+            json!({ "from": r.status, "to": cmd.to }),
+        )?;
+        Ok(())
+    })
+}
+
+/// Who a request goes to. `None` fields keep their value; an empty team clears both.
+pub struct AssignCmd {
+    pub team: Option<Option<TeamId>>,
+    pub assignee: Option<Option<UserId>>,
+}
+
+pub fn assign(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+    cmd: AssignCmd,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        let (r, standing) = load(conn, user, number, true)?;
+        if !standing.staff {
+            return Err(AppError::Forbidden);
+        }
+        refuse_if_final(&r)?;
+        let team = cmd.team.unwrap_or(r.team_id);
+        if let Some(t) = team {
+            let t = users::team(conn, t).optional()?.filter(|t| t.active);
+            match t {
+                None => {
+                    return Err(AppError::Invalid(FieldErrors::single(
+                        "team",
+                        Msg::new("field-choice"),
+                    )))
+                }
+                Some(t) if t.domain != r.domain => {
+                    return Err(AppError::rule("assign-team-domain"))
+                }
+                Some(_) => {}
+            }
+        }
+        let assignee = match cmd.assignee {
+            Some(a) => a,
+            // Changing the team hands the request to that team as a whole.
+            None if team != r.team_id => None,
+            None => r.assignee_id,
+        };
+        if let Some(a) = assignee {
+            let member = match team {
+                Some(t) => users::is_team_member(conn, t, a)?,
+                None => false,
+            };
+            if !member {
+                return Err(AppError::rule("assign-not-member"));
+            }
+        }
+        if team == r.team_id && assignee == r.assignee_id {
+            return Ok(());
+        }
+        queries::set_assignment(conn, r.id, team, assignee)?;
+        let data = json!({
+            "team_from": r.team_id, "team_to": team,
+            "assignee_from": r.assignee_id, "assignee_to": assignee,
+        });
+        queries::insert_event(
+            conn,
+            &NewEvent {
+                request_id: r.id,
+                actor_id: Some(user.id),
+                kind: EventKind::Assigned,
+                body: String::new(),
+                internal: false,
+                data: data.clone(),
+            },
+        )?;
+        audit::record(
+            conn,
+            &user.origin(),
+            "request.assign",
+            "request",
+            r.number(),
+            data,
+        )?;
+        Ok(())
+    })
+}
+
+pub struct NewAttachmentCmd {
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
+/// Records an attachment whose bytes are already in storage.
+pub fn attach(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+    cmd: NewAttachmentCmd,
+) -> Result<AttachmentView, AppError> {
+    let filename = sanitize_filename(&cmd.filename);
+    conn.transaction(|conn| {
+        let (r, _) = load(conn, user, number, true)?;
+        refuse_if_final(&r)?;
+        let event = queries::insert_event(
+            conn,
+            &NewEvent {
+                request_id: r.id,
+                actor_id: Some(user.id),
+                kind: EventKind::AttachmentAdded,
+                body: String::new(),
+                internal: false,
+                data: json!({ "filename": filename }),
+            },
+        )?;
+        let a = queries::insert_attachment(
+            conn,
+            &NewAttachment {
+                request_id: r.id,
+                event_id: Some(event.id),
+                uploader_id: Some(user.id),
+                filename: filename.clone(),
+                content_type: cmd.content_type.clone(),
+                size_bytes: cmd.size_bytes,
+                sha256: cmd.sha256.clone(),
+            },
+        )?;
+        queries::touch(conn, r.id)?;
+        audit::record(
+            conn,
+            &user.origin(),
+            "attachment.add",
+            "request",
+            r.number(),
+            json!({ "attachment_id": a.id, "filename": filename, "size": cmd.size_bytes }),
+        )?;
+        Ok(attachment_view(a))
+    })
+}
+
+/// An attachment of a request the person may read; the download is recorded.
+pub fn attachment_for_download(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+    id: i64,
+) -> Result<Attachment, AppError> {
+    conn.transaction(|conn| {
+        let (r, standing) = load(conn, user, number, false)?;
+        let a = queries::attachment(conn, crate::db::AttachmentId(id))?;
+        if a.request_id != r.id {
+            return Err(AppError::NotFound);
+        }
+        if let Some(ev) = a.event_id {
+            if queries::event(conn, ev)?.internal && !standing.staff {
+                return Err(AppError::NotFound);
+            }
+        }
+        audit::record(
+            conn,
+            &user.origin(),
+            "attachment.download",
+            "request",
+            r.number(),
+            json!({ "attachment_id": a.id }),
+        )?;
+        Ok(a)
+    })
+}
+
+/// Keeps the last path component and printable characters; never empty.
+pub fn sanitize_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .take(200)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    if cleaned.is_empty() {
+        "piece-jointe".to_string()
+    } else {
+        cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filenames_lose_their_path_and_quotes() {
+        assert_eq!(
+            sanitize_filename("C:\\Users\\x\\rapport \"final\".pdf"),
+            "rapport final.pdf"
+        );
+        assert_eq!(sanitize_filename("../../etc/passwd"), "passwd");
+        assert_eq!(sanitize_filename("..."), "piece-jointe");
+    }
+}

@@ -1,0 +1,1188 @@
+//! Demonstration data: the units of a fictional school service centre, its people (one per
+//! role), three support teams, 25 categories with their forms and about 200 requests in every
+//! status, created through the same services as real ones (so with timelines and audit rows).
+
+use crate::audit::Origin;
+use crate::auth::CurrentUser;
+use crate::catalog::model::CategoryForm;
+use crate::catalog::queries as catalog;
+use crate::db::{RoomId, UnitId, UserId};
+use crate::error::AppError;
+use crate::requests::model::{Priority, RequestNumber, Source};
+use crate::requests::service::{
+    self as requests, AssignCmd, CategoryRef, CommentCmd, NewRequestCmd, TransitionCmd,
+};
+use crate::units::model::{NewBuilding, NewRoom, UnitForm, UnitKind};
+use crate::units::queries as units;
+use crate::users::model::{Domain, NewTeam, Role};
+use crate::users::queries as users;
+use crate::users::service::{self as accounts, NewAccount};
+use crate::workflow::Status;
+use diesel::prelude::*;
+use serde_json::{json, Map, Value};
+
+pub const DEMO_PASSWORD: &str = "Guichet-demo-2026";
+
+/// (email, name, role description) printed after seeding.
+const SIGN_INS: &[(&str, &str, &str)] = &[
+    (
+        "demandeur@guichet.example",
+        "Julie Tremblay",
+        "demandeuse — École primaire des Bouleaux",
+    ),
+    (
+        "direction@guichet.example",
+        "Marc Gagnon",
+        "direction d'unité — École primaire des Bouleaux",
+    ),
+    (
+        "tech.ti@guichet.example",
+        "Karim Benali",
+        "technicien — Soutien TI",
+    ),
+    (
+        "tech.rm@guichet.example",
+        "Isabelle Côté",
+        "technicienne — Ressources matérielles",
+    ),
+    (
+        "tech.transport@guichet.example",
+        "Louis Bergeron",
+        "technicien — Transport scolaire",
+    ),
+    (
+        "gestion.ti@guichet.example",
+        "Nathalie Lavoie",
+        "gestionnaire de service — TI",
+    ),
+    ("admin@guichet.example", "Anne Bouchard", "administratrice"),
+    (
+        "prp@guichet.example",
+        "Pierre Morin",
+        "responsable PRP (auditeur)",
+    ),
+];
+
+pub fn print_sign_ins() {
+    println!();
+    println!("Comptes de démonstration (mot de passe : {DEMO_PASSWORD})");
+    for (email, name, role) in SIGN_INS {
+        println!("  {email:<34} {name:<18} {role}");
+    }
+    println!();
+}
+
+pub fn is_empty(conn: &mut PgConnection) -> Result<bool, AppError> {
+    Ok(units::all(conn)?.is_empty())
+}
+
+/// Creates (or completes) an administrator, in the Direction générale.
+pub fn create_admin(
+    conn: &mut PgConnection,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+) -> Result<UserId, AppError> {
+    let unit = match units::all(conn)?
+        .into_iter()
+        .find(|u| u.kind == UnitKind::GeneralDirection)
+    {
+        Some(u) => u.id,
+        None => {
+            units::insert(
+                conn,
+                &UnitForm {
+                    code: "dg".into(),
+                    name_fr: "Direction générale".into(),
+                    name_en: "Office of the Director General".into(),
+                    kind: UnitKind::GeneralDirection,
+                    parent_id: None,
+                    active: true,
+                },
+            )?
+            .id
+        }
+    };
+    accounts::upsert_account(
+        conn,
+        &Origin::default(),
+        NewAccount {
+            email: email.into(),
+            display_name: name.into(),
+            locale: "fr".into(),
+            password_hash: Some(password_hash.into()),
+            roles: vec![(unit, Role::Admin)],
+        },
+    )
+}
+
+const UNITS: &[(&str, &str, &str, UnitKind)] = &[
+    (
+        "dg",
+        "Direction générale",
+        "Office of the Director General",
+        UnitKind::GeneralDirection,
+    ),
+    (
+        "sti",
+        "Service des technologies de l'information",
+        "Information Technology Department",
+        UnitKind::Service,
+    ),
+    (
+        "srm",
+        "Service des ressources matérielles",
+        "Material Resources Department",
+        UnitKind::Service,
+    ),
+    (
+        "stransport",
+        "Service du transport scolaire",
+        "School Transportation Department",
+        UnitKind::Service,
+    ),
+    (
+        "srh",
+        "Service des ressources humaines",
+        "Human Resources Department",
+        UnitKind::Service,
+    ),
+    (
+        "ecole-bouleaux",
+        "École primaire des Bouleaux",
+        "Des Bouleaux Elementary School",
+        UnitKind::School,
+    ),
+    (
+        "ecole-saint-laurent",
+        "École primaire Saint-Laurent",
+        "Saint-Laurent Elementary School",
+        UnitKind::School,
+    ),
+    (
+        "ecole-riviere",
+        "École primaire de la Rivière",
+        "De la Rivière Elementary School",
+        UnitKind::School,
+    ),
+    (
+        "es-plateau",
+        "École secondaire du Plateau",
+        "Du Plateau High School",
+        UnitKind::School,
+    ),
+    (
+        "es-patriotes",
+        "École secondaire des Patriotes",
+        "Des Patriotes High School",
+        UnitKind::School,
+    ),
+    (
+        "cfp-metiers",
+        "Centre de formation professionnelle des Métiers",
+        "Des Métiers Vocational Training Centre",
+        UnitKind::VocationalCentre,
+    ),
+    (
+        "cea-horizon",
+        "Centre d'éducation des adultes L'Horizon",
+        "L'Horizon Adult Education Centre",
+        UnitKind::AdultCentre,
+    ),
+];
+
+fn f(key: &str, fr: &str, en: &str, kind: &str, required: bool) -> Value {
+    json!({"key": key, "label_fr": fr, "label_en": en, "type": kind, "required": required})
+}
+
+fn select(key: &str, fr: &str, en: &str, required: bool, options: &[(&str, &str, &str)]) -> Value {
+    let mut v = f(key, fr, en, "select", required);
+    v["options"] = json!(options
+        .iter()
+        .map(|(value, fr, en)| json!({"value": value, "label_fr": fr, "label_en": en}))
+        .collect::<Vec<_>>());
+    v
+}
+
+fn number(key: &str, fr: &str, en: &str, required: bool, min: f64, max: f64) -> Value {
+    let mut v = f(key, fr, en, "number", required);
+    v["min"] = json!(min);
+    v["max"] = json!(max);
+    v
+}
+
+/// (code, domain, team, priority, name_fr, name_en, description_fr, description_en, fields)
+fn categories() -> Vec<(
+    &'static str,
+    Domain,
+    &'static str,
+    Priority,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Vec<Value>,
+)> {
+    use Domain::*;
+    use Priority::*;
+    let room = || f("local", "Local", "Room", "room", true);
+    let budget = || {
+        f(
+            "code_budgetaire",
+            "Code budgétaire",
+            "Budget code",
+            "text",
+            false,
+        )
+    };
+    let vehicle = || {
+        select(
+            "vehicule",
+            "Type de véhicule",
+            "Vehicle type",
+            true,
+            &[
+                ("autobus", "Autobus scolaire", "School bus"),
+                ("minibus", "Minibus", "Minibus"),
+                ("adapte", "Véhicule adapté", "Adapted vehicle"),
+                ("taxi", "Taxi", "Taxi"),
+            ],
+        )
+    };
+    let trip = |extra: Vec<Value>| {
+        let mut v = vec![
+            f(
+                "date_sortie",
+                "Date du déplacement",
+                "Trip date",
+                "date",
+                true,
+            ),
+            f("depart", "Départ", "Departure", "datetime", true),
+            f("retour", "Retour", "Return", "datetime", true),
+            f(
+                "destination",
+                "Destination (nom et adresse)",
+                "Destination (name and address)",
+                "text",
+                true,
+            ),
+            number(
+                "eleves",
+                "Nombre d'élèves",
+                "Number of students",
+                true,
+                0.0,
+                500.0,
+            ),
+            number(
+                "adultes",
+                "Nombre d'adultes",
+                "Number of adults",
+                true,
+                0.0,
+                100.0,
+            ),
+            vehicle(),
+            budget(),
+        ];
+        v.extend(extra);
+        v
+    };
+    vec![
+        (
+            "ti-poste",
+            Ti,
+            "ti-soutien",
+            Normal,
+            "Poste de travail défectueux",
+            "Faulty workstation",
+            "Ordinateur qui ne démarre pas, lent ou bruyant.",
+            "Computer that does not start, is slow or noisy.",
+            vec![
+                f(
+                    "numero_inventaire",
+                    "Numéro d'inventaire",
+                    "Asset tag",
+                    "text",
+                    false,
+                ),
+                select(
+                    "symptome",
+                    "Symptôme",
+                    "Symptom",
+                    true,
+                    &[
+                        ("demarrage", "Ne démarre pas", "Does not start"),
+                        ("lenteur", "Lenteur", "Slowness"),
+                        ("ecran", "Problème d'écran", "Screen problem"),
+                        ("autre", "Autre", "Other"),
+                    ],
+                ),
+            ],
+        ),
+        (
+            "ti-projecteur-tni",
+            Ti,
+            "ti-soutien",
+            High,
+            "Projecteur ou TNI défectueux",
+            "Faulty projector or interactive whiteboard",
+            "Projecteur, tableau numérique interactif (TNI) ou écran de classe.",
+            "Projector, interactive whiteboard or classroom display.",
+            vec![
+                room(),
+                select(
+                    "appareil",
+                    "Appareil",
+                    "Device",
+                    true,
+                    &[
+                        ("projecteur", "Projecteur", "Projector"),
+                        ("tni", "TNI", "Interactive whiteboard"),
+                        ("ecran", "Écran interactif", "Interactive display"),
+                    ],
+                ),
+                f(
+                    "classe_sans_appareil",
+                    "Une classe est privée d'enseignement",
+                    "A class cannot be taught",
+                    "checkbox",
+                    false,
+                ),
+            ],
+        ),
+        (
+            "ti-compte",
+            Ti,
+            "ti-soutien",
+            Normal,
+            "Création ou modification de compte",
+            "Account creation or change",
+            "Nouvel employé, changement d'affectation ou départ.",
+            "New employee, change of assignment or departure.",
+            vec![
+                f(
+                    "personne",
+                    "Nom de la personne",
+                    "Person's name",
+                    "text",
+                    true,
+                ),
+                f(
+                    "date_effective",
+                    "Date d'entrée en vigueur",
+                    "Effective date",
+                    "date",
+                    true,
+                ),
+                select(
+                    "type_demande",
+                    "Type",
+                    "Type",
+                    true,
+                    &[
+                        ("creation", "Création", "Creation"),
+                        ("modification", "Modification", "Change"),
+                        ("fermeture", "Fermeture", "Closure"),
+                    ],
+                ),
+            ],
+        ),
+        (
+            "ti-mot-de-passe",
+            Ti,
+            "ti-soutien",
+            High,
+            "Réinitialisation de mot de passe",
+            "Password reset",
+            "Compte verrouillé ou mot de passe oublié.",
+            "Locked account or forgotten password.",
+            vec![],
+        ),
+        (
+            "ti-logiciel",
+            Ti,
+            "ti-soutien",
+            Low,
+            "Installation d'un logiciel",
+            "Software installation",
+            "Logiciel pédagogique ou administratif à installer.",
+            "Educational or administrative software to install.",
+            vec![
+                f("logiciel", "Logiciel", "Software", "text", true),
+                number(
+                    "postes",
+                    "Nombre de postes",
+                    "Number of computers",
+                    true,
+                    1.0,
+                    500.0,
+                ),
+                f(
+                    "licence",
+                    "La licence est acquise",
+                    "The licence is purchased",
+                    "checkbox",
+                    false,
+                ),
+            ],
+        ),
+        (
+            "ti-imprimante",
+            Ti,
+            "ti-soutien",
+            Normal,
+            "Imprimante ou photocopieur",
+            "Printer or copier",
+            "Bourrage, qualité d'impression, installation.",
+            "Jam, print quality, installation.",
+            vec![room()],
+        ),
+        (
+            "ti-reseau",
+            Ti,
+            "ti-soutien",
+            High,
+            "Réseau ou Wi-Fi",
+            "Network or Wi-Fi",
+            "Pas d'accès à Internet, Wi-Fi instable.",
+            "No Internet access, unstable Wi-Fi.",
+            vec![room()],
+        ),
+        (
+            "ti-chromebooks",
+            Ti,
+            "ti-soutien",
+            Normal,
+            "Chromebooks pour une épreuve ministérielle",
+            "Chromebooks for a ministry exam",
+            "Préparation de Chromebooks pour une épreuve.",
+            "Preparing Chromebooks for an exam.",
+            vec![
+                number("quantite", "Quantité", "Quantity", true, 1.0, 60.0),
+                f(
+                    "date_epreuve",
+                    "Date de l'épreuve",
+                    "Exam date",
+                    "date",
+                    true,
+                ),
+            ],
+        ),
+        (
+            "ti-telephonie",
+            Ti,
+            "ti-soutien",
+            Normal,
+            "Téléphonie",
+            "Telephony",
+            "Poste téléphonique, boîte vocale.",
+            "Desk phone, voicemail.",
+            vec![f("poste", "Numéro de poste", "Extension", "text", false)],
+        ),
+        (
+            "rm-mobilier",
+            Materiel,
+            "rm-batiment",
+            Low,
+            "Demande d'achat de mobilier",
+            "Furniture purchase request",
+            "Pupitres, chaises, classeurs.",
+            "Desks, chairs, filing cabinets.",
+            vec![
+                f("article", "Article", "Item", "text", true),
+                number("quantite", "Quantité", "Quantity", true, 1.0, 1000.0),
+                number(
+                    "cout_estime",
+                    "Coût estimé ($)",
+                    "Estimated cost ($)",
+                    false,
+                    0.0,
+                    1_000_000.0,
+                ),
+                budget(),
+            ],
+        ),
+        (
+            "rm-entretien",
+            Materiel,
+            "rm-batiment",
+            Normal,
+            "Entretien ménager",
+            "Cleaning",
+            "Salubrité, déversement.",
+            "Cleanliness, spill.",
+            vec![room()],
+        ),
+        (
+            "rm-plomberie",
+            Materiel,
+            "rm-batiment",
+            High,
+            "Plomberie",
+            "Plumbing",
+            "Fuite, toilette bouchée, abreuvoir.",
+            "Leak, clogged toilet, water fountain.",
+            vec![room()],
+        ),
+        (
+            "rm-cvac",
+            Materiel,
+            "rm-batiment",
+            High,
+            "Chauffage, ventilation et climatisation",
+            "Heating, ventilation and air conditioning",
+            "Local trop chaud ou trop froid, bruit de ventilation.",
+            "Room too hot or too cold, ventilation noise.",
+            vec![
+                room(),
+                number(
+                    "temperature",
+                    "Température mesurée (°C)",
+                    "Measured temperature (°C)",
+                    false,
+                    -10.0,
+                    50.0,
+                ),
+            ],
+        ),
+        (
+            "rm-electricite",
+            Materiel,
+            "rm-batiment",
+            Normal,
+            "Électricité et éclairage",
+            "Electricity and lighting",
+            "Néon brûlé, prise défectueuse.",
+            "Burnt-out tube, faulty outlet.",
+            vec![room()],
+        ),
+        (
+            "rm-serrurerie",
+            Materiel,
+            "rm-batiment",
+            Normal,
+            "Serrurerie et clés",
+            "Locks and keys",
+            "Clés, serrure brisée, cartes d'accès.",
+            "Keys, broken lock, access cards.",
+            vec![
+                room(),
+                number(
+                    "nombre_cles",
+                    "Nombre de clés",
+                    "Number of keys",
+                    false,
+                    1.0,
+                    50.0,
+                ),
+            ],
+        ),
+        (
+            "rm-demenagement",
+            Materiel,
+            "rm-batiment",
+            Low,
+            "Déménagement de locaux",
+            "Moving rooms",
+            "Déplacement de mobilier entre locaux.",
+            "Moving furniture between rooms.",
+            vec![
+                f(
+                    "date_souhaitee",
+                    "Date souhaitée",
+                    "Preferred date",
+                    "date",
+                    true,
+                ),
+                f(
+                    "vers",
+                    "Vers (local ou immeuble)",
+                    "To (room or building)",
+                    "text",
+                    true,
+                ),
+            ],
+        ),
+        (
+            "rm-deneigement",
+            Materiel,
+            "rm-batiment",
+            High,
+            "Déneigement et terrain",
+            "Snow removal and grounds",
+            "Stationnement, trottoirs, cour d'école.",
+            "Parking, sidewalks, schoolyard.",
+            vec![],
+        ),
+        (
+            "rm-reparation",
+            Materiel,
+            "rm-batiment",
+            Normal,
+            "Réparation générale",
+            "General repair",
+            "Porte, fenêtre, plafond, peinture.",
+            "Door, window, ceiling, paint.",
+            vec![room()],
+        ),
+        (
+            "rm-securite",
+            Materiel,
+            "rm-batiment",
+            Urgent,
+            "Sécurité du bâtiment",
+            "Building safety",
+            "Alarme, issue de secours, bris dangereux.",
+            "Alarm, emergency exit, dangerous damage.",
+            vec![room()],
+        ),
+        (
+            "tr-sortie-educative",
+            Transport,
+            "transport",
+            Normal,
+            "Transport pour sortie éducative",
+            "Transportation for a field trip",
+            "Autobus pour une sortie éducative.",
+            "Bus for an educational outing.",
+            trip(vec![]),
+        ),
+        (
+            "tr-activite-sportive",
+            Transport,
+            "transport",
+            Normal,
+            "Transport pour activité sportive",
+            "Transportation for a sports activity",
+            "Tournoi, compétition, sortie sportive.",
+            "Tournament, competition, sports outing.",
+            trip(vec![]),
+        ),
+        (
+            "tr-adapte",
+            Transport,
+            "transport",
+            High,
+            "Transport adapté ponctuel",
+            "Occasional adapted transportation",
+            "Transport adapté pour un élève.",
+            "Adapted transportation for a student.",
+            trip(vec![number(
+                "places_fauteuil",
+                "Places pour fauteuil roulant",
+                "Wheelchair places",
+                true,
+                0.0,
+                10.0,
+            )]),
+        ),
+        (
+            "tr-parcours",
+            Transport,
+            "transport",
+            Normal,
+            "Modification de parcours d'autobus",
+            "Bus route change",
+            "Changement d'adresse, nouvel élève transporté.",
+            "Change of address, new student on a route.",
+            vec![f(
+                "date_effective",
+                "Date d'entrée en vigueur",
+                "Effective date",
+                "date",
+                true,
+            )],
+        ),
+        (
+            "tr-incident",
+            Transport,
+            "transport",
+            High,
+            "Incident en transport scolaire",
+            "School transportation incident",
+            "Retard important, comportement, accident.",
+            "Major delay, behaviour, accident.",
+            vec![
+                f(
+                    "date_incident",
+                    "Date et heure de l'incident",
+                    "Date and time of the incident",
+                    "datetime",
+                    true,
+                ),
+                f(
+                    "circuit",
+                    "Numéro de circuit",
+                    "Route number",
+                    "text",
+                    false,
+                ),
+            ],
+        ),
+        (
+            "tr-autre",
+            Transport,
+            "transport",
+            Low,
+            "Autre demande de transport",
+            "Other transportation request",
+            "Toute autre question de transport.",
+            "Any other transportation question.",
+            vec![],
+        ),
+    ]
+}
+
+/// A small deterministic generator, so the demo is the same on every machine.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const TITLES: &[&str] = &[
+    "Ne fonctionne plus depuis ce matin",
+    "Problème récurrent, besoin d'aide",
+    "Demande pour la semaine prochaine",
+    "Urgent : classe touchée",
+    "Suivi de la demande précédente",
+    "À planifier avant la fin de l'étape",
+];
+
+/// Loads everything. Meant for an empty database (`--if-empty` checks).
+pub fn demo(conn: &mut PgConnection) -> Result<(), AppError> {
+    let origin = Origin::default();
+    let hash = accounts::hash_password(DEMO_PASSWORD)?;
+    let mut unit_ids = std::collections::HashMap::new();
+    let mut rooms_by_unit: std::collections::HashMap<&str, Vec<RoomId>> =
+        std::collections::HashMap::new();
+    conn.transaction(|conn| -> Result<(), AppError> {
+        for (code, fr, en, kind) in UNITS {
+            let u = units::insert(
+                conn,
+                &UnitForm {
+                    code: code.to_string(),
+                    name_fr: fr.to_string(),
+                    name_en: en.to_string(),
+                    kind: *kind,
+                    parent_id: None,
+                    active: true,
+                },
+            )?;
+            crate::audit::record(
+                conn,
+                &origin,
+                "unit.create",
+                "unit",
+                u.id,
+                json!({"code": code}),
+            )?;
+            unit_ids.insert(*code, u.id);
+            let building = units::insert_building(
+                conn,
+                &NewBuilding {
+                    unit_id: u.id,
+                    code: "principal".into(),
+                    name: "Immeuble principal".into(),
+                    address: String::new(),
+                },
+            )?;
+            let rooms = rooms_by_unit.entry(code).or_default();
+            for (room, name) in [
+                ("101", "Secrétariat"),
+                ("104", ""),
+                ("204", ""),
+                ("210", "Laboratoire"),
+                ("G-01", "Gymnase"),
+            ] {
+                rooms.push(units::insert_room(
+                    conn,
+                    &NewRoom {
+                        building_id: building,
+                        code: format!("local {room}"),
+                        name: name.into(),
+                    },
+                )?);
+            }
+        }
+        Ok(())
+    })?;
+    let unit = |code: &str| -> UnitId { unit_ids[code] };
+
+    let person = |conn: &mut PgConnection,
+                  email: &str,
+                  name: &str,
+                  locale: &str,
+                  roles: Vec<(UnitId, Role)>| {
+        accounts::upsert_account(
+            conn,
+            &origin,
+            NewAccount {
+                email: email.into(),
+                display_name: name.into(),
+                locale: locale.into(),
+                password_hash: Some(hash.clone()),
+                roles,
+            },
+        )
+    };
+    let julie = person(
+        conn,
+        "demandeur@guichet.example",
+        "Julie Tremblay",
+        "fr",
+        vec![(unit("ecole-bouleaux"), Role::Requester)],
+    )?;
+    let marc = person(
+        conn,
+        "direction@guichet.example",
+        "Marc Gagnon",
+        "fr",
+        vec![(unit("ecole-bouleaux"), Role::UnitManager)],
+    )?;
+    let karim = person(
+        conn,
+        "tech.ti@guichet.example",
+        "Karim Benali",
+        "fr",
+        vec![
+            (unit("sti"), Role::Technician),
+            (unit("sti"), Role::Requester),
+        ],
+    )?;
+    let isabelle = person(
+        conn,
+        "tech.rm@guichet.example",
+        "Isabelle Côté",
+        "fr",
+        vec![
+            (unit("srm"), Role::Technician),
+            (unit("srm"), Role::Requester),
+        ],
+    )?;
+    let louis = person(
+        conn,
+        "tech.transport@guichet.example",
+        "Louis Bergeron",
+        "fr",
+        vec![(unit("stransport"), Role::Technician)],
+    )?;
+    let nathalie = person(
+        conn,
+        "gestion.ti@guichet.example",
+        "Nathalie Lavoie",
+        "fr",
+        vec![(unit("sti"), Role::ServiceManager)],
+    )?;
+    person(
+        conn,
+        "admin@guichet.example",
+        "Anne Bouchard",
+        "fr",
+        vec![(unit("dg"), Role::Admin)],
+    )?;
+    person(
+        conn,
+        "prp@guichet.example",
+        "Pierre Morin",
+        "fr",
+        vec![(unit("dg"), Role::Auditor)],
+    )?;
+    let mut requesters = vec![(julie, "ecole-bouleaux"), (marc, "ecole-bouleaux")];
+    let more = [
+        (
+            "sophie.roy@guichet.example",
+            "Sophie Roy",
+            "en",
+            "es-plateau",
+        ),
+        (
+            "eric.pelletier@guichet.example",
+            "Éric Pelletier",
+            "fr",
+            "ecole-saint-laurent",
+        ),
+        (
+            "chantal.fortin@guichet.example",
+            "Chantal Fortin",
+            "fr",
+            "ecole-riviere",
+        ),
+        (
+            "david.ouellet@guichet.example",
+            "David Ouellet",
+            "fr",
+            "es-patriotes",
+        ),
+        (
+            "melanie.gauthier@guichet.example",
+            "Mélanie Gauthier",
+            "fr",
+            "cfp-metiers",
+        ),
+        (
+            "francois.leblanc@guichet.example",
+            "François Leblanc",
+            "fr",
+            "cea-horizon",
+        ),
+        (
+            "genevieve.caron@guichet.example",
+            "Geneviève Caron",
+            "fr",
+            "srh",
+        ),
+    ];
+    for (email, name, locale, u) in more {
+        requesters.push((
+            person(conn, email, name, locale, vec![(unit(u), Role::Requester)])?,
+            u,
+        ));
+    }
+    for (email, name, u) in [
+        (
+            "direction.plateau@guichet.example",
+            "Lucie Bélanger",
+            "es-plateau",
+        ),
+        (
+            "direction.riviere@guichet.example",
+            "Alain Girard",
+            "ecole-riviere",
+        ),
+    ] {
+        person(conn, email, name, "fr", vec![(unit(u), Role::UnitManager)])?;
+    }
+
+    let team = |conn: &mut PgConnection,
+                code: &str,
+                fr: &str,
+                en: &str,
+                domain: Domain,
+                lead: UserId,
+                members: &[UserId]|
+     -> Result<(), AppError> {
+        let t = users::insert_team(
+            conn,
+            &NewTeam {
+                code: code.into(),
+                name_fr: fr.into(),
+                name_en: en.into(),
+                domain,
+                lead_id: Some(lead),
+            },
+        )?;
+        for m in members {
+            users::add_team_member(conn, t.id, *m)?;
+        }
+        Ok(())
+    };
+    team(
+        conn,
+        "ti-soutien",
+        "Soutien TI",
+        "IT support",
+        Domain::Ti,
+        nathalie,
+        &[karim, nathalie],
+    )?;
+    team(
+        conn,
+        "rm-batiment",
+        "Ressources matérielles — bâtiments",
+        "Material resources — buildings",
+        Domain::Materiel,
+        isabelle,
+        &[isabelle],
+    )?;
+    team(
+        conn,
+        "transport",
+        "Transport scolaire",
+        "School transportation",
+        Domain::Transport,
+        louis,
+        &[louis],
+    )?;
+
+    for (i, (code, domain, team_code, priority, name_fr, name_en, desc_fr, desc_en, fields)) in
+        categories().into_iter().enumerate()
+    {
+        let team_id = users::team_by_code(conn, team_code)?.map(|t| t.id);
+        catalog::insert(
+            conn,
+            &CategoryForm {
+                code: code.into(),
+                domain,
+                parent_id: None,
+                name_fr: name_fr.into(),
+                name_en: name_en.into(),
+                description_fr: desc_fr.into(),
+                description_en: desc_en.into(),
+                form: json!({ "fields": fields }),
+                default_team_id: team_id,
+                default_priority: priority,
+                position: i as i32,
+                active: true,
+            },
+        )?;
+    }
+
+    // Requests in every status, through the services.
+    let identity = |conn: &mut PgConnection, id: UserId| -> Result<CurrentUser, AppError> {
+        let u = users::find(conn, id)?;
+        Ok(accounts::identity(conn, &u)?)
+    };
+    let cats = catalog::active_categories(conn)?;
+    let staff = [
+        (Domain::Ti, karim),
+        (Domain::Materiel, isabelle),
+        (Domain::Transport, louis),
+    ];
+    let mut rng = Lcg(2026);
+    for i in 0..200 {
+        let (requester, unit_code) = requesters[rng.below(requesters.len())];
+        let cat = &cats[rng.below(cats.len())];
+        let who = identity(conn, requester)?;
+        let mut values = Map::new();
+        for fd in cat.form_def().fields {
+            let v = match fd.kind {
+                crate::catalog::form::FieldKind::Room => {
+                    json!(rooms_by_unit[unit_code][rng.below(5)].0)
+                }
+                crate::catalog::form::FieldKind::Number => {
+                    json!(fd.min.unwrap_or(0.0).max(1.0) + rng.below(20) as f64)
+                }
+                crate::catalog::form::FieldKind::Date => json!(format!(
+                    "2026-{:02}-{:02}",
+                    1 + rng.below(12),
+                    1 + rng.below(28)
+                )),
+                crate::catalog::form::FieldKind::Datetime => json!(format!(
+                    "2026-{:02}-{:02}T{:02}:30",
+                    1 + rng.below(12),
+                    1 + rng.below(28),
+                    8 + rng.below(8)
+                )),
+                crate::catalog::form::FieldKind::Select => {
+                    json!(fd.options[rng.below(fd.options.len())].value)
+                }
+                crate::catalog::form::FieldKind::Checkbox => json!(rng.below(2) == 0),
+                _ => json!(format!("Valeur {}", 1 + rng.below(99))),
+            };
+            values.insert(fd.key.clone(), v);
+        }
+        let r = requests::create(
+            conn,
+            &who,
+            NewRequestCmd {
+                category: CategoryRef::Id(cat.id),
+                title: format!("{} — {}", cat.name_fr, TITLES[i % TITLES.len()]),
+                description: format!(
+                    "Bonjour, nous avons besoin d'aide : {}. Merci de votre soutien.",
+                    cat.description_fr.trim_end_matches('.').to_lowercase()
+                ),
+                priority: None,
+                unit: Some(unit(unit_code)),
+                room: None,
+                fields: values,
+                source: if i % 7 == 0 { Source::Api } else { Source::Web },
+            },
+        )?;
+        let number = RequestNumber(r.number);
+        let tech = identity(
+            conn,
+            staff
+                .iter()
+                .find(|(d, _)| *d == cat.domain)
+                .map(|s| s.1)
+                .unwrap_or(karim),
+        )?;
+        let stage = i % 8;
+        if stage == 0 {
+            continue; // stays new
+        }
+        requests::assign(
+            conn,
+            &tech,
+            number,
+            AssignCmd {
+                team: None,
+                assignee: Some(Some(tech.id)),
+            },
+        )?;
+        let step = |conn: &mut PgConnection, who: &CurrentUser, to: Status, note: &str| {
+            requests::transition(
+                conn,
+                who,
+                number,
+                TransitionCmd {
+                    to,
+                    note: note.into(),
+                },
+                10,
+            )
+        };
+        match stage {
+            1 | 2 => step(conn, &tech, Status::InProgress, "")?,
+            3 => step(
+                conn,
+                &tech,
+                Status::WaitingRequester,
+                "Pouvez-vous préciser le local et l'heure où vous êtes disponible ?",
+            )?,
+            4 => {
+                step(conn, &tech, Status::InProgress, "")?;
+                requests::comment(
+                    conn,
+                    &tech,
+                    number,
+                    CommentCmd {
+                        body: "Pièce commandée, installation prévue jeudi.".into(),
+                        internal: false,
+                    },
+                )?;
+                requests::comment(
+                    conn,
+                    &tech,
+                    number,
+                    CommentCmd {
+                        body: "Fournisseur habituel, bon de commande 4512.".into(),
+                        internal: true,
+                    },
+                )?;
+            }
+            5 => {
+                step(conn, &tech, Status::InProgress, "")?;
+                step(
+                    conn,
+                    &tech,
+                    Status::Resolved,
+                    "Problème réglé sur place. Merci de confirmer.",
+                )?;
+            }
+            6 => {
+                step(conn, &tech, Status::InProgress, "")?;
+                step(conn, &tech, Status::Resolved, "Réparation effectuée.")?;
+                step(conn, &who, Status::Closed, "")?;
+            }
+            _ => step(
+                conn,
+                &who,
+                Status::Cancelled,
+                "Finalement réglé par l'équipe-école.",
+            )?,
+        }
+    }
+    Ok(())
+}

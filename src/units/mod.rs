@@ -1,0 +1,4 @@
+//! Administrative units (schools, centres, services, Direction générale), their buildings and rooms.
+
+pub mod model;
+pub mod queries;

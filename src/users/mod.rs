@@ -1,0 +1,5 @@
+//! People: accounts, roles per unit, teams, passwords (Argon2id), sessions and API tokens.
+
+pub mod model;
+pub mod queries;
+pub mod service;

@@ -1,0 +1,262 @@
+use super::model::*;
+use crate::db::schema::{
+    api_tokens, sessions, sign_in_attempts, team_members, teams, user_roles, users,
+};
+use crate::db::{TeamId, UnitId, UserId};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+pub fn find(conn: &mut PgConnection, id: UserId) -> QueryResult<User> {
+    users::table.find(id).select(User::as_select()).first(conn)
+}
+
+pub fn by_email(conn: &mut PgConnection, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(email.trim().to_lowercase()))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut PgConnection, u: &NewUser) -> QueryResult<User> {
+    diesel::insert_into(users::table)
+        .values(u)
+        .returning(User::as_returning())
+        .get_result(conn)
+}
+
+pub fn set_password_hash(conn: &mut PgConnection, id: UserId, hash: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(hash),
+            users::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+}
+
+pub fn set_locale(conn: &mut PgConnection, id: UserId, locale: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set(users::locale.eq(locale))
+        .execute(conn)
+}
+
+pub fn add_role(conn: &mut PgConnection, r: &NewUserRole) -> QueryResult<usize> {
+    diesel::insert_into(user_roles::table)
+        .values(r)
+        .on_conflict_do_nothing()
+        .execute(conn)
+}
+
+pub fn roles_of(conn: &mut PgConnection, id: UserId) -> QueryResult<Vec<(UnitId, Role)>> {
+    user_roles::table
+        .filter(user_roles::user_id.eq(id))
+        .select((user_roles::unit_id, user_roles::role))
+        .load(conn)
+}
+
+pub fn teams_of(conn: &mut PgConnection, id: UserId) -> QueryResult<Vec<(TeamId, Domain)>> {
+    team_members::table
+        .inner_join(teams::table)
+        .filter(team_members::user_id.eq(id))
+        .filter(teams::active.eq(true))
+        .select((teams::id, teams::domain))
+        .load(conn)
+}
+
+pub fn insert_team(conn: &mut PgConnection, t: &NewTeam) -> QueryResult<Team> {
+    diesel::insert_into(teams::table)
+        .values(t)
+        .returning(Team::as_returning())
+        .get_result(conn)
+}
+
+pub fn add_team_member(conn: &mut PgConnection, team: TeamId, user: UserId) -> QueryResult<usize> {
+    diesel::insert_into(team_members::table)
+        .values((
+            team_members::team_id.eq(team),
+            team_members::user_id.eq(user),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+}
+
+pub fn teams(conn: &mut PgConnection) -> QueryResult<Vec<Team>> {
+    teams::table
+        .order(teams::name_fr)
+        .select(Team::as_select())
+        .load(conn)
+}
+
+pub fn team(conn: &mut PgConnection, id: TeamId) -> QueryResult<Team> {
+    teams::table.find(id).select(Team::as_select()).first(conn)
+}
+
+pub fn team_by_code(conn: &mut PgConnection, code: &str) -> QueryResult<Option<Team>> {
+    teams::table
+        .filter(teams::code.eq(code))
+        .select(Team::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn is_team_member(conn: &mut PgConnection, team: TeamId, user: UserId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        team_members::table
+            .filter(team_members::team_id.eq(team))
+            .filter(team_members::user_id.eq(user)),
+    ))
+    .get_result(conn)
+}
+
+/// Active members of the teams of a domain, for the assignee picker.
+pub fn technicians_of_domain(
+    conn: &mut PgConnection,
+    domain: Domain,
+) -> QueryResult<Vec<(TeamId, User)>> {
+    team_members::table
+        .inner_join(teams::table)
+        .inner_join(users::table)
+        .filter(teams::domain.eq(domain))
+        .filter(teams::active.eq(true))
+        .filter(users::active.eq(true))
+        .order(users::display_name)
+        .select((teams::id, User::as_select()))
+        .load(conn)
+}
+
+// --- sessions ---
+
+pub fn insert_session(
+    conn: &mut PgConnection,
+    token_hash: &str,
+    user: UserId,
+    csrf: &str,
+    ip: Option<&str>,
+    user_agent: Option<&str>,
+) -> QueryResult<usize> {
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::token_hash.eq(token_hash),
+            sessions::user_id.eq(user),
+            sessions::csrf_token.eq(csrf),
+            sessions::ip.eq(ip),
+            sessions::user_agent.eq(user_agent),
+        ))
+        .execute(conn)
+}
+
+/// The session's user, its CSRF token and when it was last seen.
+pub fn session(
+    conn: &mut PgConnection,
+    token_hash: &str,
+) -> QueryResult<Option<(i64, User, String, DateTime<Utc>)>> {
+    sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(token_hash))
+        .select((
+            sessions::id,
+            User::as_select(),
+            sessions::csrf_token,
+            sessions::last_seen_at,
+        ))
+        .first(conn)
+        .optional()
+}
+
+pub fn touch_session(conn: &mut PgConnection, id: i64) -> QueryResult<usize> {
+    diesel::update(sessions::table.find(id))
+        .set(sessions::last_seen_at.eq(diesel::dsl::now))
+        .execute(conn)
+}
+
+pub fn delete_session(conn: &mut PgConnection, token_hash: &str) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash))).execute(conn)
+}
+
+pub fn delete_idle_sessions(conn: &mut PgConnection, before: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::last_seen_at.lt(before))).execute(conn)
+}
+
+// --- sign-in attempts ---
+
+pub fn record_attempt(
+    conn: &mut PgConnection,
+    email: &str,
+    ip: Option<&str>,
+    ok: bool,
+) -> QueryResult<usize> {
+    diesel::insert_into(sign_in_attempts::table)
+        .values((
+            sign_in_attempts::email.eq(email),
+            sign_in_attempts::ip.eq(ip),
+            sign_in_attempts::succeeded.eq(ok),
+        ))
+        .execute(conn)
+}
+
+/// Failed attempts for this address since `since` and after its last success.
+pub fn recent_failures(
+    conn: &mut PgConnection,
+    email: &str,
+    since: DateTime<Utc>,
+) -> QueryResult<i64> {
+    let last_ok: Option<DateTime<Utc>> = sign_in_attempts::table
+        .filter(sign_in_attempts::email.eq(email))
+        .filter(sign_in_attempts::succeeded.eq(true))
+        .select(diesel::dsl::max(sign_in_attempts::created_at))
+        .first(conn)?;
+    let since = last_ok.map_or(since, |ok| ok.max(since));
+    sign_in_attempts::table
+        .filter(sign_in_attempts::email.eq(email))
+        .filter(sign_in_attempts::succeeded.eq(false))
+        .filter(sign_in_attempts::created_at.gt(since))
+        .count()
+        .get_result(conn)
+}
+
+// --- API tokens ---
+
+pub fn insert_token(
+    conn: &mut PgConnection,
+    user: UserId,
+    name: &str,
+    token_hash: &str,
+) -> QueryResult<usize> {
+    diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::user_id.eq(user),
+            api_tokens::name.eq(name),
+            api_tokens::token_hash.eq(token_hash),
+        ))
+        .execute(conn)
+}
+
+pub fn token_user(conn: &mut PgConnection, token_hash: &str) -> QueryResult<Option<(i64, User)>> {
+    api_tokens::table
+        .inner_join(users::table)
+        .filter(api_tokens::token_hash.eq(token_hash))
+        .filter(api_tokens::revoked_at.is_null())
+        .select((api_tokens::id, User::as_select()))
+        .first(conn)
+        .optional()
+}
+
+pub fn touch_token(conn: &mut PgConnection, id: i64) -> QueryResult<usize> {
+    diesel::update(api_tokens::table.find(id))
+        .set(api_tokens::last_used_at.eq(diesel::dsl::now))
+        .execute(conn)
+}
+
+pub fn by_ids(conn: &mut PgConnection, ids: &[UserId]) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select(User::as_select())
+        .load(conn)
+}
+
+pub fn teams_by_ids(conn: &mut PgConnection, ids: &[TeamId]) -> QueryResult<Vec<Team>> {
+    teams::table
+        .filter(teams::id.eq_any(ids))
+        .select(Team::as_select())
+        .load(conn)
+}

@@ -1,0 +1,65 @@
+//! The web layer: route table, extractors, rendering and error pages. Handlers live with their
+//! domain (`requests::pages`, `requests::api`); this module wires them.
+
+pub mod errors;
+pub mod extract;
+pub mod pages;
+pub mod render;
+
+use crate::config::Settings;
+use crate::error::AppError;
+use crate::requests;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::middleware::DefaultHeaders;
+use actix_web::web;
+
+pub fn json_config(s: &Settings) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(s.max_body_bytes)
+        .error_handler(errors::json_error)
+}
+
+pub fn form_config(s: &Settings) -> web::FormConfig {
+    web::FormConfig::default()
+        .limit(s.max_body_bytes)
+        .error_handler(errors::form_error)
+}
+
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ))
+}
+
+/// A cookie for our own use: HttpOnly, SameSite=Lax, Secure unless turned off for a demo.
+pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .finish()
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
+    cfg.route("/healthz", web::get().to(pages::healthz))
+        .service(actix_files::Files::new("/static", &settings.static_dir).prefer_utf8(true))
+        .route("/", web::get().to(pages::home))
+        .route("/login", web::get().to(pages::login_form))
+        .route("/login", web::post().to(pages::login))
+        .route("/logout", web::post().to(pages::logout))
+        .route("/language", web::post().to(pages::language))
+        .configure(requests::pages::routes)
+        .service(web::scope("/api/v1").configure(requests::api::routes))
+        .default_service(web::to(not_found));
+}

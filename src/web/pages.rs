@@ -1,0 +1,189 @@
+//! Pages that belong to no domain: home, sign in and out, language, health.
+
+use super::extract::{AnonCtx, CsrfForm, Ctx, LANG_COOKIE, SESSION_COOKIE};
+use super::render::{field_messages, see_other};
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::users::service::{self as users, SignIn, SignInLimits};
+use crate::AppState;
+use actix_web::cookie::Cookie;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::RunQueryDsl;
+use serde::Deserialize;
+use serde_json::json;
+
+pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    state
+        .db(|c| {
+            diesel::sql_query("SELECT 1").execute(c)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({ "status": "ok" })))
+}
+
+/// Staff land on their queue, everyone else on their requests.
+pub async fn home(ctx: Ctx) -> HttpResponse {
+    if ctx.user.is_staff() {
+        see_other("/queue")
+    } else {
+        see_other("/requests")
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only local paths are followed after signing in (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+pub async fn login_form(
+    ctx: AnonCtx,
+    state: web::Data<AppState>,
+    q: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
+    if ctx.user.is_some() {
+        return Ok(see_other(&safe_next(q.next.as_deref())));
+    }
+    ctx.render_status(
+        &state,
+        StatusCode::OK,
+        "pages/login",
+        json!({ "next": safe_next(q.next.as_deref()), "email": "", "errors": {} }),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(
+    req: HttpRequest,
+    ctx: AnonCtx,
+    form: CsrfForm<LoginForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.0;
+    let next = safe_next(form.next.as_deref());
+    let cmd = SignIn {
+        email: form.email.clone(),
+        password: form.password,
+        ip: super::extract::client_ip(&req, state.settings.trust_proxy),
+        user_agent: req
+            .headers()
+            .get("User-Agent")
+            .and_then(|h| h.to_str().ok())
+            .map(|s| s.chars().take(300).collect()),
+    };
+    let limits = SignInLimits {
+        max_failures: state.settings.max_failed_sign_ins,
+        window_minutes: state.settings.sign_in_window_minutes,
+    };
+    match state.db(move |c| users::sign_in(c, cmd, &limits)).await {
+        Ok((token, user)) => {
+            let mut res = see_other(&next);
+            let secure = state.settings.cookie_secure;
+            res.add_cookie(&super::cookie(SESSION_COOKIE, token, secure))
+                .and_then(|_| {
+                    res.add_cookie(&super::cookie(LANG_COOKIE, user.locale.clone(), secure))
+                })
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(res)
+        }
+        Err(e @ (AppError::Invalid(_) | AppError::Throttled)) => {
+            let errors = match &e {
+                AppError::Invalid(f) => field_messages(ctx.locale, f),
+                _ => json!({ "password": [crate::i18n::msg(ctx.locale, &e.message())] }),
+            };
+            let status = e.status();
+            ctx.render_status(
+                &state,
+                status,
+                "pages/login",
+                json!({ "next": next, "email": form.email, "errors": errors }),
+            )
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn logout(
+    req: HttpRequest,
+    ctx: Ctx,
+    _form: CsrfForm<Empty>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(c) = req.cookie(SESSION_COOKIE) {
+        let token = c.value().to_string();
+        let origin = ctx.user.origin();
+        state
+            .db(move |conn| users::sign_out(conn, &token, &origin))
+            .await?;
+    }
+    let mut res = see_other("/login?bye=1");
+    let mut gone = Cookie::new(SESSION_COOKIE, "");
+    gone.set_path("/");
+    gone.make_removal();
+    res.add_cookie(&gone)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    lang: String,
+    back: Option<String>,
+}
+
+/// Switches the language; a signed-in person's preference is saved too.
+pub async fn language(
+    ctx: AnonCtx,
+    form: CsrfForm<LanguageForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let locale = Locale::parse(&form.0.lang).ok_or_else(|| AppError::BadRequest("lang".into()))?;
+    if let Some(user) = &ctx.user {
+        let id = user.id;
+        state.db(move |c| users::set_locale(c, id, locale)).await?;
+    }
+    let mut res = see_other(&safe_next(form.0.back.as_deref()));
+    res.add_cookie(&super::cookie(
+        LANG_COOKIE,
+        locale.code().to_string(),
+        state.settings.cookie_secure,
+    ))
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(
+            safe_next(Some("/requests/DS-000001")),
+            "/requests/DS-000001"
+        );
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,192 @@
+## Common interface
+brand-tagline = Service requests
+skip-to-content = Skip to content
+switch-language = Français
+sign-out = Sign out
+nav-label = Main navigation
+nav-my-requests = My requests
+nav-new-request = New request
+nav-unit-requests = My unit's requests
+nav-queue = Work queue
+footer-text = Guichet — school service centre. Your personal information is protected (Québec's Law 25).
+back-home = Back to home
+yes = Yes
+nobody = Nobody
+system-actor = Guichet
+size-bytes = { $n } bytes
+
+## Sign in
+sign-in-title = Sign in
+sign-in-intro = Sign in with your work email address.
+email-label = Email address
+password-label = Password
+sign-in = Sign in
+sign-in-failed = Wrong email address or password.
+
+## Errors
+error-title-403 = Access denied
+error-title-404 = Page not found
+error-title-500 = Something went wrong
+error-title-other = Request not possible
+error-code = Error code: { $status }
+error-not-found = This page does not exist or you do not have access to it.
+error-unauthenticated = Please sign in to continue.
+error-forbidden = You are not allowed to do this.
+error-invalid = Some fields need correcting.
+error-bad-request = The request is malformed: { $detail }
+error-conflict = This item already exists.
+error-throttled = Too many sign-in attempts. Try again in a few minutes.
+error-csrf = The form has expired. Reload the page and try again.
+error-too-large = What you sent is too large.
+error-unavailable = The service is busy right now. Try again in a moment.
+error-internal = An unexpected error occurred. The technical team has been informed.
+
+## Field validation
+field-required = This field is required.
+field-too-long = This text is longer than { $max } characters.
+field-text = Enter text.
+field-number = Enter a number (for example 12 or 12.5).
+field-min = The value must be at least { $min }.
+field-max = The value must be at most { $max }.
+field-date = Enter a valid date (YYYY-MM-DD).
+field-datetime = Enter a valid date and time.
+field-choice = Choose one of the options offered.
+field-checkbox = Check or uncheck the box.
+field-room = Choose a room of your unit.
+field-unknown = This field is not part of this category's form.
+field-cursor = This page link is no longer valid.
+field-between = The value must be between { $min } and { $max }.
+field-file = Choose a file to attach.
+field-file-too-large = The file is larger than the { $max } MB allowed.
+
+## Rules
+request-no-unit = Your account belongs to no administrative unit yet, so you cannot submit requests.
+request-final = This request is closed or cancelled: it can no longer be changed.
+transition-same = The request already has this status.
+transition-not-allowed = A request that is "{ $from }" cannot become "{ $to }".
+transition-reopen-too-late = The { $days }-day period to reopen this request is over. Please submit a new request.
+transition-needs-resolution = Describe the resolution before resolving the request.
+transition-needs-note = A note is required for this status change.
+assign-team-domain = This team does not handle this domain.
+assign-not-member = This person is not a member of the chosen team.
+
+## Values
+status = { $code ->
+    [new] New
+    [in_progress] In progress
+    [waiting_requester] Waiting for requester
+    [resolved] Resolved
+    [closed] Closed
+    [cancelled] Cancelled
+   *[other] { $code }
+}
+priority = { $code ->
+    [low] Low
+    [normal] Normal
+    [high] High
+    [urgent] Urgent
+   *[other] { $code }
+}
+domain = { $code ->
+    [materiel] Material resources
+    [ti] Information technology
+    [transport] Transportation
+   *[other] { $code }
+}
+sort = { $code ->
+    [newest] Newest first
+    [oldest] Oldest first
+    [updated] Last updated
+    [priority] Priority
+   *[other] { $code }
+}
+
+## Lists
+my-requests-title = My requests
+unit-requests-title = My unit's requests
+queue-title = Work queue
+my-requests-empty = No request matches. To get help, submit a new request.
+queue-empty = No request matches these filters.
+filters-label = Filter requests
+filter-open = Open
+filter-all = All
+filter-any = Any
+filter-apply = Filter
+search-label = Search (words or number)
+sort-label = Sort by
+assignee-me = Me
+assignee-none = Unassigned
+col-number = Number
+col-title = Title
+col-status = Status
+col-priority = Priority
+col-unit = Unit
+col-assignee = Assignee
+col-updated = Updated
+col-domain = Domain
+col-team = Team
+col-category = Category
+col-room = Room
+col-requester = Requester
+col-created = Submitted
+col-resolved = Resolved
+pagination-label = Pagination
+first-page = First page
+next-page = Next page
+
+## New request
+new-request-title = New request
+choose-domain = Which service is your request for?
+choose-category = Choose the category that best describes your need.
+change-domain = Change domain or category
+required-legend = Fields marked with an asterisk (*) are required.
+form-has-errors = The form has errors. Correct the fields shown below.
+field-title = Title
+field-description = Description
+field-unit = Administrative unit
+choose-option = — Choose —
+submit-request = Submit the request
+
+## Request page
+description-heading = Description
+no-description = No description.
+timeline-heading = History
+internal-note = Internal note
+event-created = Submitted the request.
+event-status = Status: { $from } → { $to }.
+event-status-auto = Status: { $from } → { $to } (requester replied).
+event-assigned = Changed the assignment.
+event-attachment = Attached a file:
+comment-heading = Add a comment
+comment-label = Comment
+internal-label = Internal note (never shown to the requester)
+comment-submit = Post
+details-heading = Details
+status-heading = Status
+status-action-label = Action
+note-label = Note
+note-help = Required to resolve (describe the resolution), to wait for the requester (your question), to cancel or to reopen (the reason).
+status-submit = Apply
+action-to = { $to ->
+    [in_progress] Start working on it
+    [waiting_requester] Wait for the requester
+    [resolved] Resolve
+    [closed] Close
+    [cancelled] Cancel the request
+   *[other] { $to }
+}
+action-reopen = Reopen the request
+action-confirm = Confirm the resolution
+assign-heading = Assignment
+assign-me = Assign to me
+assign-submit = Assign
+attachments-heading = Attachments
+no-attachments = No attachments.
+attach-label = File to attach
+attach-help = Maximum size: { $max } MB.
+attach-submit = Upload
+flash-created = Your request has been submitted. You can follow it here.
+flash-comment = Your comment has been posted.
+flash-transition = The status has been updated.
+flash-assign = The assignment has been updated.
+flash-attachment = The file has been attached to the request.

@@ -1,0 +1,192 @@
+## Interface commune
+brand-tagline = Demandes de service
+skip-to-content = Aller au contenu
+switch-language = English
+sign-out = Se déconnecter
+nav-label = Navigation principale
+nav-my-requests = Mes demandes
+nav-new-request = Nouvelle demande
+nav-unit-requests = Demandes de mon unité
+nav-queue = File de travail
+footer-text = Guichet — centre de services scolaire. Vos renseignements personnels sont protégés (Loi 25).
+back-home = Retour à l'accueil
+yes = Oui
+nobody = Personne
+system-actor = Guichet
+size-bytes = { $n } octets
+
+## Connexion
+sign-in-title = Se connecter
+sign-in-intro = Connectez-vous avec votre adresse courriel professionnelle.
+email-label = Adresse courriel
+password-label = Mot de passe
+sign-in = Se connecter
+sign-in-failed = Adresse courriel ou mot de passe incorrect.
+
+## Erreurs
+error-title-403 = Accès refusé
+error-title-404 = Page introuvable
+error-title-500 = Une erreur est survenue
+error-title-other = Demande impossible
+error-code = Code d'erreur : { $status }
+error-not-found = Cette page n'existe pas ou vous n'y avez pas accès.
+error-unauthenticated = Veuillez vous connecter pour continuer.
+error-forbidden = Vous n'avez pas la permission de faire cette action.
+error-invalid = Certains champs sont à corriger.
+error-bad-request = La requête est mal formée : { $detail }
+error-conflict = Cet élément existe déjà.
+error-throttled = Trop de tentatives de connexion. Réessayez dans quelques minutes.
+error-csrf = Le formulaire a expiré. Rechargez la page et réessayez.
+error-too-large = Le contenu envoyé est trop volumineux.
+error-unavailable = Le service est momentanément surchargé. Réessayez dans un instant.
+error-internal = Une erreur inattendue est survenue. L'équipe technique en a été informée.
+
+## Validation des champs
+field-required = Ce champ est obligatoire.
+field-too-long = Ce texte dépasse { $max } caractères.
+field-text = Entrez du texte.
+field-number = Entrez un nombre (par exemple 12 ou 12,5).
+field-min = La valeur doit être d'au moins { $min }.
+field-max = La valeur doit être d'au plus { $max }.
+field-date = Entrez une date valide (AAAA-MM-JJ).
+field-datetime = Entrez une date et une heure valides.
+field-choice = Choisissez une des options proposées.
+field-checkbox = Cochez ou décochez la case.
+field-room = Choisissez un local de votre unité.
+field-unknown = Ce champ n'existe pas dans le formulaire de cette catégorie.
+field-cursor = Ce lien de pagination n'est plus valide.
+field-between = La valeur doit être comprise entre { $min } et { $max }.
+field-file = Choisissez un fichier à joindre.
+field-file-too-large = Le fichier dépasse la taille permise de { $max } Mo.
+
+## Règles
+request-no-unit = Votre compte n'est rattaché à aucune unité administrative : vous ne pouvez pas encore soumettre de demande.
+request-final = Cette demande est fermée ou annulée : elle ne peut plus être modifiée.
+transition-same = La demande a déjà ce statut.
+transition-not-allowed = Une demande « { $from } » ne peut pas passer à « { $to } ».
+transition-reopen-too-late = Le délai de { $days } jours pour rouvrir cette demande est écoulé. Soumettez une nouvelle demande.
+transition-needs-resolution = Décrivez la résolution avant de résoudre la demande.
+transition-needs-note = Une note est obligatoire pour ce changement de statut.
+assign-team-domain = Cette équipe ne traite pas ce domaine.
+assign-not-member = Cette personne ne fait pas partie de l'équipe choisie.
+
+## Valeurs
+status = { $code ->
+    [new] Nouvelle
+    [in_progress] En traitement
+    [waiting_requester] En attente du demandeur
+    [resolved] Résolue
+    [closed] Fermée
+    [cancelled] Annulée
+   *[other] { $code }
+}
+priority = { $code ->
+    [low] Basse
+    [normal] Normale
+    [high] Haute
+    [urgent] Urgente
+   *[other] { $code }
+}
+domain = { $code ->
+    [materiel] Ressources matérielles
+    [ti] Technologies de l'information
+    [transport] Transport
+   *[other] { $code }
+}
+sort = { $code ->
+    [newest] Plus récentes d'abord
+    [oldest] Plus anciennes d'abord
+    [updated] Dernière mise à jour
+    [priority] Priorité
+   *[other] { $code }
+}
+
+## Listes
+my-requests-title = Mes demandes
+unit-requests-title = Demandes de mon unité
+queue-title = File de travail
+my-requests-empty = Aucune demande ne correspond. Pour obtenir de l'aide, soumettez une nouvelle demande.
+queue-empty = Aucune demande ne correspond à ces filtres.
+filters-label = Filtrer les demandes
+filter-open = Ouvertes
+filter-all = Toutes
+filter-any = Tous
+filter-apply = Filtrer
+search-label = Rechercher (mots ou numéro)
+sort-label = Trier par
+assignee-me = Moi
+assignee-none = Non assignées
+col-number = Numéro
+col-title = Titre
+col-status = Statut
+col-priority = Priorité
+col-unit = Unité
+col-assignee = Responsable
+col-updated = Mise à jour
+col-domain = Domaine
+col-team = Équipe
+col-category = Catégorie
+col-room = Local
+col-requester = Personne demanderesse
+col-created = Soumise le
+col-resolved = Résolue le
+pagination-label = Pagination
+first-page = Première page
+next-page = Page suivante
+
+## Nouvelle demande
+new-request-title = Nouvelle demande
+choose-domain = À quel service s'adresse votre demande ?
+choose-category = Choisissez la catégorie qui décrit le mieux votre besoin.
+change-domain = Changer de domaine ou de catégorie
+required-legend = Les champs marqués d'un astérisque (*) sont obligatoires.
+form-has-errors = Le formulaire contient des erreurs. Corrigez les champs indiqués ci-dessous.
+field-title = Titre
+field-description = Description
+field-unit = Unité administrative
+choose-option = — Choisir —
+submit-request = Soumettre la demande
+
+## Page d'une demande
+description-heading = Description
+no-description = Aucune description.
+timeline-heading = Historique
+internal-note = Note interne
+event-created = A soumis la demande.
+event-status = Statut : { $from } → { $to }.
+event-status-auto = Statut : { $from } → { $to } (réponse du demandeur).
+event-assigned = A modifié l'assignation.
+event-attachment = A joint un fichier :
+comment-heading = Ajouter un commentaire
+comment-label = Commentaire
+internal-label = Note interne (jamais visible par la personne demanderesse)
+comment-submit = Publier
+details-heading = Détails
+status-heading = Statut
+status-action-label = Action
+note-label = Note
+note-help = Obligatoire pour résoudre (décrivez la résolution), mettre en attente (votre question), annuler ou rouvrir (la raison).
+status-submit = Appliquer
+action-to = { $to ->
+    [in_progress] Mettre en traitement
+    [waiting_requester] Mettre en attente du demandeur
+    [resolved] Résoudre
+    [closed] Fermer
+    [cancelled] Annuler la demande
+   *[other] { $to }
+}
+action-reopen = Rouvrir la demande
+action-confirm = Confirmer la résolution
+assign-heading = Assignation
+assign-me = M'assigner cette demande
+assign-submit = Assigner
+attachments-heading = Pièces jointes
+no-attachments = Aucune pièce jointe.
+attach-label = Fichier à joindre
+attach-help = Taille maximale : { $max } Mo.
+attach-submit = Téléverser
+flash-created = Votre demande a été soumise. Vous pouvez suivre son traitement ici.
+flash-comment = Votre commentaire a été publié.
+flash-transition = Le statut a été mis à jour.
+flash-assign = L'assignation a été mise à jour.
+flash-attachment = Le fichier a été joint à la demande.

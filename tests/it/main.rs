@@ -1,0 +1,8 @@
+//! Integration tests: the real application against a real PostgreSQL, through HTTP.
+
+mod support;
+
+mod api_requests;
+mod authorization;
+mod schema;
+mod web_pages;

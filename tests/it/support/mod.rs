@@ -1,0 +1,6 @@
+pub mod app;
+pub mod db;
+pub mod world;
+
+pub use app::TestApp;
+pub use world::*;
