@@ -759,8 +759,12 @@ const TITLES: &[&str] = &[
     "À planifier avant la fin de l'étape",
 ];
 
-/// Loads everything. Meant for an empty database (`--if-empty` checks).
+/// Loads everything, in one transaction. Meant for an empty database (`--if-empty` checks).
 pub fn demo(conn: &mut PgConnection) -> Result<(), AppError> {
+    conn.transaction(demo_inner)
+}
+
+fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
     let origin = Origin::default();
     let hash = accounts::hash_password(DEMO_PASSWORD)?;
     let mut unit_ids = std::collections::HashMap::new();
@@ -1061,7 +1065,8 @@ pub fn demo(conn: &mut PgConnection) -> Result<(), AppError> {
                     json!(rooms_by_unit[unit_code][rng.below(5)].0)
                 }
                 crate::catalog::form::FieldKind::Number => {
-                    json!(fd.min.unwrap_or(0.0).max(1.0) + rng.below(20) as f64)
+                    let lo = fd.min.unwrap_or(0.0).max(1.0);
+                    json!((lo + rng.below(20) as f64).min(fd.max.unwrap_or(f64::MAX)))
                 }
                 crate::catalog::form::FieldKind::Date => json!(format!(
                     "2026-{:02}-{:02}",

@@ -656,16 +656,23 @@ async fn transition(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let num = number(&path)?;
-    let to = Status::parse(&form.0.to).ok_or_else(|| AppError::BadRequest("to".into()))?;
-    let cmd = TransitionCmd {
-        to,
-        note: form.0.note,
-    };
     let user = ctx.user.clone();
     let reopen_days = state.settings.reopen_days;
-    let result = state
-        .db(move |c| service::transition(c, &user, num, cmd, reopen_days))
-        .await;
+    let result = match Status::parse(&form.0.to) {
+        Some(to) => {
+            let cmd = TransitionCmd {
+                to,
+                note: form.0.note,
+            };
+            state
+                .db(move |c| service::transition(c, &user, num, cmd, reopen_days))
+                .await
+        }
+        None => Err(AppError::Invalid(FieldErrors::single(
+            "to",
+            crate::error::Msg::new("field-choice"),
+        ))),
+    };
     after_action(&ctx, &state, num, "transition", result).await
 }
 

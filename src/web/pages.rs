@@ -59,7 +59,7 @@ pub async fn login_form(
         &state,
         StatusCode::OK,
         "pages/login",
-        json!({ "next": safe_next(q.next.as_deref()), "email": "", "errors": {} }),
+        json!({ "title": crate::i18n::tr(ctx.locale, "sign-in-title", &[]), "next": safe_next(q.next.as_deref()), "email": "", "errors": {} }),
     )
 }
 
@@ -113,7 +113,7 @@ pub async fn login(
                 &state,
                 status,
                 "pages/login",
-                json!({ "next": next, "email": form.email, "errors": errors }),
+                json!({ "title": crate::i18n::tr(ctx.locale, "sign-in-title", &[]), "next": next, "email": form.email, "errors": errors }),
             )
         }
         Err(e) => Err(e),

@@ -4,5 +4,6 @@ mod support;
 
 mod api_requests;
 mod authorization;
+mod config_example;
 mod schema;
 mod web_pages;

@@ -1,0 +1,148 @@
+// Browser smoke and accessibility tests: a requester submits a request in headless Chromium, a
+// technician finds it in the queue, and axe-core checks the main pages (WCAG 2.1 AA) with zero
+// serious or critical violations. Run by scripts/test.sh against a seeded server.
+import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const axePath = require.resolve('axe-core/axe.min.js');
+const base = process.env.GUICHET_URL || 'http://127.0.0.1:8080';
+const PASSWORD = 'Guichet-demo-2026';
+
+let passed = 0;
+let failed = 0;
+const results = [];
+
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    results.push(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    results.push(`FAIL ${name}\n     ${String(e && e.stack || e).split('\n').slice(0, 4).join('\n     ')}`);
+  }
+}
+
+function expect(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+// SCREENSHOTS=dir keeps a picture of every page checked, for a person to look at.
+let shot = 0;
+async function axe(page, label) {
+  if (process.env.SCREENSHOTS) {
+    shot++;
+    await page.screenshot({ path: `${process.env.SCREENSHOTS}/${String(shot).padStart(2, '0')}-${label.replace(/[^a-z0-9]+/gi, '-')}.png`, fullPage: true });
+  }
+  await page.addScriptTag({ path: axePath });
+  const r = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const bad = r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.length === 0, `${label}: ${bad.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`).join('; ')}`);
+}
+
+async function signIn(page, email) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Adresse courriel').fill(email);
+  await page.getByLabel('Mot de passe').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForLoadState('domcontentloaded');
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const context = await browser.newContext({ bypassCSP: true, locale: 'fr-CA' });
+  const page = await context.newPage();
+  let number = '';
+
+  await check('the sign-in page is accessible', async () => {
+    await page.goto(`${base}/login`);
+    expect(await page.title() === 'Se connecter — Guichet', `title: ${await page.title()}`);
+    await axe(page, 'login');
+  });
+
+  await check('a wrong password gets a clear message', async () => {
+    await page.getByLabel('Adresse courriel').fill('demandeur@guichet.example');
+    await page.getByLabel('Mot de passe').fill('pas le bon');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByText('Adresse courriel ou mot de passe incorrect.').waitFor();
+    await axe(page, 'login with error');
+  });
+
+  await check('a requester submits a request from the catalog', async () => {
+    await signIn(page, 'demandeur@guichet.example');
+    expect(page.url().endsWith('/requests'), `landed on ${page.url()}`);
+    await axe(page, 'my requests');
+    await page.getByRole('link', { name: 'Nouvelle demande' }).first().click();
+    await axe(page, 'new request: domains');
+    await page.getByRole('link', { name: /Technologies de l.information/ }).click();
+    await axe(page, 'new request: categories');
+    await page.getByRole('link', { name: /Projecteur ou TNI défectueux/ }).click();
+    await axe(page, 'new request: form');
+    // Submitting empty shows the errors, accessibly.
+    await page.getByRole('button', { name: 'Soumettre la demande' }).click();
+    await page.getByText('Le formulaire contient des erreurs').waitFor();
+    await axe(page, 'new request: form with errors');
+    await page.getByLabel('Titre').fill('Projecteur qui clignote au local 204');
+    await page.getByLabel('Description').fill('Depuis ce matin, l\'image saute toutes les deux minutes.');
+    await page.getByLabel('Local').selectOption({ index: 1 });
+    await page.getByLabel('Appareil').selectOption('projecteur');
+    await page.getByRole('button', { name: 'Soumettre la demande' }).click();
+    await page.getByText('Votre demande a été soumise').waitFor();
+    number = (await page.locator('h1 .number').textContent()).trim();
+    expect(/^DS-\d{6}$/.test(number), `number: ${number}`);
+    await axe(page, 'request page (requester)');
+  });
+
+  await check('the requester adds a comment and sees the confirmation', async () => {
+    await page.getByRole('textbox', { name: 'Commentaire', exact: true }).fill('Le problème persiste après redémarrage.');
+    await page.getByRole('button', { name: 'Publier' }).click();
+    await page.getByText('Votre commentaire a été publié.').waitFor();
+  });
+
+  await check('the technician finds it in the queue and takes it', async () => {
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await signIn(page, 'tech.ti@guichet.example');
+    expect(page.url().endsWith('/queue'), `landed on ${page.url()}`);
+    await page.getByRole('link', { name: number }).first().waitFor();
+    await axe(page, 'queue');
+    await page.getByRole('link', { name: number }).first().click();
+    await page.getByRole('button', { name: "M'assigner cette demande" }).click();
+    await page.getByText("L'assignation a été mise à jour.").waitFor();
+    // An action without a choice is refused with a message, and nothing changes.
+    await page.getByRole('button', { name: 'Appliquer' }).click();
+    await page.getByText('Choisissez une des options proposées.').first().waitFor();
+    await axe(page, 'request page with a refused action');
+    await page.getByLabel('Action').selectOption({ label: 'Résoudre' });
+    await page.getByRole('textbox', { name: 'Note' }).fill('Lampe du projecteur remplacée.');
+    await page.getByRole('button', { name: 'Appliquer' }).click();
+    await page.getByText('Le statut a été mis à jour.').waitFor();
+    await axe(page, 'request page (technician)');
+  });
+
+  await check('pages switch to English', async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('link', { name: 'Work queue' }).waitFor();
+    await axe(page, 'queue in English');
+    await page.getByRole('button', { name: 'Français' }).click();
+    await page.getByRole('link', { name: 'File de travail' }).waitFor();
+  });
+
+  await check('an unknown page is a friendly 404', async () => {
+    const res = await page.goto(`${base}/requests/DS-999999`);
+    expect(res.status() === 404, `status ${res.status()}`);
+    await axe(page, '404 page');
+  });
+} finally {
+  await browser.close();
+}
+
+for (const r of results) console.log(r);
+console.log(`browser: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
