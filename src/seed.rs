@@ -212,7 +212,7 @@ fn number(key: &str, fr: &str, en: &str, required: bool, min: f64, max: f64) -> 
 }
 
 /// (code, domain, team, priority, name_fr, name_en, description_fr, description_en, fields)
-fn categories() -> Vec<(
+type DemoCategory = (
     &'static str,
     Domain,
     &'static str,
@@ -222,7 +222,9 @@ fn categories() -> Vec<(
     &'static str,
     &'static str,
     Vec<Value>,
-)> {
+);
+
+fn categories() -> Vec<DemoCategory> {
     use Domain::*;
     use Priority::*;
     let room = || f("local", "Local", "Room", "room", true);

@@ -214,7 +214,7 @@ fn form_fields(
                     .collect(),
                 FieldKind::Room => rooms
                     .iter()
-                    .map(|r| json!({"value": r["id"].to_string(), "label": r["label"], "selected": r["id"].to_string() == value}))
+                    .map(|r| json!({"value": r["id"].to_string(), "label": r["label"], "selected": value.parse::<i64>().ok() == r["id"].as_i64()}))
                     .collect(),
                 _ => Vec::new(),
             };
@@ -311,7 +311,7 @@ async fn render_new(
             "selected": get("unit") == u.id.to_string()})).collect::<Vec<_>>(),
         "several_units": unit_rows.len() > 1,
         "rooms": rooms.iter().map(|r| json!({"value": r["id"], "label": r["label"],
-            "selected": get("room") == r["id"].to_string()})).collect::<Vec<_>>(),
+            "selected": get("room").parse::<i64>().ok() == r["id"].as_i64()})).collect::<Vec<_>>(),
         "values": {"title": get("title"), "description": get("description")},
         "errors": page.errors,
         "has_errors": page.errors.as_object().is_some_and(|o| !o.is_empty()),
@@ -560,9 +560,9 @@ async fn render_show(
     let data = json!({
         "title": format!("{} — {}", r.number, r.title),
         "r": r,
-        "status_label": i18n::tr(loc, "status", &[("code".into(), r.status.clone().into())]),
-        "priority_label": i18n::tr(loc, "priority", &[("code".into(), r.priority.clone().into())]),
-        "domain_label": i18n::tr(loc, "domain", &[("code".into(), r.domain.clone().into())]),
+        "status_label": i18n::tr(loc, "status", &[("code".into(), r.status.clone())]),
+        "priority_label": i18n::tr(loc, "priority", &[("code".into(), r.priority.clone())]),
+        "domain_label": i18n::tr(loc, "domain", &[("code".into(), r.domain.clone())]),
         "field_rows": field_rows,
         "events": events,
         "attachments": detail.attachments,

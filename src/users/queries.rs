@@ -145,11 +145,11 @@ pub fn insert_session(
         .execute(conn)
 }
 
+/// A live session row: its id, person, CSRF token and when it was last seen.
+pub type SessionRow = (i64, User, String, DateTime<Utc>);
+
 /// The session's user, its CSRF token and when it was last seen.
-pub fn session(
-    conn: &mut PgConnection,
-    token_hash: &str,
-) -> QueryResult<Option<(i64, User, String, DateTime<Utc>)>> {
+pub fn session(conn: &mut PgConnection, token_hash: &str) -> QueryResult<Option<SessionRow>> {
     sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(token_hash))

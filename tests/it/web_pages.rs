@@ -72,6 +72,20 @@ async fn a_requester_submits_on_the_web_and_a_technician_resolves_it() {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = tech
+        .post_multipart(
+            &format!("/requests/{number}/attachments"),
+            "bon de commande.pdf",
+            b"%PDF-1.4",
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = me.get(&format!("/requests/{number}")).await;
+    assert!(
+        page.body.contains("bon de commande.pdf"),
+        "the requester sees the attachment"
+    );
+    tech.get(&format!("/requests/{number}")).await;
     // Resolving without a note re-renders the page with the reason, and changes nothing.
     let res = tech
         .post(
