@@ -201,3 +201,23 @@ impl ResponseError for AppError {
         HttpResponse::build(self.status()).finish()
     }
 }
+
+/// Validator's errors become field messages: each rule's `code` is the Fluent key and its
+/// bounds (`min`, `max`) the message arguments.
+impl From<validator::ValidationErrors> for AppError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let mut out = FieldErrors::default();
+        for (field, errs) in errors.field_errors() {
+            for e in errs {
+                let mut m = Msg::new(e.code.to_string());
+                for bound in ["min", "max"] {
+                    if let Some(v) = e.params.get(bound) {
+                        m = m.arg(bound, v.to_string().trim_matches('"'));
+                    }
+                }
+                out.add(&field, m);
+            }
+        }
+        AppError::Invalid(out)
+    }
+}

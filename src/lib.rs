@@ -1,6 +1,7 @@
 //! Guichet: service requests for a Québec school service centre — material resources,
 //! information technology and transport.
 
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod catalog;

@@ -34,7 +34,8 @@ free_port() {
 
 # pg_init DIR SUPERUSER [PWFILE]: creates a cluster in DIR when it does not exist yet.
 pg_init() {
-  local dir=$1 user=$2 pwfile=${3:-}
+  local dir user=$2 pwfile=${3:-}
+  dir=$(realpath -m "$1")
   local bin; bin=$(pg_bin)
   [ -f "$dir/PG_VERSION" ] && return 0
   mkdir -p "$dir"
@@ -50,14 +51,16 @@ pg_init() {
 
 # pg_start DIR PORT [extra server options]: starts the cluster on 127.0.0.1:PORT (socket in DIR).
 pg_start() {
-  local dir=$1 port=$2; shift 2
+  local dir port=$2
+  dir=$(realpath -m "$1"); shift 2
   local bin; bin=$(pg_bin)
   pg_as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $*" start >/dev/null
 }
 
 pg_stop() {
-  local dir=$1
+  local dir
+  dir=$(realpath -m "$1")
   local bin; bin=$(pg_bin)
   [ -f "$dir/postmaster.pid" ] || return 0
   pg_as_owner "$bin/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true

@@ -3,3 +3,4 @@
 pub mod form;
 pub mod model;
 pub mod queries;
+pub mod service;

@@ -260,3 +260,121 @@ pub fn teams_by_ids(conn: &mut PgConnection, ids: &[TeamId]) -> QueryResult<Vec<
         .select(Team::as_select())
         .load(conn)
 }
+
+/// People for the admin list: by name, optionally matching words in the name or address.
+pub fn search(
+    conn: &mut PgConnection,
+    q: &str,
+    after: Option<(String, UserId)>,
+    limit: i64,
+) -> QueryResult<Vec<User>> {
+    let mut query = users::table.select(User::as_select()).into_boxed();
+    let q = q.trim();
+    if !q.is_empty() {
+        let pattern = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        query = query.filter(
+            users::email
+                .ilike(pattern.clone())
+                .or(users::display_name.ilike(pattern)),
+        );
+    }
+    if let Some((name, id)) = after {
+        query = query.filter(
+            users::display_name
+                .gt(name.clone())
+                .or(users::display_name.eq(name).and(users::id.gt(id))),
+        );
+    }
+    query
+        .order((users::display_name, users::id))
+        .limit(limit)
+        .load(conn)
+}
+
+pub fn update_profile(
+    conn: &mut PgConnection,
+    id: UserId,
+    name: &str,
+    locale: &str,
+    active: bool,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::display_name.eq(name),
+            users::locale.eq(locale),
+            users::active.eq(active),
+            users::deactivated_at.eq(if active {
+                None
+            } else {
+                Some(chrono::Utc::now())
+            }),
+            users::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+}
+
+pub fn delete_sessions_of(conn: &mut PgConnection, id: UserId) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(id))).execute(conn)
+}
+
+pub fn role_rows(conn: &mut PgConnection, id: UserId) -> QueryResult<Vec<(i64, UnitId, Role)>> {
+    user_roles::table
+        .filter(user_roles::user_id.eq(id))
+        .order(user_roles::id)
+        .select((user_roles::id, user_roles::unit_id, user_roles::role))
+        .load(conn)
+}
+
+pub fn remove_role(conn: &mut PgConnection, user: UserId, role_id: i64) -> QueryResult<usize> {
+    diesel::delete(
+        user_roles::table
+            .filter(user_roles::id.eq(role_id))
+            .filter(user_roles::user_id.eq(user)),
+    )
+    .execute(conn)
+}
+
+pub fn update_team(
+    conn: &mut PgConnection,
+    id: TeamId,
+    name_fr: &str,
+    name_en: &str,
+    lead: Option<UserId>,
+    active: bool,
+) -> QueryResult<usize> {
+    diesel::update(teams::table.find(id))
+        .set((
+            teams::name_fr.eq(name_fr),
+            teams::name_en.eq(name_en),
+            teams::lead_id.eq(lead),
+            teams::active.eq(active),
+        ))
+        .execute(conn)
+}
+
+pub fn team_members(conn: &mut PgConnection, team: TeamId) -> QueryResult<Vec<User>> {
+    team_members::table
+        .inner_join(users::table)
+        .filter(team_members::team_id.eq(team))
+        .order(users::display_name)
+        .select(User::as_select())
+        .load(conn)
+}
+
+pub fn remove_team_member(
+    conn: &mut PgConnection,
+    team: TeamId,
+    user: UserId,
+) -> QueryResult<usize> {
+    diesel::delete(
+        team_members::table
+            .filter(team_members::team_id.eq(team))
+            .filter(team_members::user_id.eq(user)),
+    )
+    .execute(conn)
+}

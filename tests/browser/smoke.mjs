@@ -134,6 +134,28 @@ try {
     await page.getByRole('link', { name: 'File de travail' }).waitFor();
   });
 
+  await check('the administration pages are accessible', async () => {
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await signIn(page, 'admin@guichet.example');
+    await page.getByRole('link', { name: 'Administration' }).click();
+    await page.getByRole('heading', { name: 'Unités administratives' }).waitFor();
+    await axe(page, 'admin units');
+    await page.getByRole('link', { name: 'Nouvelle unité' }).click();
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('Le formulaire contient des erreurs').waitFor();
+    await axe(page, 'admin unit form with errors');
+    await page.getByRole('link', { name: 'Personnes' }).click();
+    await page.getByRole('link', { name: 'Julie Tremblay' }).click();
+    await page.getByRole('heading', { name: 'Rôles par unité' }).waitFor();
+    await axe(page, 'admin person');
+    await page.getByRole('link', { name: 'Catégories' }).click();
+    await page.getByRole('link', { name: 'Projecteur ou TNI défectueux' }).click();
+    await axe(page, 'admin category');
+    await page.getByRole('link', { name: 'Équipes de soutien' }).click();
+    await page.getByRole('link', { name: 'Soutien TI' }).click();
+    await axe(page, 'admin team');
+  });
+
   await check('an unknown page is a friendly 404', async () => {
     const res = await page.goto(`${base}/requests/DS-999999`);
     expect(res.status() === 404, `status ${res.status()}`);

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod admin_pages;
 mod api_requests;
 mod authorization;
 mod config_example;

@@ -190,3 +190,82 @@ flash-comment = Your comment has been posted.
 flash-transition = The status has been updated.
 flash-assign = The assignment has been updated.
 flash-attachment = The file has been attached to the request.
+
+## Administration
+nav-admin = Administration
+admin-nav-label = Administration sections
+admin-units = Administrative units
+admin-users = People
+admin-teams = Support teams
+admin-categories = Categories
+admin-search = Search (name or email)
+admin-empty = Nothing to show yet.
+admin-back = Back to the list
+admin-save = Save
+admin-remove = Remove
+admin-active = Active
+admin-inactive = Inactive
+admin-state = State
+admin-name = Name
+admin-code = Code
+admin-code-help = Lowercase letters, digits and dashes; it cannot be changed later.
+admin-kind = Unit type
+admin-none = — None —
+admin-name-fr = Name in French
+admin-name-en = Name in English
+admin-parent = Parent unit
+admin-locale = Language
+admin-new-unit = New unit
+admin-new-user = New person
+admin-new-password = New password
+admin-password-help = At least 12 characters. Leave empty to keep it (or for single sign-on).
+admin-role = Role
+admin-roles = Roles by unit
+admin-no-roles = No role: this person cannot do anything in Guichet.
+admin-add-role = Add the role
+admin-lead = Team lead
+admin-new-team = New team
+admin-members = Members
+admin-no-members = No members.
+admin-add-member = Add the member
+admin-form = Form
+admin-field-count = { $n ->
+    [0] no field
+    [one] 1 field
+   *[other] { $n } fields
+}
+admin-new-category = New category
+admin-description-fr = Description in French
+admin-description-en = Description in English
+admin-default-team = Default team
+admin-default-priority = Default priority
+admin-position = Display order
+admin-form-help = Extra fields, as JSON: {"{"}"fields": [{"{"}"key": "local", "label_fr": "Local", "label_en": "Room", "type": "room", "required": true{"}"}]{"}"}. Types: text, long_text, number, date, datetime, select (with options), checkbox, room.
+unit-kind = { $code ->
+    [school] School
+    [vocational_centre] Vocational training centre
+    [adult_centre] Adult education centre
+    [service] Department
+    [general_direction] Office of the Director General
+   *[other] { $code }
+}
+role = { $code ->
+    [requester] Requester
+    [unit_manager] Unit director
+    [technician] Technician
+    [service_manager] Service manager
+    [admin] Administrator
+    [auditor] Privacy officer (auditor)
+   *[other] { $code }
+}
+field-code = Use 2 to 40 lowercase letters, digits, dashes or underscores.
+field-code-taken = This code is already in use.
+field-length = Enter { $min } to { $max } characters.
+field-email = Enter a valid email address.
+field-email-taken = Someone already has this email address.
+field-password = The password must have at least { $min } characters.
+field-person-unknown = No active person has this email address.
+field-form = The form is not valid: { $detail }
+user-cannot-deactivate-self = You cannot deactivate your own account.
+user-cannot-remove-own-admin = You cannot remove your own administrator role.
+team-lead-must-stay = Choose another lead before removing this person from the team.

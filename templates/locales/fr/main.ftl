@@ -190,3 +190,82 @@ flash-comment = Votre commentaire a été publié.
 flash-transition = Le statut a été mis à jour.
 flash-assign = L'assignation a été mise à jour.
 flash-attachment = Le fichier a été joint à la demande.
+
+## Administration
+nav-admin = Administration
+admin-nav-label = Sections de l'administration
+admin-units = Unités administratives
+admin-users = Personnes
+admin-teams = Équipes de soutien
+admin-categories = Catégories
+admin-search = Rechercher (nom ou courriel)
+admin-empty = Rien à afficher pour l'instant.
+admin-back = Retour à la liste
+admin-save = Enregistrer
+admin-remove = Retirer
+admin-active = Actif
+admin-inactive = Inactif
+admin-state = État
+admin-name = Nom
+admin-code = Code
+admin-code-help = Lettres minuscules, chiffres et tirets; il ne pourra plus être modifié.
+admin-kind = Type d'unité
+admin-none = — Aucune —
+admin-name-fr = Nom en français
+admin-name-en = Nom en anglais
+admin-parent = Unité parente
+admin-locale = Langue
+admin-new-unit = Nouvelle unité
+admin-new-user = Nouvelle personne
+admin-new-password = Nouveau mot de passe
+admin-password-help = Au moins 12 caractères. Laissez vide pour ne rien changer (ou pour une connexion par authentification unique).
+admin-role = Rôle
+admin-roles = Rôles par unité
+admin-no-roles = Aucun rôle : cette personne ne peut rien faire dans Guichet.
+admin-add-role = Ajouter le rôle
+admin-lead = Responsable de l'équipe
+admin-new-team = Nouvelle équipe
+admin-members = Membres
+admin-no-members = Aucun membre.
+admin-add-member = Ajouter le membre
+admin-form = Formulaire
+admin-field-count = { $n ->
+    [0] aucun champ
+    [one] 1 champ
+   *[other] { $n } champs
+}
+admin-new-category = Nouvelle catégorie
+admin-description-fr = Description en français
+admin-description-en = Description en anglais
+admin-default-team = Équipe par défaut
+admin-default-priority = Priorité par défaut
+admin-position = Ordre d'affichage
+admin-form-help = Champs supplémentaires, en JSON : {"{"}"fields": [{"{"}"key": "local", "label_fr": "Local", "label_en": "Room", "type": "room", "required": true{"}"}]{"}"}. Types : text, long_text, number, date, datetime, select (avec options), checkbox, room.
+unit-kind = { $code ->
+    [school] École
+    [vocational_centre] Centre de formation professionnelle
+    [adult_centre] Centre d'éducation des adultes
+    [service] Service
+    [general_direction] Direction générale
+   *[other] { $code }
+}
+role = { $code ->
+    [requester] Demandeur
+    [unit_manager] Direction d'unité
+    [technician] Technicien·ne
+    [service_manager] Gestionnaire de service
+    [admin] Administrateur
+    [auditor] Responsable PRP
+   *[other] { $code }
+}
+field-code = Utilisez de 2 à 40 lettres minuscules, chiffres, tirets ou soulignés.
+field-code-taken = Ce code est déjà utilisé.
+field-length = Entrez de { $min } à { $max } caractères.
+field-email = Entrez une adresse courriel valide.
+field-email-taken = Une personne a déjà cette adresse courriel.
+field-password = Le mot de passe doit compter au moins { $min } caractères.
+field-person-unknown = Aucune personne active n'a cette adresse courriel.
+field-form = Le formulaire n'est pas valide : { $detail }
+user-cannot-deactivate-self = Vous ne pouvez pas désactiver votre propre compte.
+user-cannot-remove-own-admin = Vous ne pouvez pas retirer votre propre rôle d'administrateur.
+team-lead-must-stay = Choisissez un autre responsable avant de retirer cette personne de l'équipe.

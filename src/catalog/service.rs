@@ -1,0 +1,213 @@
+//! Rules for the catalog: category codes are unique and fixed; a form definition is checked
+//! before it is saved; categories are deactivated, never deleted (requests refer to them).
+
+use super::form::FormDef;
+use super::model::CategoryForm;
+use super::queries;
+use crate::audit;
+use crate::auth::CurrentUser;
+use crate::db::{CategoryId, TeamId};
+use crate::error::{AppError, FieldErrors, Msg};
+use crate::requests::model::Priority;
+use crate::users::model::Domain;
+use diesel::prelude::*;
+use serde::Deserialize;
+use serde_json::json;
+use validator::Validate;
+
+pub static CODE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^[a-z0-9][a-z0-9_-]{1,59}$").unwrap_or_else(|_| unreachable!())
+});
+
+#[derive(Debug, Clone, Deserialize, Validate)]
+pub struct CategoryInput {
+    #[validate(regex(path = *CODE_RE, code = "field-code"))]
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub domain: String,
+    #[validate(length(min = 1, max = 200, code = "field-length"))]
+    pub name_fr: String,
+    #[validate(length(min = 1, max = 200, code = "field-length"))]
+    pub name_en: String,
+    #[validate(length(max = 2000, code = "field-too-long"))]
+    #[serde(default)]
+    pub description_fr: String,
+    #[validate(length(max = 2000, code = "field-too-long"))]
+    #[serde(default)]
+    pub description_en: String,
+    #[serde(default)]
+    pub default_team: String,
+    pub default_priority: String,
+    #[serde(default)]
+    pub position: String,
+    /// The form definition, as JSON: `{"fields": [...]}`.
+    #[serde(default)]
+    pub form: String,
+    #[serde(default)]
+    pub active: Option<String>,
+}
+
+struct Checked {
+    domain: Option<Domain>,
+    team: Option<TeamId>,
+    priority: Priority,
+    position: i32,
+    form: serde_json::Value,
+}
+
+fn check(
+    conn: &mut PgConnection,
+    input: &CategoryInput,
+    skip_code: bool,
+) -> Result<Checked, AppError> {
+    let mut errors = match input.validate() {
+        Ok(()) => FieldErrors::default(),
+        Err(e) => match AppError::from(e) {
+            AppError::Invalid(f) => f,
+            other => return Err(other),
+        },
+    };
+    if skip_code {
+        errors.0.remove("code");
+    }
+    let domain = Domain::parse(&input.domain);
+    if domain.is_none() && !skip_code {
+        errors.add("domain", Msg::new("field-choice"));
+    }
+    let priority = Priority::parse(&input.default_priority).unwrap_or(Priority::Normal);
+    if Priority::parse(&input.default_priority).is_none() {
+        errors.add("default_priority", Msg::new("field-choice"));
+    }
+    let position = match input.position.trim() {
+        "" => 0,
+        p => p.parse::<i32>().unwrap_or_else(|_| {
+            errors.add("position", Msg::new("field-number"));
+            0
+        }),
+    };
+    let team = match input.default_team.trim() {
+        "" => None,
+        t => match t.parse::<i64>().ok().map(TeamId) {
+            Some(id) if crate::users::queries::team(conn, id).optional()?.is_some() => Some(id),
+            _ => {
+                errors.add("default_team", Msg::new("field-choice"));
+                None
+            }
+        },
+    };
+    let text = if input.form.trim().is_empty() {
+        "{\"fields\": []}"
+    } else {
+        input.form.as_str()
+    };
+    let form = match serde_json::from_str::<FormDef>(text) {
+        Ok(def) => match def.check() {
+            Ok(()) => serde_json::to_value(&def).unwrap_or_else(|_| json!({"fields": []})),
+            Err(reason) => {
+                errors.add("form", Msg::new("field-form").arg("detail", reason));
+                json!({})
+            }
+        },
+        Err(e) => {
+            errors.add("form", Msg::new("field-form").arg("detail", e.to_string()));
+            json!({})
+        }
+    };
+    errors.into_result()?;
+    Ok(Checked {
+        domain,
+        team,
+        priority,
+        position,
+        form,
+    })
+}
+
+pub fn create(
+    conn: &mut PgConnection,
+    actor: &CurrentUser,
+    input: CategoryInput,
+) -> Result<CategoryId, AppError> {
+    let c = check(conn, &input, false)?;
+    let domain = c.domain.ok_or_else(|| {
+        AppError::Invalid(FieldErrors::single("domain", Msg::new("field-choice")))
+    })?;
+    conn.transaction(|conn| {
+        let cat = queries::insert(
+            conn,
+            &CategoryForm {
+                code: input.code.trim().to_string(),
+                domain,
+                parent_id: None,
+                name_fr: input.name_fr.trim().to_string(),
+                name_en: input.name_en.trim().to_string(),
+                description_fr: input.description_fr.trim().to_string(),
+                description_en: input.description_en.trim().to_string(),
+                form: c.form,
+                default_team_id: c.team,
+                default_priority: c.priority,
+                position: c.position,
+                active: input.active.is_some(),
+            },
+        )
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict(_) => {
+                AppError::Invalid(FieldErrors::single("code", Msg::new("field-code-taken")))
+            }
+            other => other,
+        })?;
+        audit::record(
+            conn,
+            &actor.origin(),
+            "category.create",
+            "category",
+            cat.id,
+            json!({ "code": cat.code }),
+        )?;
+        Ok(cat.id)
+    })
+}
+
+/// Updates everything but the code and the domain (requests already filed keep their domain).
+pub fn update(
+    conn: &mut PgConnection,
+    actor: &CurrentUser,
+    id: CategoryId,
+    input: CategoryInput,
+) -> Result<(), AppError> {
+    let c = check(conn, &input, true)?;
+    conn.transaction(|conn| {
+        let before = queries::find(conn, id)?;
+        let after = queries::update(
+            conn,
+            id,
+            &CategoryForm {
+                code: before.code.clone(),
+                domain: before.domain,
+                parent_id: before.parent_id,
+                name_fr: input.name_fr.trim().to_string(),
+                name_en: input.name_en.trim().to_string(),
+                description_fr: input.description_fr.trim().to_string(),
+                description_en: input.description_en.trim().to_string(),
+                form: c.form,
+                default_team_id: c.team,
+                default_priority: c.priority,
+                position: c.position,
+                active: input.active.is_some(),
+            },
+        )?;
+        audit::record(
+            conn,
+            &actor.origin(),
+            "category.update",
+            "category",
+            id,
+            json!({ "before": { "name_fr": before.name_fr, "form": before.form, "active": before.active,
+                                "default_team_id": before.default_team_id, "default_priority": before.default_priority },
+                    "after": { "name_fr": after.name_fr, "form": after.form, "active": after.active,
+                               "default_team_id": after.default_team_id, "default_priority": after.default_priority } }),
+        )?;
+        Ok(())
+    })
+}

@@ -1,0 +1,115 @@
+//! Rules for administrative units: codes are unique and never change; units are deactivated,
+//! never deleted (requests refer to them).
+
+use super::model::{UnitForm, UnitKind};
+use super::queries;
+use crate::audit;
+use crate::auth::CurrentUser;
+use crate::db::UnitId;
+use crate::error::{AppError, FieldErrors, Msg};
+use diesel::prelude::*;
+use serde::Deserialize;
+use serde_json::json;
+use validator::Validate;
+
+#[derive(Debug, Clone, Deserialize, Validate)]
+pub struct UnitInput {
+    #[validate(regex(path = *CODE_RE, code = "field-code"))]
+    #[serde(default)]
+    pub code: String,
+    #[validate(length(min = 1, max = 200, code = "field-length"))]
+    pub name_fr: String,
+    #[validate(length(min = 1, max = 200, code = "field-length"))]
+    pub name_en: String,
+    pub kind: String,
+    #[serde(default)]
+    pub parent: String,
+    #[serde(default)]
+    pub active: Option<String>,
+}
+
+pub static CODE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^[a-z0-9][a-z0-9_-]{1,39}$").unwrap_or_else(|_| unreachable!())
+});
+
+fn to_form(input: &UnitInput, code: String) -> Result<UnitForm, AppError> {
+    let kind = UnitKind::parse(&input.kind)
+        .ok_or_else(|| AppError::Invalid(FieldErrors::single("kind", Msg::new("field-choice"))))?;
+    let parent_id = match input.parent.trim() {
+        "" => None,
+        p => Some(UnitId(p.parse().map_err(|_| {
+            AppError::Invalid(FieldErrors::single("parent", Msg::new("field-choice")))
+        })?)),
+    };
+    Ok(UnitForm {
+        code,
+        name_fr: input.name_fr.trim().to_string(),
+        name_en: input.name_en.trim().to_string(),
+        kind,
+        parent_id,
+        active: input.active.is_some(),
+    })
+}
+
+/// Creates a unit; a code already used is refused by name.
+pub fn create(
+    conn: &mut PgConnection,
+    actor: &CurrentUser,
+    input: UnitInput,
+) -> Result<UnitId, AppError> {
+    input.validate()?;
+    let form = to_form(&input, input.code.trim().to_string())?;
+    conn.transaction(|conn| {
+        let unit = queries::insert(conn, &form).map_err(|e| match AppError::from(e) {
+            AppError::Conflict(_) => {
+                AppError::Invalid(FieldErrors::single("code", Msg::new("field-code-taken")))
+            }
+            other => other,
+        })?;
+        audit::record(
+            conn,
+            &actor.origin(),
+            "unit.create",
+            "unit",
+            unit.id,
+            json!({ "code": unit.code }),
+        )?;
+        Ok(unit.id)
+    })
+}
+
+/// Updates names, kind, parent and whether the unit is active (the code stays).
+pub fn update(
+    conn: &mut PgConnection,
+    actor: &CurrentUser,
+    id: UnitId,
+    input: UnitInput,
+) -> Result<(), AppError> {
+    let mut errors = match input.validate() {
+        Ok(()) => FieldErrors::default(),
+        Err(e) => match AppError::from(e) {
+            AppError::Invalid(f) => f,
+            other => return Err(other),
+        },
+    };
+    errors.0.remove("code");
+    errors.into_result()?;
+    conn.transaction(|conn| {
+        let before = queries::find(conn, id)?;
+        let form = to_form(&input, before.code.clone())?;
+        if form.parent_id == Some(id) {
+            return Err(AppError::Invalid(FieldErrors::single("parent", Msg::new("field-choice"))));
+        }
+        let after = queries::update(conn, id, &form)?;
+        audit::record(
+            conn,
+            &actor.origin(),
+            "unit.update",
+            "unit",
+            id,
+            json!({ "before": { "name_fr": before.name_fr, "name_en": before.name_en, "kind": before.kind, "active": before.active },
+                    "after": { "name_fr": after.name_fr, "name_en": after.name_en, "kind": after.kind, "active": after.active } }),
+        )?;
+        Ok(())
+    })
+}
