@@ -40,7 +40,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
   fi
   [ -f data/pg/postmaster.pid ] && pg_stop data/pg
   pg_start data/pg "$PGPORT"
-  trap 'echo; echo "Stopping PostgreSQL…"; pg_stop data/pg' EXIT
+  trap 'pg_stop data/pg; echo "PostgreSQL stopped." 2>/dev/null || true' EXIT
   export DATABASE_URL="postgres://guichet:${PGPASSWORD}@127.0.0.1:${PGPORT}/guichet"
   if ! psql "postgres://guichet:${PGPASSWORD}@127.0.0.1:${PGPORT}/postgres" -tAc \
         "SELECT 1 FROM pg_database WHERE datname='guichet'" | grep -q 1; then

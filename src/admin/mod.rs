@@ -30,6 +30,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/units/new", web::get().to(unit_new))
         .route("/admin/units/{id}", web::get().to(unit_edit))
         .route("/admin/units/{id}", web::post().to(unit_update))
+        .route("/admin/units/{id}/rooms", web::post().to(room_add))
+        .route(
+            "/admin/units/{id}/rooms/{room}/remove",
+            web::post().to(room_remove),
+        )
         .route("/admin/users", web::get().to(user_list))
         .route("/admin/users", web::post().to(user_create))
         .route("/admin/users/new", web::get().to(user_new))
@@ -306,6 +311,25 @@ async fn unit_form(
     problem: Option<AppError>,
 ) -> Result<HttpResponse, AppError> {
     let parents = unit_parents(state, ctx.locale).await?;
+    let mut sections = vec![];
+    if let Some(unit) = id {
+        let rooms = state
+            .db(move |c| Ok(units::room_choices(c, &[unit])?))
+            .await?;
+        let items: Vec<Value> = rooms
+            .iter()
+            .map(|r| json!({ "label": r.label, "remove_url": format!("/admin/units/{unit}/rooms/{}/remove", r.id) }))
+            .collect();
+        sections.push(json!({
+            "title": ctx.t("admin-rooms"), "items": items, "empty": ctx.t("admin-no-rooms"),
+            "add_action": format!("/admin/units/{unit}/rooms"), "add_label": ctx.t("admin-add-room"),
+            "add_fields": [
+                required(field("building", ctx.t("admin-building"), "text", "Immeuble principal")),
+                required(field("room", ctx.t("col-room"), "text", "")),
+                field("room_name", ctx.t("admin-room-name"), "text", ""),
+            ],
+        }));
+    }
     let page = FormPage {
         title: if id.is_some() {
             input.name_fr.clone()
@@ -315,9 +339,58 @@ async fn unit_form(
         action: id.map_or("/admin/units".to_string(), |i| format!("/admin/units/{i}")),
         back_url: "/admin/units",
         fields: unit_fields(ctx, &input, id.is_none(), &parents),
-        sections: vec![],
+        sections,
     };
     render_form(ctx, state, page, problem)
+}
+
+async fn unit_input(state: &AppState, id: UnitId) -> Result<UnitInput, AppError> {
+    let u = state.db(move |c| Ok(units::find(c, id)?)).await?;
+    Ok(UnitInput {
+        code: u.code,
+        name_fr: u.name_fr,
+        name_en: u.name_en,
+        kind: u.kind.code().into(),
+        parent: u.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+        active: u.active.then(|| "on".into()),
+    })
+}
+
+async fn room_add(
+    ctx: Ctx,
+    form: CsrfForm<crate::units::service::RoomInput>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&ctx.user)?;
+    let id = UnitId(path.into_inner());
+    let user = ctx.user.clone();
+    match state
+        .db(move |c| unit_service::add_room(c, &user, id, form.0))
+        .await
+    {
+        Ok(()) => Ok(see_other(&format!("/admin/units/{id}"))),
+        Err(e) if is_refusal(&e) => {
+            let input = unit_input(&state, id).await?;
+            unit_form(&ctx, &state, Some(id), input, Some(e)).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn room_remove(
+    ctx: Ctx,
+    _f: CsrfForm<Empty>,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&ctx.user)?;
+    let (id, room) = path.into_inner();
+    let user = ctx.user.clone();
+    state
+        .db(move |c| unit_service::deactivate_room(c, &user, UnitId(id), crate::db::RoomId(room)))
+        .await?;
+    Ok(see_other(&format!("/admin/units/{id}")))
 }
 
 async fn unit_new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {

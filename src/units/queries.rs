@@ -110,3 +110,41 @@ pub fn room_label(conn: &mut PgConnection, room: RoomId) -> QueryResult<String> 
         format!("{building} — {code} ({name})")
     })
 }
+
+pub fn building_by_name(
+    conn: &mut PgConnection,
+    unit: UnitId,
+    name: &str,
+) -> QueryResult<Option<BuildingId>> {
+    buildings::table
+        .filter(buildings::unit_id.eq(unit))
+        .filter(buildings::name.eq(name))
+        .select(buildings::id)
+        .first(conn)
+        .optional()
+}
+
+pub fn building_codes(conn: &mut PgConnection, unit: UnitId) -> QueryResult<Vec<String>> {
+    buildings::table
+        .filter(buildings::unit_id.eq(unit))
+        .select(buildings::code)
+        .load(conn)
+}
+
+pub fn set_room_active(
+    conn: &mut PgConnection,
+    unit: UnitId,
+    room: RoomId,
+    active: bool,
+) -> QueryResult<usize> {
+    let in_unit = buildings::table
+        .filter(buildings::unit_id.eq(unit))
+        .select(buildings::id);
+    diesel::update(
+        rooms::table
+            .filter(rooms::id.eq(room))
+            .filter(rooms::building_id.eq_any(in_unit)),
+    )
+    .set(rooms::active.eq(active))
+    .execute(conn)
+}

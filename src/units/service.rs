@@ -113,3 +113,90 @@ pub fn update(
         Ok(())
     })
 }
+
+#[derive(Debug, Clone, Deserialize, Validate)]
+pub struct RoomInput {
+    #[validate(length(min = 1, max = 100, code = "field-length"))]
+    pub building: String,
+    #[validate(length(min = 1, max = 40, code = "field-length"))]
+    pub room: String,
+    #[validate(length(max = 100, code = "field-too-long"))]
+    #[serde(default)]
+    pub room_name: String,
+}
+
+/// Adds a room to a unit, in the named building (created when the unit has none by that name).
+pub fn add_room(
+    conn: &mut PgConnection,
+    actor: &CurrentUser,
+    unit: UnitId,
+    input: RoomInput,
+) -> Result<(), AppError> {
+    input.validate()?;
+    conn.transaction(|conn| {
+        queries::find(conn, unit)?;
+        let name = input.building.trim();
+        let building = match queries::building_by_name(conn, unit, name)? {
+            Some(b) => b,
+            None => {
+                let taken = queries::building_codes(conn, unit)?;
+                let code = format!("immeuble-{}", taken.len() + 1);
+                queries::insert_building(
+                    conn,
+                    &super::model::NewBuilding {
+                        unit_id: unit,
+                        code,
+                        name: name.to_string(),
+                        address: String::new(),
+                    },
+                )?
+            }
+        };
+        let room = queries::insert_room(
+            conn,
+            &super::model::NewRoom {
+                building_id: building,
+                code: input.room.trim().to_string(),
+                name: input.room_name.trim().to_string(),
+            },
+        )
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict(_) => {
+                AppError::Invalid(FieldErrors::single("room", Msg::new("field-room-taken")))
+            }
+            other => other,
+        })?;
+        audit::record(
+            conn,
+            &actor.origin(),
+            "unit.room_add",
+            "unit",
+            unit,
+            json!({ "room_id": room, "building": name, "room": input.room.trim() }),
+        )?;
+        Ok(())
+    })
+}
+
+/// Takes a room out of the choices; requests that named it keep it.
+pub fn deactivate_room(
+    conn: &mut PgConnection,
+    actor: &CurrentUser,
+    unit: UnitId,
+    room: crate::db::RoomId,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        if queries::set_room_active(conn, unit, room, false)? == 0 {
+            return Err(AppError::NotFound);
+        }
+        audit::record(
+            conn,
+            &actor.origin(),
+            "unit.room_deactivate",
+            "unit",
+            unit,
+            json!({ "room_id": room }),
+        )?;
+        Ok(())
+    })
+}

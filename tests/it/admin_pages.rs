@@ -360,3 +360,63 @@ async fn team_members_can_be_added_and_the_lead_stays() {
         ["team.create", "team.member_add"]
     );
 }
+
+#[actix_rt::test]
+async fn rooms_added_by_an_admin_are_offered_to_the_unit_and_can_be_withdrawn() {
+    let app = TestApp::new().await;
+    let unit_a: i64 = {
+        use guichet::db::schema::units::dsl::*;
+        units
+            .filter(code.eq("ecole-a"))
+            .select(id)
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    let admin = app.signed_in(ADMIN).await;
+    let url = format!("/admin/units/{unit_a}");
+    admin.get(&url).await;
+    let res = admin
+        .post(
+            &format!("{url}/rooms"),
+            &[
+                ("building", "Pavillon B"),
+                ("room", "local 310"),
+                ("room_name", "Bibliothèque"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let res = admin
+        .post(
+            &format!("{url}/rooms"),
+            &[("building", "Pavillon B"), ("room", "local 310")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Ce local existe déjà dans cet immeuble."));
+    let me = app.signed_in(REQUESTER_A).await;
+    let form = me.get("/requests/new?category=ti-projecteur").await;
+    assert!(form.body.contains("Pavillon B — local 310 (Bibliothèque)"));
+    let other = app.signed_in(REQUESTER_B).await;
+    assert!(!other
+        .get("/requests/new?category=ti-projecteur")
+        .await
+        .body
+        .contains("Pavillon B"));
+    let page = admin.get(&url).await;
+    // Rooms are listed by building: the fixture's « Immeuble principal » first, « Pavillon B » last.
+    let remove = page
+        .body
+        .split("action=\"")
+        .map(|a| a.split('"').next().unwrap().to_string())
+        .filter(|a| a.contains("/rooms/") && a.ends_with("/remove"))
+        .last()
+        .unwrap();
+    assert_eq!(admin.post(&remove, &[]).await.status, StatusCode::SEE_OTHER);
+    assert!(!me
+        .get("/requests/new?category=ti-projecteur")
+        .await
+        .body
+        .contains("Pavillon B"));
+    assert!(audit_actions(&app, "unit").contains(&"unit.room_deactivate".to_string()));
+}
