@@ -58,8 +58,10 @@ enum TokenCommand {
 }
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().filter_or("GUICHET_LOG", "info"))
-        .init();
+    env_logger::Builder::from_env(
+        env_logger::Env::default().filter_or("GUICHET_LOG", "info,tokio_cron_scheduler=warn"),
+    )
+    .init();
     let cli = Cli::parse();
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(s) => s,
@@ -146,6 +148,9 @@ async fn serve(settings: Settings, pool: db::PgPool) -> std::io::Result<()> {
     let workers = settings.workers;
     let state =
         actix_web::web::Data::new(AppState::new(settings, pool).map_err(std::io::Error::other)?);
+    let _jobs = guichet::jobs::start(state.pool.clone(), state.settings.clone())
+        .await
+        .map_err(|e| std::io::Error::other(format!("cannot start the jobs: {e}")))?;
     log::info!("Guichet listening on http://{bind}");
     let mut server =
         actix_web::HttpServer::new(move || guichet::build_app(state.clone())).bind(&bind)?;

@@ -29,6 +29,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/requests/{number}/comments", web::post().to(comment))
         .route("/requests/{number}/transitions", web::post().to(transition))
         .route("/requests/{number}/assign", web::post().to(assign))
+        .route("/requests/{number}/watchers", web::get().to(watchers))
+        .route("/requests/{number}/watchers", web::post().to(watcher_add))
+        .route(
+            "/requests/{number}/watchers/remove",
+            web::post().to(watcher_remove),
+        )
         .route("/requests/{number}/attachments", web::post().to(upload))
         .route(
             "/requests/{number}/attachments/{id}",
@@ -446,4 +452,70 @@ pub async fn download(
 ) -> Result<HttpResponse, AppError> {
     let (raw, id) = path.into_inner();
     super::pages::send_attachment(&state, user.0, number(&raw)?, id).await
+}
+
+/// The people in copy of a request.
+#[utoipa::path(get, path = "/api/v1/requests/{number}/watchers", tag = "requests",
+    params(("number" = String, Path, description = "DS-000123")),
+    responses((status = 200, body = [crate::users::model::PersonRef]), (status = 404, body = crate::openapi::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn watchers(
+    user: ApiUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let num = number(&path)?;
+    let user = user.0;
+    let people = state.db(move |c| service::watchers(c, &user, num)).await?;
+    Ok(HttpResponse::Ok().json(people))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WatcherBody {
+    email: String,
+}
+
+/// Puts a person in copy (the requester's side or the domain's staff).
+#[utoipa::path(post, path = "/api/v1/requests/{number}/watchers", tag = "requests", request_body = WatcherBody,
+    params(("number" = String, Path, description = "DS-000123")),
+    responses((status = 200, body = [crate::users::model::PersonRef]), (status = 403, body = crate::openapi::ErrorBody),
+              (status = 422, body = crate::openapi::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn watcher_add(
+    user: ApiUser,
+    body: web::Json<WatcherBody>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let num = number(&path)?;
+    let user = user.0;
+    let email = body.into_inner().email;
+    let people = state
+        .db(move |c| {
+            service::add_watcher(c, &user, num, &email)?;
+            service::watchers(c, &user, num)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(people))
+}
+
+/// Takes a person out of copy (anyone may take themselves out).
+#[utoipa::path(post, path = "/api/v1/requests/{number}/watchers/remove", tag = "requests", request_body = WatcherBody,
+    params(("number" = String, Path, description = "DS-000123")),
+    responses((status = 204, description = "done"), (status = 403, body = crate::openapi::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn watcher_remove(
+    user: ApiUser,
+    body: web::Json<WatcherBody>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let num = number(&path)?;
+    let user = user.0;
+    let email = body.into_inner().email;
+    state
+        .db(move |c| service::remove_watcher(c, &user, num, &email))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

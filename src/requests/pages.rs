@@ -32,6 +32,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/requests/{number}/comments", web::post().to(comment))
         .route("/requests/{number}/transitions", web::post().to(transition))
         .route("/requests/{number}/assign", web::post().to(assign))
+        .route("/requests/{number}/watchers", web::post().to(watcher_add))
+        .route(
+            "/requests/{number}/watchers/remove",
+            web::post().to(watcher_remove),
+        )
         .route("/requests/{number}/attachments", web::post().to(upload))
         .route(
             "/requests/{number}/attachments/{id}",
@@ -437,9 +442,10 @@ async fn render_show(
     let user = ctx.user.clone();
     let loc = ctx.locale;
     let reopen_days = state.settings.reopen_days;
-    let (detail, form, teams, techs, room_labels) = state
+    let (detail, form, teams, techs, room_labels, watchers) = state
         .db(move |c| {
             let detail = service::read(c, &user, num, loc, reopen_days)?;
+            let watchers = service::watchers(c, &user, num)?;
             let cat =
                 catalog::by_code(c, &detail.request.category.code)?.ok_or(AppError::NotFound)?;
             let (teams, techs) = if detail.standing.staff {
@@ -458,7 +464,7 @@ async fn render_show(
                     room_labels.insert(id, units::room_label(c, RoomId(id))?);
                 }
             }
-            Ok((detail, form, teams, techs, room_labels))
+            Ok((detail, form, teams, techs, room_labels, watchers))
         })
         .await?;
     let r = &detail.request;
@@ -573,6 +579,8 @@ async fn render_show(
         "teams": teams.iter().map(|t| json!({"value": t.code, "label": loc.pick(&t.name_fr, &t.name_en),
             "selected": Some(t.id) == detail.team_id})).collect::<Vec<_>>(),
         "technicians": tech_rows,
+        "watchers": watchers,
+        "can_manage_watchers": detail.standing.staff || detail.standing.requester_side,
         "flash": flash.map(|k| i18n::tr(loc, &format!("flash-{k}"), &[])),
         "problem": problem_msg,
         "problem_fields": problem_fields,
@@ -581,7 +589,14 @@ async fn render_show(
     ctx.render_status(state, status, "pages/requests/show", data)
 }
 
-const FLASHES: &[&str] = &["created", "comment", "transition", "assign", "attachment"];
+const FLASHES: &[&str] = &[
+    "created",
+    "comment",
+    "transition",
+    "assign",
+    "attachment",
+    "watchers",
+];
 
 async fn show(
     ctx: Ctx,
@@ -851,4 +866,44 @@ async fn download(
 ) -> Result<HttpResponse, AppError> {
     let (raw, id) = path.into_inner();
     send_attachment(&state, ctx.user, number(&raw)?, id).await
+}
+
+#[derive(Deserialize)]
+struct WatcherForm {
+    email: String,
+}
+
+async fn watcher_add(
+    ctx: Ctx,
+    form: CsrfForm<WatcherForm>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let num = number(&path)?;
+    let user = ctx.user.clone();
+    let email = form.0.email;
+    let result = state
+        .db(move |c| service::add_watcher(c, &user, num, &email))
+        .await;
+    after_action(&ctx, &state, num, "watchers", result).await
+}
+
+async fn watcher_remove(
+    ctx: Ctx,
+    form: CsrfForm<WatcherForm>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let num = number(&path)?;
+    let user = ctx.user.clone();
+    let email = form.0.email;
+    let myself = email.trim().eq_ignore_ascii_case(&ctx.user.email);
+    let result = state
+        .db(move |c| service::remove_watcher(c, &user, num, &email))
+        .await;
+    match result {
+        // Out of copy, they may no longer see the request.
+        Ok(()) if myself => Ok(see_other("/requests")),
+        other => after_action(&ctx, &state, num, "watchers", other).await,
+    }
 }

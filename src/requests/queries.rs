@@ -348,3 +348,23 @@ fn text_match(
             .sql("))"),
     )
 }
+
+pub fn remove_watcher(
+    conn: &mut PgConnection,
+    request: RequestId,
+    user: UserId,
+) -> QueryResult<usize> {
+    diesel::delete(
+        request_watchers::table
+            .filter(request_watchers::request_id.eq(request))
+            .filter(request_watchers::user_id.eq(user)),
+    )
+    .execute(conn)
+}
+
+pub fn watchers(conn: &mut PgConnection, request: RequestId) -> QueryResult<Vec<UserId>> {
+    request_watchers::table
+        .filter(request_watchers::request_id.eq(request))
+        .select(request_watchers::user_id)
+        .load(conn)
+}

@@ -784,3 +784,79 @@ mod tests {
         assert_eq!(sanitize_filename("..."), "piece-jointe");
     }
 }
+
+/// The people in copy (« personnes en copie ») of a request the person may read.
+pub fn watchers(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+) -> Result<Vec<PersonRef>, AppError> {
+    let (r, _) = load(conn, user, number, false)?;
+    let ids = queries::watchers(conn, r.id)?;
+    let mut people: Vec<PersonRef> = people(conn, ids)?.into_values().collect();
+    people.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(people)
+}
+
+/// Puts someone in copy: they then read the request and may comment. The requester's side and
+/// the staff of the domain may do it; the person must have an active account.
+pub fn add_watcher(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+    email: &str,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        let (r, standing) = load(conn, user, number, true)?;
+        if !standing.staff && !standing.requester_side {
+            return Err(AppError::Forbidden);
+        }
+        refuse_if_final(&r)?;
+        let person = users::by_email(conn, email)?
+            .filter(|u| u.active)
+            .ok_or_else(|| {
+                AppError::Invalid(FieldErrors::single(
+                    "email",
+                    Msg::new("field-person-unknown"),
+                ))
+            })?;
+        if queries::add_watcher(conn, r.id, person.id)? > 0 {
+            audit::record(
+                conn,
+                &user.origin(),
+                "request.watcher_add",
+                "request",
+                r.number(),
+                json!({ "user_id": person.id }),
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// Takes someone out of copy (the requester's side, the staff, or the person themselves).
+pub fn remove_watcher(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+    email: &str,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        let (r, standing) = load(conn, user, number, true)?;
+        let person = users::by_email(conn, email)?.ok_or(AppError::NotFound)?;
+        if !standing.staff && !standing.requester_side && person.id != user.id {
+            return Err(AppError::Forbidden);
+        }
+        if queries::remove_watcher(conn, r.id, person.id)? > 0 {
+            audit::record(
+                conn,
+                &user.origin(),
+                "request.watcher_remove",
+                "request",
+                r.number(),
+                json!({ "user_id": person.id }),
+            )?;
+        }
+        Ok(())
+    })
+}

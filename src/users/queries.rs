@@ -378,3 +378,11 @@ pub fn remove_team_member(
     )
     .execute(conn)
 }
+
+pub fn delete_attempts_before(
+    conn: &mut PgConnection,
+    before: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::delete(sign_in_attempts::table.filter(sign_in_attempts::created_at.lt(before)))
+        .execute(conn)
+}

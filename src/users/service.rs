@@ -298,3 +298,17 @@ mod tests {
         assert_eq!(secret_hash(&a).len(), 64);
     }
 }
+
+/// Forgets idle sessions and old sign-in attempts. Idempotent, so several servers may run it.
+pub fn purge_expired(
+    conn: &mut PgConnection,
+    idle_minutes: i64,
+    attempts_window_minutes: i64,
+) -> Result<(usize, usize), AppError> {
+    let now = Utc::now();
+    let sessions = queries::delete_idle_sessions(conn, now - Duration::minutes(idle_minutes))?;
+    // Keep attempts a day, well past the throttling window, for investigations.
+    let keep = Duration::minutes(attempts_window_minutes.max(24 * 60));
+    let attempts = queries::delete_attempts_before(conn, now - keep)?;
+    Ok((sessions, attempts))
+}

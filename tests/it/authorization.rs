@@ -154,3 +154,96 @@ async fn pages_need_a_session_and_the_api_a_token() {
     let res = web.get("/api/v1/requests").await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
 }
+
+#[actix_rt::test]
+async fn a_person_in_copy_reads_and_comments_until_taken_out_of_copy() {
+    let app = TestApp::new().await;
+    let number = create(
+        &app,
+        REQUESTER_A,
+        "rm-mobilier",
+        "Bureaux pour la classe 12",
+    )
+    .await;
+    let stranger = app.api(REQUESTER_B);
+    let res = stranger
+        .post(
+            &format!("/api/v1/requests/{number}/watchers"),
+            json!({"email": REQUESTER_B}),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::NOT_FOUND,
+        "no one adds themselves to a request they cannot see"
+    );
+
+    let me = app.api(REQUESTER_A);
+    let res = me
+        .post(
+            &format!("/api/v1/requests/{number}/watchers"),
+            json!({"email": "inconnu@nulle.part"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = me
+        .post(
+            &format!("/api/v1/requests/{number}/watchers"),
+            json!({"email": REQUESTER_B}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.json()[0]["email"], REQUESTER_B);
+
+    assert_eq!(
+        stranger
+            .get(&format!("/api/v1/requests/{number}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        numbers(&stranger.get("/api/v1/requests").await.json()),
+        [number.clone()]
+    );
+    let res = stranger
+        .post(
+            &format!("/api/v1/requests/{number}/comments"),
+            json!({"body": "Merci de me tenir au courant"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    // A person in copy cannot put others in copy.
+    let res = stranger
+        .post(
+            &format!("/api/v1/requests/{number}/watchers"),
+            json!({"email": MANAGER_A}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    // They may take themselves out; then the request is gone from their view.
+    let res = stranger
+        .post(
+            &format!("/api/v1/requests/{number}/watchers/remove"),
+            json!({"email": REQUESTER_B}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
+    assert_eq!(
+        stranger
+            .get(&format!("/api/v1/requests/{number}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The page shows the people in copy to the requester.
+    me.post(
+        &format!("/api/v1/requests/{number}/watchers"),
+        json!({"email": MANAGER_A}),
+    )
+    .await;
+    let web = app.signed_in(REQUESTER_A).await;
+    let page = web.get(&format!("/requests/{number}")).await;
+    assert!(page.body.contains("Personnes en copie") && page.body.contains("Marc Gagnon"));
+}

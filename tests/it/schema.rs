@@ -81,7 +81,14 @@ fn every_message_key_exists_in_french_and_english() {
         let text = std::fs::read_to_string(&file).unwrap();
         keys.extend(shaped.captures_iter(&text).map(|c| c[1].to_string()));
     }
-    for k in ["created", "comment", "transition", "assign", "attachment"] {
+    for k in [
+        "created",
+        "comment",
+        "transition",
+        "assign",
+        "attachment",
+        "watchers",
+    ] {
         keys.insert(format!("flash-{k}"));
     }
     for k in ["me", "none"] {

@@ -274,3 +274,23 @@ async fn error_pages_are_friendly_and_never_show_internals() {
         res.status
     );
 }
+
+#[actix_rt::test]
+async fn idle_sessions_expire_and_are_purged() {
+    let app = TestApp::new().await;
+    let me = app.signed_in(REQUESTER_A).await;
+    diesel::sql_query("UPDATE sessions SET last_seen_at = now() - interval '3 hours'")
+        .execute(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        me.get("/requests").await.status,
+        StatusCode::SEE_OTHER,
+        "an idle session no longer opens pages"
+    );
+    let _other = app.signed_in(REQUESTER_B).await;
+    diesel::sql_query("UPDATE sessions SET last_seen_at = now() - interval '3 hours'")
+        .execute(&mut app.conn())
+        .unwrap();
+    let (sessions, _) = guichet::users::service::purge_expired(&mut app.conn(), 120, 15).unwrap();
+    assert_eq!(sessions, 1);
+}

@@ -1,0 +1,33 @@
+//! The scheduler (tokio-cron-scheduler): registers each domain's jobs. Every job body is
+//! idempotent or claims its work in the database, so several servers may run the same jobs.
+
+use crate::config::Settings;
+use crate::db::{self, PgPool};
+use crate::users::service as users;
+use std::sync::Arc;
+use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
+
+pub async fn start(
+    pool: PgPool,
+    settings: Arc<Settings>,
+) -> Result<JobScheduler, JobSchedulerError> {
+    let scheduler = JobScheduler::new().await?;
+    scheduler
+        .add(Job::new_async("0 */10 * * * *", move |_, _| {
+            let pool = pool.clone();
+            let idle = settings.session_idle_minutes;
+            let window = settings.sign_in_window_minutes;
+            Box::pin(async move {
+                match db::run(&pool, move |c| users::purge_expired(c, idle, window)).await {
+                    Ok((s, a)) if s + a > 0 => {
+                        log::info!("purged {s} idle sessions and {a} old sign-in attempts")
+                    }
+                    Ok(_) => {}
+                    Err(e) => log::warn!("session purge failed (will retry): {e}"),
+                }
+            })
+        })?)
+        .await?;
+    scheduler.start().await?;
+    Ok(scheduler)
+}
