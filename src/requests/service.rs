@@ -770,21 +770,6 @@ pub fn sanitize_filename(name: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn filenames_lose_their_path_and_quotes() {
-        assert_eq!(
-            sanitize_filename("C:\\Users\\x\\rapport \"final\".pdf"),
-            "rapport final.pdf"
-        );
-        assert_eq!(sanitize_filename("../../etc/passwd"), "passwd");
-        assert_eq!(sanitize_filename("..."), "piece-jointe");
-    }
-}
-
 /// The people in copy (« personnes en copie ») of a request the person may read.
 pub fn watchers(
     conn: &mut PgConnection,
@@ -859,4 +844,19 @@ pub fn remove_watcher(
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filenames_lose_their_path_and_quotes() {
+        assert_eq!(
+            sanitize_filename("C:\\Users\\x\\rapport \"final\".pdf"),
+            "rapport final.pdf"
+        );
+        assert_eq!(sanitize_filename("../../etc/passwd"), "passwd");
+        assert_eq!(sanitize_filename("..."), "piece-jointe");
+    }
 }

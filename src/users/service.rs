@@ -279,6 +279,20 @@ pub fn set_locale(
     Ok(())
 }
 
+/// Forgets idle sessions and old sign-in attempts. Idempotent, so several servers may run it.
+pub fn purge_expired(
+    conn: &mut PgConnection,
+    idle_minutes: i64,
+    attempts_window_minutes: i64,
+) -> Result<(usize, usize), AppError> {
+    let now = Utc::now();
+    let sessions = queries::delete_idle_sessions(conn, now - Duration::minutes(idle_minutes))?;
+    // Keep attempts a day, well past the throttling window, for investigations.
+    let keep = Duration::minutes(attempts_window_minutes.max(24 * 60));
+    let attempts = queries::delete_attempts_before(conn, now - keep)?;
+    Ok((sessions, attempts))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,18 +311,4 @@ mod tests {
         assert_ne!(a, new_secret());
         assert_eq!(secret_hash(&a).len(), 64);
     }
-}
-
-/// Forgets idle sessions and old sign-in attempts. Idempotent, so several servers may run it.
-pub fn purge_expired(
-    conn: &mut PgConnection,
-    idle_minutes: i64,
-    attempts_window_minutes: i64,
-) -> Result<(usize, usize), AppError> {
-    let now = Utc::now();
-    let sessions = queries::delete_idle_sessions(conn, now - Duration::minutes(idle_minutes))?;
-    // Keep attempts a day, well past the throttling window, for investigations.
-    let keep = Duration::minutes(attempts_window_minutes.max(24 * 60));
-    let attempts = queries::delete_attempts_before(conn, now - keep)?;
-    Ok((sessions, attempts))
 }
