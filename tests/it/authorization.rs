@@ -204,7 +204,7 @@ async fn a_person_in_copy_reads_and_comments_until_taken_out_of_copy() {
     );
     assert_eq!(
         numbers(&stranger.get("/api/v1/requests").await.json()),
-        [number.clone()]
+        vec![number.as_str()]
     );
     let res = stranger
         .post(
