@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod openapi;
 pub mod requests;
 pub mod seed;
+pub mod sla;
 pub mod storage;
 pub mod units;
 pub mod users;

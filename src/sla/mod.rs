@@ -1,0 +1,5 @@
+//! Service-level agreements (ententes de niveau de service): business calendars, Québec holidays,
+//! and the clocks of each request.
+
+pub mod calendar;
+pub mod holidays;
