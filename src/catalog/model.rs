@@ -34,6 +34,7 @@ pub struct Category {
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub sla_policy_id: Option<i64>,
 }
 
 impl Category {

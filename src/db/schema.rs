@@ -106,6 +106,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        sla_policy_id -> Nullable<Int8>,
     }
 }
 
@@ -132,6 +133,13 @@ diesel::table! {
         first_response_at -> Nullable<Timestamptz>,
         resolved_at -> Nullable<Timestamptz>,
         closed_at -> Nullable<Timestamptz>,
+        sla_policy_id -> Nullable<Int8>,
+        first_response_due -> Nullable<Timestamptz>,
+        resolution_due -> Nullable<Timestamptz>,
+        sla_paused_since -> Nullable<Timestamptz>,
+        sla_paused_minutes -> Int4,
+        first_response_breached_at -> Nullable<Timestamptz>,
+        resolution_breached_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -217,6 +225,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sla_calendars (id) {
+        id -> Int8,
+        code -> Text,
+        name_fr -> Text,
+        name_en -> Text,
+        definition -> Jsonb,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sla_policies (id) {
+        id -> Int8,
+        code -> Text,
+        name_fr -> Text,
+        name_en -> Text,
+        calendar_id -> Int8,
+        targets -> Jsonb,
+        is_default -> Bool,
+        active -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sla_clock_events (id) {
+        id -> Int8,
+        request_id -> Int8,
+        clock -> Text,
+        kind -> Text,
+        at -> Timestamptz,
+        due -> Nullable<Timestamptz>,
+        data -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(sla_policies -> sla_calendars (calendar_id));
+diesel::joinable!(sla_clock_events -> requests (request_id));
 diesel::joinable!(buildings -> units (unit_id));
 diesel::joinable!(rooms -> buildings (building_id));
 diesel::joinable!(user_roles -> users (user_id));
@@ -254,4 +303,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     sign_in_attempts,
     audit_log,
+    sla_calendars,
+    sla_policies,
+    sla_clock_events,
 );

@@ -29,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/requests/{number}/comments", web::post().to(comment))
         .route("/requests/{number}/transitions", web::post().to(transition))
         .route("/requests/{number}/assign", web::post().to(assign))
+        .route("/requests/{number}/priority", web::post().to(priority))
         .route("/requests/{number}/watchers", web::get().to(watchers))
         .route("/requests/{number}/watchers", web::post().to(watcher_add))
         .route(
@@ -518,4 +519,39 @@ pub async fn watcher_remove(
         .db(move |c| service::remove_watcher(c, &user, num, &email))
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityBody {
+    /// `low`, `normal`, `high` or `urgent`.
+    priority: String,
+}
+
+/// Changes the priority (support staff of the domain); the SLA due dates are recomputed.
+#[utoipa::path(post, path = "/api/v1/requests/{number}/priority", tag = "requests", request_body = PriorityBody,
+    params(("number" = String, Path, description = "DS-000123")),
+    responses((status = 200, body = RequestView), (status = 403, body = crate::openapi::ErrorBody),
+              (status = 422, body = crate::openapi::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn priority(
+    req: HttpRequest,
+    user: ApiUser,
+    body: web::Json<PriorityBody>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let num = number(&path)?;
+    let locale = resolve_locale(&req);
+    let p = Priority::parse(&body.priority).ok_or_else(|| {
+        AppError::Invalid(FieldErrors::single("priority", Msg::new("field-choice")))
+    })?;
+    let user = user.0;
+    let view = state
+        .db(move |c| {
+            service::set_priority(c, &user, num, p)?;
+            service::view(c, &user, num, locale)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
 }

@@ -97,6 +97,13 @@ pub struct Request {
     pub first_response_at: Option<DateTime<Utc>>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    pub sla_policy_id: Option<i64>,
+    pub first_response_due: Option<DateTime<Utc>>,
+    pub resolution_due: Option<DateTime<Utc>>,
+    pub sla_paused_since: Option<DateTime<Utc>>,
+    pub sla_paused_minutes: i32,
+    pub first_response_breached_at: Option<DateTime<Utc>>,
+    pub resolution_breached_at: Option<DateTime<Utc>>,
 }
 
 impl Request {
@@ -207,6 +214,8 @@ pub struct RequestView {
     pub first_response_at: Option<DateTime<Utc>>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The service-level clocks; null when no policy applies.
+    pub sla: Option<crate::sla::service::SlaView>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

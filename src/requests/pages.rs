@@ -563,7 +563,9 @@ async fn render_show(
         let _: &TeamId = team;
         tech_rows.push(json!({"value": u.id, "label": u.display_name, "selected": Some(u.id) == detail.assignee_id}));
     }
+    let sla = sla_card(loc, r, detail.sla.as_ref());
     let data = json!({
+        "sla": sla,
         "title": format!("{} — {}", r.number, r.title),
         "r": r,
         "status_label": i18n::tr(loc, "status", &[("code".into(), r.status.clone())]),
@@ -906,4 +908,60 @@ async fn watcher_remove(
         Ok(()) if myself => Ok(see_other("/requests")),
         other => after_action(&ctx, &state, num, "watchers", other).await,
     }
+}
+
+/// « 2 h 15 min » of business time.
+fn business_duration(minutes: i64) -> String {
+    let (h, m) = (minutes / 60, minutes % 60);
+    match (h, m) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m:02} min"),
+    }
+}
+
+/// The SLA card of the request page: both clocks and the explanation of their due dates.
+fn sla_card(
+    loc: Locale,
+    r: &super::model::RequestView,
+    explanation: Option<&crate::sla::service::Explanation>,
+) -> Value {
+    let (Some(sla), Some(ex)) = (r.sla.as_ref(), explanation) else {
+        return Value::Null;
+    };
+    let fmt = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| i18n::format_datetime(loc, t));
+    let clock_state = |breached: bool, done: bool, paused: bool| {
+        let key = match (breached, done, paused) {
+            (true, _, _) => "sla-breached",
+            (false, true, _) => "sla-met",
+            (false, false, true) => "sla-paused",
+            _ => "sla-running",
+        };
+        json!({"label": i18n::tr(loc, key, &[]), "class": key})
+    };
+    let events: Vec<Value> = ex
+        .events
+        .iter()
+        .map(|e| {
+            json!({
+                "at": i18n::format_datetime(loc, e.at),
+                "text": i18n::tr(loc, "sla-event", &[("clock".into(), e.clock.code().into()), ("kind".into(), e.kind.code().into())]),
+                "due": fmt(e.due),
+                "paused": e.data.get("paused_minutes").and_then(Value::as_i64).filter(|m| *m > 0).map(business_duration),
+            })
+        })
+        .collect();
+    json!({
+        "first_response_due": fmt(sla.first_response_due),
+        "first_response_state": clock_state(sla.first_response_breached, sla.first_responded_at.is_some(), false),
+        "resolution_due": fmt(sla.resolution_due),
+        "resolution_state": clock_state(sla.resolution_breached, r.resolved_at.is_some() || r.closed_at.is_some(), sla.paused),
+        "paused_since": fmt(sla.paused_since),
+        "paused_total": business_duration(sla.paused_minutes),
+        "policy": loc.pick(&ex.policy.name_fr, &ex.policy.name_en),
+        "calendar": loc.pick(&ex.calendar.name_fr, &ex.calendar.name_en),
+        "first_response_target": ex.target.map(|t| business_duration(t.first_response)),
+        "resolution_target": ex.target.map(|t| business_duration(t.resolution)),
+        "events": events,
+    })
 }

@@ -368,3 +368,16 @@ pub fn watchers(conn: &mut PgConnection, request: RequestId) -> QueryResult<Vec<
         .select(request_watchers::user_id)
         .load(conn)
 }
+
+pub fn set_priority(
+    conn: &mut PgConnection,
+    id: RequestId,
+    priority: super::model::Priority,
+) -> QueryResult<usize> {
+    diesel::update(requests::table.find(id))
+        .set((
+            requests::priority.eq(priority),
+            requests::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+}

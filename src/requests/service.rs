@@ -145,6 +145,8 @@ pub fn create(
                 data: json!({ "source": cmd.source }),
             },
         )?;
+        crate::sla::service::start(conn, &request, category.sla_policy_id)?;
+        let request = queries::by_number(conn, request.number)?;
         audit::record(
             conn,
             &user.origin(),
@@ -197,6 +199,7 @@ pub struct RequestDetail {
     pub domain: crate::users::model::Domain,
     pub team_id: Option<TeamId>,
     pub assignee_id: Option<UserId>,
+    pub sla: Option<crate::sla::service::Explanation>,
 }
 
 /// Reads a request and records the access (who, when, from where).
@@ -225,6 +228,7 @@ pub fn read(
         let transitions =
             workflow::available(r.status, standing, r.resolved_at, Utc::now(), reopen_days);
         let (status, domain, team_id, assignee_id) = (r.status, r.domain, r.team_id, r.assignee_id);
+        let sla = crate::sla::service::explain(conn, &r)?;
         let request = hydrate(conn, vec![r], locale)?
             .pop()
             .ok_or(AppError::NotFound)?;
@@ -238,6 +242,7 @@ pub fn read(
             domain,
             team_id,
             assignee_id,
+            sla,
         })
     })
 }
@@ -375,7 +380,9 @@ pub fn hydrate(
         .map(|t| (t.id, t))
         .collect();
     let mut out = Vec::with_capacity(rows.len());
+    let now = Utc::now();
     for r in rows {
+        let sla = crate::sla::service::SlaView::of(&r, now);
         let room = match r.room_id {
             Some(id) => Some(units::room_label(conn, id)?),
             None => None,
@@ -419,6 +426,7 @@ pub fn hydrate(
             first_response_at: r.first_response_at,
             resolved_at: r.resolved_at,
             closed_at: r.closed_at,
+            sla,
         });
     }
     Ok(out)
@@ -489,7 +497,9 @@ pub fn comment(
             },
         )?;
         queries::touch(conn, r.id)?;
+        let now = Utc::now();
         if standing.staff && !cmd.internal {
+            crate::sla::service::on_first_response(conn, &r, now)?;
             queries::set_first_response(conn, r.id)?;
         }
         if !cmd.internal
@@ -497,6 +507,7 @@ pub fn comment(
             && !standing.staff
             && r.status == Status::WaitingRequester
         {
+            crate::sla::service::on_status(conn, &r, Status::InProgress, now)?;
             queries::set_status(conn, r.id, Status::InProgress, r.resolved_at, r.closed_at)?;
             queries::insert_event(
                 conn,
@@ -563,10 +574,13 @@ pub fn transition(
             _ => None,
         };
         let closed_at = if cmd.to.is_final() { Some(now) } else { None };
-        queries::set_status(conn, r.id, cmd.to, resolved_at, closed_at)?;
-        if standing.staff {
+        crate::sla::service::on_status(conn, &r, cmd.to, now)?;
+        // A public note of the staff (a question, a resolution) is a first response.
+        if standing.staff && !cmd.note.trim().is_empty() {
+            crate::sla::service::on_first_response(conn, &r, now)?;
             queries::set_first_response(conn, r.id)?;
         }
+        queries::set_status(conn, r.id, cmd.to, resolved_at, closed_at)?;
         queries::insert_event(
             conn,
             &NewEvent {
@@ -842,6 +856,48 @@ pub fn remove_watcher(
                 json!({ "user_id": person.id }),
             )?;
         }
+        Ok(())
+    })
+}
+
+/// Changes the priority (the domain's staff); the SLA due dates follow, paused time kept.
+pub fn set_priority(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+    priority: Priority,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        let (r, standing) = load(conn, user, number, true)?;
+        if !standing.staff {
+            return Err(AppError::Forbidden);
+        }
+        refuse_if_final(&r)?;
+        if r.priority == priority {
+            return Ok(());
+        }
+        crate::sla::service::on_priority(conn, &r, priority, Utc::now())?;
+        queries::set_priority(conn, r.id, priority)?;
+        let data = json!({ "field": "priority", "from": r.priority, "to": priority });
+        queries::insert_event(
+            conn,
+            &NewEvent {
+                request_id: r.id,
+                actor_id: Some(user.id),
+                kind: EventKind::FieldChanged,
+                body: String::new(),
+                internal: false,
+                data: data.clone(),
+            },
+        )?;
+        audit::record(
+            conn,
+            &user.origin(),
+            "request.priority",
+            "request",
+            r.number(),
+            data,
+        )?;
         Ok(())
     })
 }

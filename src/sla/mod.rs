@@ -3,3 +3,6 @@
 
 pub mod calendar;
 pub mod holidays;
+pub mod model;
+pub mod queries;
+pub mod service;

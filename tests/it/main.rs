@@ -9,4 +9,5 @@ mod authorization;
 mod cli;
 mod config_example;
 mod schema;
+mod sla;
 mod web_pages;

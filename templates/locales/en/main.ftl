@@ -280,3 +280,31 @@ no-watchers = Nobody in copy.
 watcher-email = Email address of the person to copy
 watcher-add = Add to copy
 flash-watchers = The people in copy have been updated.
+
+## Service level agreement
+sla-heading = Service level agreement (SLA)
+sla-first-response = First response due
+sla-resolution = Resolution due
+sla-breached = Breached
+sla-met = Met
+sla-paused = Paused
+sla-running = Running
+sla-paused-since = Paused since { $since }
+sla-why = Why this due date?
+sla-why-policy = Policy "{ $policy }", counted in business hours of the "{ $calendar }" calendar (Québec holidays excluded), from submission.
+sla-why-first = First response: { $target } of business time after submission.
+sla-why-resolution = Resolution: { $target } of business time, plus { $paused } of business time spent waiting for the requester or after a resolution.
+sla-due-then = due: { $due }
+sla-paused-for = { $duration } paused
+sla-event = { $clock ->
+    [first_response] First response
+   *[resolution] Resolution
+}: { $kind ->
+    [started] clock started
+    [paused] clock paused
+    [resumed] clock resumed
+    [target_changed] target changed (priority)
+    [met] met
+    [breached] breached
+   *[stopped] clock stopped
+}

@@ -280,3 +280,31 @@ no-watchers = Personne en copie.
 watcher-email = Adresse courriel de la personne à mettre en copie
 watcher-add = Mettre en copie
 flash-watchers = Les personnes en copie ont été mises à jour.
+
+## Entente de niveau de service
+sla-heading = Entente de niveau de service (ENS)
+sla-first-response = Délai de première réponse
+sla-resolution = Délai de résolution
+sla-breached = Délai dépassé
+sla-met = Respecté
+sla-paused = En pause
+sla-running = En cours
+sla-paused-since = En pause depuis le { $since }
+sla-why = Pourquoi cette échéance ?
+sla-why-policy = Politique « { $policy } », calculée en heures ouvrables du calendrier « { $calendar } » (jours fériés du Québec exclus), à partir de la soumission.
+sla-why-first = Première réponse : { $target } ouvrables après la soumission.
+sla-why-resolution = Résolution : { $target } ouvrables, plus { $paused } ouvrables passées en attente du demandeur ou après une résolution.
+sla-due-then = échéance : { $due }
+sla-paused-for = { $duration } en pause
+sla-event = { $clock ->
+    [first_response] Première réponse
+   *[resolution] Résolution
+} : { $kind ->
+    [started] délai démarré
+    [paused] délai mis en pause
+    [resumed] délai repris
+    [target_changed] cible modifiée (priorité)
+    [met] délai respecté
+    [breached] délai dépassé
+   *[stopped] délai arrêté
+}

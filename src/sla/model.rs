@@ -1,0 +1,78 @@
+use crate::code_enum;
+use crate::db::schema::{sla_calendars, sla_clock_events, sla_policies};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+code_enum!(Clock {
+    FirstResponse => "first_response",
+    Resolution => "resolution",
+});
+
+code_enum!(ClockEventKind {
+    Started => "started",
+    Paused => "paused",
+    Resumed => "resumed",
+    TargetChanged => "target_changed",
+    Met => "met",
+    Breached => "breached",
+    Stopped => "stopped",
+});
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sla_calendars)]
+pub struct CalendarRow {
+    pub id: i64,
+    pub code: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub definition: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sla_policies)]
+pub struct PolicyRow {
+    pub id: i64,
+    pub code: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub calendar_id: i64,
+    pub targets: serde_json::Value,
+    pub is_default: bool,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Targets of one priority, in business minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub first_response: i64,
+    pub resolution: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = sla_clock_events)]
+pub struct ClockEvent {
+    pub id: i64,
+    pub request_id: i64,
+    pub clock: Clock,
+    pub kind: ClockEventKind,
+    pub at: DateTime<Utc>,
+    pub due: Option<DateTime<Utc>>,
+    pub data: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = sla_clock_events)]
+pub struct NewClockEvent {
+    pub request_id: i64,
+    pub clock: Clock,
+    pub kind: ClockEventKind,
+    pub at: DateTime<Utc>,
+    pub due: Option<DateTime<Utc>>,
+    pub data: serde_json::Value,
+}

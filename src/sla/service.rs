@@ -1,0 +1,359 @@
+//! The two clocks of a request (first response, resolution), kept on the request row and
+//! explained by an append-only log of clock events. Called by the request service inside the
+//! transaction of the change that moves a clock.
+//!
+//! Rules: due dates run from the submission in business time of the policy's calendar; waiting for
+//! the requester pauses the resolution clock, and so does a resolution (reopening resumes it); the
+//! paused business time is added to the resolution target, so changing the policy or the priority
+//! later never loses it.
+
+use super::calendar::{Calendar, CalendarDef};
+use super::model::*;
+use super::queries;
+use crate::error::AppError;
+use crate::requests::model::{Priority, Request};
+use crate::workflow::Status;
+use chrono::{DateTime, Datelike, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+
+/// A policy with its calendar, ready for arithmetic.
+pub struct Clocks {
+    pub policy: PolicyRow,
+    pub calendar_row: CalendarRow,
+    pub calendar: Calendar,
+}
+
+impl Clocks {
+    pub fn target(&self, priority: Priority) -> Option<Target> {
+        self.policy
+            .targets
+            .get(priority.code())
+            .and_then(|t| serde_json::from_value(t.clone()).ok())
+    }
+}
+
+pub fn load(
+    conn: &mut PgConnection,
+    policy_id: i64,
+    around: DateTime<Utc>,
+) -> Result<Clocks, AppError> {
+    let policy = queries::policy(conn, policy_id)?;
+    let calendar_row = queries::calendar(conn, policy.calendar_id)?;
+    let def: CalendarDef =
+        serde_json::from_value(calendar_row.definition.clone()).map_err(|e| {
+            AppError::Internal(format!("calendar {} unreadable: {e}", calendar_row.code))
+        })?;
+    let year = around.year();
+    let calendar = def
+        .build(year - 1..=year + 5)
+        .map_err(|e| AppError::Internal(format!("calendar {} invalid: {e}", calendar_row.code)))?;
+    Ok(Clocks {
+        policy,
+        calendar_row,
+        calendar,
+    })
+}
+
+/// Waiting for the requester and resolved stop the resolution clock until work resumes.
+pub fn pauses(status: Status) -> bool {
+    matches!(status, Status::WaitingRequester | Status::Resolved)
+}
+
+fn event(
+    conn: &mut PgConnection,
+    r: &Request,
+    clock: Clock,
+    kind: ClockEventKind,
+    at: DateTime<Utc>,
+    due: Option<DateTime<Utc>>,
+    data: serde_json::Value,
+) -> QueryResult<usize> {
+    queries::insert_event(
+        conn,
+        &NewClockEvent {
+            request_id: r.id.0,
+            clock,
+            kind,
+            at,
+            due,
+            data,
+        },
+    )
+}
+
+fn due(clocks: &Clocks, from: DateTime<Utc>, minutes: i64) -> Result<DateTime<Utc>, AppError> {
+    clocks.calendar.add(from, minutes).ok_or_else(|| {
+        AppError::Internal(format!(
+            "calendar {} has no business hours",
+            clocks.calendar_row.code
+        ))
+    })
+}
+
+/// Starts both clocks of a new request, under the category's policy or the default one.
+pub fn start(
+    conn: &mut PgConnection,
+    r: &Request,
+    category_policy: Option<i64>,
+) -> Result<(), AppError> {
+    let policy_id = match category_policy {
+        Some(p) => Some(p),
+        None => queries::default_policy(conn)?.map(|p| p.id),
+    };
+    let Some(policy_id) = policy_id else {
+        return Ok(());
+    };
+    let clocks = load(conn, policy_id, r.created_at)?;
+    let Some(target) = clocks.target(r.priority) else {
+        return Ok(());
+    };
+    let first = due(&clocks, r.created_at, target.first_response)?;
+    let resolution = due(&clocks, r.created_at, target.resolution)?;
+    queries::set_clocks(conn, r.id, Some(policy_id), Some(first), Some(resolution))?;
+    let data = |minutes: i64| json!({ "policy": clocks.policy.code, "calendar": clocks.calendar_row.code, "priority": r.priority, "target_minutes": minutes });
+    event(
+        conn,
+        r,
+        Clock::FirstResponse,
+        ClockEventKind::Started,
+        r.created_at,
+        Some(first),
+        data(target.first_response),
+    )?;
+    event(
+        conn,
+        r,
+        Clock::Resolution,
+        ClockEventKind::Started,
+        r.created_at,
+        Some(resolution),
+        data(target.resolution),
+    )?;
+    Ok(())
+}
+
+/// Moves the resolution clock for a status change of `r` (as it was before) to `to` at `at`.
+pub fn on_status(
+    conn: &mut PgConnection,
+    r: &Request,
+    to: Status,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (Some(policy_id), Some(current_due)) = (r.sla_policy_id, r.resolution_due) else {
+        return Ok(());
+    };
+    let clocks = load(conn, policy_id, r.created_at)?;
+    let target = clocks.target(r.priority).map(|t| t.resolution).unwrap_or(0);
+    match (r.sla_paused_since, pauses(to)) {
+        (Some(since), false) => {
+            let paused = clocks.calendar.minutes_between(since, at);
+            let total = r.sla_paused_minutes as i64 + paused;
+            queries::set_pause(conn, r.id, None, total as i32)?;
+            if to.is_final() {
+                event(
+                    conn,
+                    r,
+                    Clock::Resolution,
+                    ClockEventKind::Stopped,
+                    at,
+                    Some(current_due),
+                    json!({ "status": to, "paused_minutes": paused }),
+                )?;
+            } else {
+                let new_due = due(&clocks, r.created_at, target + total)?;
+                queries::set_resolution_due(conn, r.id, Some(new_due))?;
+                event(
+                    conn,
+                    r,
+                    Clock::Resolution,
+                    ClockEventKind::Resumed,
+                    at,
+                    Some(new_due),
+                    json!({ "paused_minutes": paused, "total_paused_minutes": total, "target_minutes": target }),
+                )?;
+            }
+        }
+        (None, true) => {
+            queries::set_pause(conn, r.id, Some(at), r.sla_paused_minutes)?;
+            event(
+                conn,
+                r,
+                Clock::Resolution,
+                ClockEventKind::Paused,
+                at,
+                Some(current_due),
+                json!({ "status": to }),
+            )?;
+            if to == Status::Resolved {
+                let kind = if at <= current_due {
+                    ClockEventKind::Met
+                } else {
+                    ClockEventKind::Breached
+                };
+                event(
+                    conn,
+                    r,
+                    Clock::Resolution,
+                    kind,
+                    at,
+                    Some(current_due),
+                    json!({ "resolved": true }),
+                )?;
+            }
+        }
+        (None, false) if to.is_final() => {
+            event(
+                conn,
+                r,
+                Clock::Resolution,
+                ClockEventKind::Stopped,
+                at,
+                Some(current_due),
+                json!({ "status": to }),
+            )?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Records the first response (first public word of the staff) against its target.
+pub fn on_first_response(
+    conn: &mut PgConnection,
+    r: &Request,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if r.first_response_at.is_some() {
+        return Ok(());
+    }
+    if let Some(due) = r.first_response_due {
+        let kind = if at <= due {
+            ClockEventKind::Met
+        } else {
+            ClockEventKind::Breached
+        };
+        event(
+            conn,
+            r,
+            Clock::FirstResponse,
+            kind,
+            at,
+            Some(due),
+            json!({ "responded": true }),
+        )?;
+    }
+    Ok(())
+}
+
+/// Recomputes both due dates for a new priority; paused time is kept.
+pub fn on_priority(
+    conn: &mut PgConnection,
+    r: &Request,
+    priority: Priority,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(policy_id) = r.sla_policy_id else {
+        return Ok(());
+    };
+    let clocks = load(conn, policy_id, r.created_at)?;
+    let Some(target) = clocks.target(priority) else {
+        return Ok(());
+    };
+    let first = if r.first_response_at.is_none() {
+        Some(due(&clocks, r.created_at, target.first_response)?)
+    } else {
+        r.first_response_due
+    };
+    let total = r.sla_paused_minutes as i64;
+    let resolution = due(&clocks, r.created_at, target.resolution + total)?;
+    queries::set_clocks(conn, r.id, Some(policy_id), first, Some(resolution))?;
+    let data = |minutes: i64| json!({ "from_priority": r.priority, "priority": priority, "target_minutes": minutes, "total_paused_minutes": total });
+    if r.first_response_at.is_none() {
+        event(
+            conn,
+            r,
+            Clock::FirstResponse,
+            ClockEventKind::TargetChanged,
+            at,
+            first,
+            data(target.first_response),
+        )?;
+    }
+    event(
+        conn,
+        r,
+        Clock::Resolution,
+        ClockEventKind::TargetChanged,
+        at,
+        Some(resolution),
+        data(target.resolution),
+    )?;
+    Ok(())
+}
+
+/// The `sla` object of a request, as the API and pages show it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SlaView {
+    pub first_response_due: Option<DateTime<Utc>>,
+    pub resolution_due: Option<DateTime<Utc>>,
+    pub first_responded_at: Option<DateTime<Utc>>,
+    pub paused: bool,
+    pub paused_since: Option<DateTime<Utc>>,
+    /// Business minutes paused so far (not counting a pause in progress).
+    pub paused_minutes: i64,
+    pub first_response_breached: bool,
+    pub resolution_breached: bool,
+}
+
+impl SlaView {
+    pub fn of(r: &Request, now: DateTime<Utc>) -> Option<SlaView> {
+        r.sla_policy_id?;
+        let paused = r.sla_paused_since.is_some();
+        let open = r.closed_at.is_none();
+        let first_response_breached = r.first_response_breached_at.is_some()
+            || match (r.first_response_due, r.first_response_at) {
+                (Some(due), Some(at)) => at > due,
+                (Some(due), None) => open && now > due,
+                _ => false,
+            };
+        let resolution_breached = r.resolution_breached_at.is_some()
+            || match (r.resolution_due, r.resolved_at) {
+                (Some(due), Some(at)) => at > due,
+                (Some(due), None) => open && !paused && now > due,
+                _ => false,
+            };
+        Some(SlaView {
+            first_response_due: r.first_response_due,
+            resolution_due: r.resolution_due,
+            first_responded_at: r.first_response_at,
+            paused,
+            paused_since: r.sla_paused_since,
+            paused_minutes: r.sla_paused_minutes as i64,
+            first_response_breached,
+            resolution_breached,
+        })
+    }
+}
+
+/// « Pourquoi cette échéance ? »: the policy, calendar, targets, pauses and the clock log.
+pub struct Explanation {
+    pub policy: PolicyRow,
+    pub calendar: CalendarRow,
+    pub target: Option<Target>,
+    pub events: Vec<ClockEvent>,
+}
+
+pub fn explain(conn: &mut PgConnection, r: &Request) -> Result<Option<Explanation>, AppError> {
+    let Some(policy_id) = r.sla_policy_id else {
+        return Ok(None);
+    };
+    let clocks = load(conn, policy_id, r.created_at)?;
+    Ok(Some(Explanation {
+        target: clocks.target(r.priority),
+        policy: clocks.policy,
+        calendar: clocks.calendar_row,
+        events: queries::events(conn, r.id)?,
+    }))
+}

@@ -1,0 +1,245 @@
+//! SLA clocks on real requests: due dates from the default policy in business time, pauses while
+//! waiting for the requester accounted for and kept across a priority change, first response
+//! recorded, and the clock log behind « Pourquoi cette échéance ? ».
+
+use crate::support::*;
+use actix_web::http::StatusCode;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use guichet::sla::calendar::Calendar;
+use serde_json::json;
+
+fn at(v: &serde_json::Value) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(v.as_str().unwrap_or_else(|| panic!("not a date: {v}")))
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn cal() -> Calendar {
+    let y = chrono::Datelike::year(&Utc::now());
+    Calendar::quebec_standard(y - 1..=y + 5)
+}
+
+fn clock_log(app: &TestApp, number: &str) -> Vec<(String, String)> {
+    use guichet::db::schema::{requests, sla_clock_events};
+    let n: i64 = number.trim_start_matches("DS-").parse().unwrap();
+    sla_clock_events::table
+        .inner_join(requests::table)
+        .filter(requests::number.eq(n))
+        .order(sla_clock_events::id)
+        .select((sla_clock_events::clock, sla_clock_events::kind))
+        .load(&mut app.conn())
+        .unwrap()
+}
+
+fn sql(app: &TestApp, q: String) {
+    diesel::sql_query(q).execute(&mut app.conn()).unwrap();
+}
+
+#[actix_rt::test]
+async fn due_dates_follow_the_policy_in_business_time_and_pauses_survive_a_priority_change() {
+    let app = TestApp::new().await;
+    let res = app
+        .api(REQUESTER_A)
+        .post(
+            "/api/v1/requests",
+            json!({"category": "rm-mobilier", "title": "Classeurs"}),
+        )
+        .await;
+    let r = res.json();
+    let number = r["number"].as_str().unwrap().to_string();
+    let n: i64 = number.trim_start_matches("DS-").parse().unwrap();
+    let created = at(&r["created_at"]);
+    let c = cal();
+    // Normal priority under « Standard »: 4 h to a first response, 45 h to a resolution.
+    assert_eq!(
+        at(&r["sla"]["first_response_due"]),
+        c.add(created, 240).unwrap()
+    );
+    assert_eq!(
+        at(&r["sla"]["resolution_due"]),
+        c.add(created, 2700).unwrap()
+    );
+    assert_eq!(r["sla"]["paused"], false);
+    assert_eq!(r["sla"]["first_response_breached"], false);
+
+    // The technician asks a question: first response given, resolution clock paused.
+    let t = app.api(TECH_RM);
+    let r = t
+        .post(
+            &format!("/api/v1/requests/{number}/transitions"),
+            json!({"to": "waiting_requester", "note": "Combien de tiroirs ?"}),
+        )
+        .await
+        .json();
+    assert_eq!(r["sla"]["paused"], true);
+    assert!(r["sla"]["first_responded_at"].is_string());
+
+    // Two weeks pass while waiting (moved back in time), then the requester answers.
+    sql(&app, format!("UPDATE requests SET sla_paused_since = sla_paused_since - interval '14 days' WHERE number = {n}"));
+    let paused_since: DateTime<Utc> = {
+        use guichet::db::schema::requests::dsl::*;
+        requests
+            .filter(number.eq(n))
+            .select(sla_paused_since.assume_not_null())
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    app.api(REQUESTER_A)
+        .post(
+            &format!("/api/v1/requests/{number}/comments"),
+            json!({"body": "Quatre tiroirs."}),
+        )
+        .await;
+    let r = app
+        .api(REQUESTER_A)
+        .get(&format!("/api/v1/requests/{number}"))
+        .await
+        .json();
+    assert_eq!(r["status"], "in_progress");
+    assert_eq!(r["sla"]["paused"], false);
+    let paused = r["sla"]["paused_minutes"].as_i64().unwrap();
+    let expected = c.minutes_between(paused_since, Utc::now());
+    assert!(
+        (expected - paused).abs() <= 1 && paused >= 9 * 60 * 8,
+        "paused {paused} business minutes, expected about {expected}"
+    );
+    assert_eq!(
+        at(&r["sla"]["resolution_due"]),
+        c.add(created, 2700 + paused).unwrap()
+    );
+
+    // Raising the priority recomputes the due date and keeps the paused time.
+    let res = t
+        .post(
+            &format!("/api/v1/requests/{number}/priority"),
+            json!({"priority": "urgent"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let r = res.json();
+    assert_eq!(r["priority"], "urgent");
+    assert_eq!(r["sla"]["paused_minutes"].as_i64().unwrap(), paused);
+    assert_eq!(
+        at(&r["sla"]["resolution_due"]),
+        c.add(created, 540 + paused).unwrap()
+    );
+
+    // A requester may not change the priority.
+    let res = app
+        .api(REQUESTER_A)
+        .post(
+            &format!("/api/v1/requests/{number}/priority"),
+            json!({"priority": "low"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+
+    let kinds: Vec<String> = clock_log(&app, &number)
+        .iter()
+        .map(|(c, k)| format!("{c}:{k}"))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "first_response:started",
+            "resolution:started",
+            "resolution:paused",
+            "first_response:met",
+            "resolution:resumed",
+            "resolution:target_changed"
+        ],
+    );
+}
+
+#[actix_rt::test]
+async fn a_late_first_response_is_recorded_as_breached_and_explained_on_the_page() {
+    let app = TestApp::new().await;
+    let r = app
+        .api(REQUESTER_A)
+        .post(
+            "/api/v1/requests",
+            json!({"category": "ti-projecteur", "title": "Écran bleu"}),
+        )
+        .await
+        .json();
+    let number = r["number"].as_str().unwrap().to_string();
+    let n: i64 = number.trim_start_matches("DS-").parse().unwrap();
+    sql(
+        &app,
+        format!("UPDATE requests SET first_response_due = now() - interval '1 hour', resolution_due = now() - interval '1 minute' WHERE number = {n}"),
+    );
+    let r = app
+        .api(TECH_TI)
+        .get(&format!("/api/v1/requests/{number}"))
+        .await
+        .json();
+    assert_eq!(r["sla"]["first_response_breached"], true);
+    assert_eq!(r["sla"]["resolution_breached"], true);
+    app.api(TECH_TI)
+        .post(
+            &format!("/api/v1/requests/{number}/comments"),
+            json!({"body": "Je passe cet après-midi."}),
+        )
+        .await;
+    assert!(clock_log(&app, &number).contains(&("first_response".into(), "breached".into())));
+
+    let web = app.signed_in(TECH_TI).await;
+    let page = web.get(&format!("/requests/{number}")).await;
+    assert!(page.body.contains("Entente de niveau de service"));
+    assert!(page.body.contains("Délai dépassé"));
+    assert!(page.body.contains("Pourquoi cette échéance ?"));
+    assert!(
+        page.body.contains("Politique « Standard »"),
+        "{}",
+        page.body
+    );
+}
+
+#[actix_rt::test]
+async fn resolving_stops_the_clock_and_reopening_resumes_it() {
+    let app = TestApp::new().await;
+    let r = app
+        .api(REQUESTER_A)
+        .post(
+            "/api/v1/requests",
+            json!({"category": "rm-mobilier", "title": "Chaise brisée"}),
+        )
+        .await
+        .json();
+    let number = r["number"].as_str().unwrap().to_string();
+    let t = app.api(TECH_RM);
+    let r = t
+        .post(
+            &format!("/api/v1/requests/{number}/transitions"),
+            json!({"to": "resolved", "note": "Remplacée"}),
+        )
+        .await
+        .json();
+    assert_eq!(r["sla"]["paused"], true);
+    assert_eq!(r["sla"]["resolution_breached"], false);
+    let r = app
+        .api(REQUESTER_A)
+        .post(
+            &format!("/api/v1/requests/{number}/transitions"),
+            json!({"to": "in_progress", "note": "L'autre aussi"}),
+        )
+        .await
+        .json();
+    assert_eq!(r["sla"]["paused"], false);
+    let log = clock_log(&app, &number);
+    assert!(log.contains(&("resolution".into(), "met".into())));
+    assert_eq!(
+        log.last().unwrap(),
+        &("resolution".to_string(), "resumed".to_string())
+    );
+    t.post(
+        &format!("/api/v1/requests/{number}/transitions"),
+        json!({"to": "cancelled", "note": "Doublon"}),
+    )
+    .await;
+    assert_eq!(
+        clock_log(&app, &number).last().unwrap(),
+        &("resolution".to_string(), "stopped".to_string())
+    );
+}
