@@ -12,6 +12,7 @@ pub async fn start(
     settings: Arc<Settings>,
 ) -> Result<JobScheduler, JobSchedulerError> {
     let scheduler = JobScheduler::new().await?;
+    let pool_for_sla = pool.clone();
     scheduler
         .add(Job::new_async("0 */10 * * * *", move |_, _| {
             let pool = pool.clone();
@@ -24,6 +25,29 @@ pub async fn start(
                     }
                     Ok(_) => {}
                     Err(e) => log::warn!("session purge failed (will retry): {e}"),
+                }
+            })
+        })?)
+        .await?;
+    let sla_pool = pool_for_sla;
+    scheduler
+        .add(Job::new_async("0 * * * * *", move |_, _| {
+            let pool = sla_pool.clone();
+            Box::pin(async move {
+                match db::run(&pool, |c| {
+                    crate::sla::jobs::scan(c, chrono::Utc::now(), 500)
+                })
+                .await
+                {
+                    Ok(r) if r.warnings + r.breaches > 0 => {
+                        log::info!(
+                            "SLA: {} warnings and {} breaches emitted",
+                            r.warnings,
+                            r.breaches
+                        )
+                    }
+                    Ok(_) => {}
+                    Err(e) => log::warn!("SLA scan failed (will retry next minute): {e}"),
                 }
             })
         })?)

@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod i18n;
 pub mod jobs;
+pub mod notify;
 pub mod openapi;
 pub mod requests;
 pub mod seed;

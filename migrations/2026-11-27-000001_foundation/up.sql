@@ -164,7 +164,7 @@ CREATE TABLE request_events (
   request_id  BIGINT NOT NULL REFERENCES requests(id),
   actor_id    BIGINT REFERENCES users(id),
   kind        TEXT NOT NULL CHECK (kind IN ('created', 'comment', 'internal_note', 'status_changed',
-                                            'assigned', 'field_changed', 'attachment_added')),
+                                            'assigned', 'field_changed', 'attachment_added', 'sla_warning', 'sla_breach')),
   body        TEXT NOT NULL DEFAULT '',
   internal    BOOLEAN NOT NULL DEFAULT FALSE,
   data        JSONB NOT NULL DEFAULT '{}',

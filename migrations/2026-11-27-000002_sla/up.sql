@@ -19,6 +19,8 @@ CREATE TABLE sla_policies (
   calendar_id BIGINT NOT NULL REFERENCES sla_calendars(id),
   -- {"urgent": {"first_response": 60, "resolution": 480}, ...} in business minutes.
   targets     JSONB NOT NULL,
+  -- Share of a target after which a warning is emitted.
+  warning_percent INTEGER NOT NULL DEFAULT 75 CHECK (warning_percent BETWEEN 1 AND 99),
   is_default  BOOLEAN NOT NULL DEFAULT FALSE,
   active      BOOLEAN NOT NULL DEFAULT TRUE,
   created_at  TIMESTAMPTZ NOT NULL DEFAULT now()
@@ -45,18 +47,27 @@ ALTER TABLE requests
   ADD COLUMN resolution_due TIMESTAMPTZ,
   ADD COLUMN sla_paused_since TIMESTAMPTZ,
   ADD COLUMN sla_paused_minutes INTEGER NOT NULL DEFAULT 0 CHECK (sla_paused_minutes >= 0),
+  ADD COLUMN first_response_warn_at TIMESTAMPTZ,
+  ADD COLUMN resolution_warn_at TIMESTAMPTZ,
+  ADD COLUMN first_response_warned_at TIMESTAMPTZ,
+  ADD COLUMN resolution_warned_at TIMESTAMPTZ,
   ADD COLUMN first_response_breached_at TIMESTAMPTZ,
   ADD COLUMN resolution_breached_at TIMESTAMPTZ;
+-- The SLA job's scans: clocks still running whose warning or breach instant has come.
 CREATE INDEX requests_resolution_due_idx ON requests (resolution_due)
-  WHERE resolution_breached_at IS NULL AND sla_paused_since IS NULL AND resolved_at IS NULL AND closed_at IS NULL;
+  WHERE resolution_breached_at IS NULL AND sla_paused_since IS NULL AND closed_at IS NULL;
+CREATE INDEX requests_resolution_warn_idx ON requests (resolution_warn_at)
+  WHERE resolution_warned_at IS NULL AND sla_paused_since IS NULL AND closed_at IS NULL;
 CREATE INDEX requests_first_response_due_idx ON requests (first_response_due)
   WHERE first_response_breached_at IS NULL AND first_response_at IS NULL AND closed_at IS NULL;
+CREATE INDEX requests_first_response_warn_idx ON requests (first_response_warn_at)
+  WHERE first_response_warned_at IS NULL AND first_response_at IS NULL AND closed_at IS NULL;
 
 CREATE TABLE sla_clock_events (
   id          BIGSERIAL PRIMARY KEY,
   request_id  BIGINT NOT NULL REFERENCES requests(id),
   clock       TEXT NOT NULL CHECK (clock IN ('first_response', 'resolution')),
-  kind        TEXT NOT NULL CHECK (kind IN ('started', 'paused', 'resumed', 'target_changed', 'met', 'breached', 'stopped')),
+  kind        TEXT NOT NULL CHECK (kind IN ('started', 'paused', 'resumed', 'target_changed', 'warned', 'met', 'breached', 'stopped')),
   at          TIMESTAMPTZ NOT NULL,
   due         TIMESTAMPTZ,
   data        JSONB NOT NULL DEFAULT '{}',

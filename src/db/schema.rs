@@ -138,6 +138,10 @@ diesel::table! {
         resolution_due -> Nullable<Timestamptz>,
         sla_paused_since -> Nullable<Timestamptz>,
         sla_paused_minutes -> Int4,
+        first_response_warn_at -> Nullable<Timestamptz>,
+        resolution_warn_at -> Nullable<Timestamptz>,
+        first_response_warned_at -> Nullable<Timestamptz>,
+        resolution_warned_at -> Nullable<Timestamptz>,
         first_response_breached_at -> Nullable<Timestamptz>,
         resolution_breached_at -> Nullable<Timestamptz>,
     }
@@ -245,6 +249,7 @@ diesel::table! {
         name_en -> Text,
         calendar_id -> Int8,
         targets -> Jsonb,
+        warning_percent -> Int4,
         is_default -> Bool,
         active -> Bool,
         created_at -> Timestamptz,
@@ -260,6 +265,25 @@ diesel::table! {
         at -> Timestamptz,
         due -> Nullable<Timestamptz>,
         data -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Int8,
+        recipient_id -> Nullable<Int8>,
+        recipient -> Text,
+        template -> Text,
+        locale -> Text,
+        request_id -> Nullable<Int8>,
+        payload -> Jsonb,
+        attempts -> Int4,
+        next_try_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+        failed_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        message_id -> Nullable<Text>,
         created_at -> Timestamptz,
     }
 }
@@ -306,4 +330,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     sla_calendars,
     sla_policies,
     sla_clock_events,
+    outbox,
 );

@@ -28,6 +28,8 @@ code_enum!(EventKind {
     Assigned => "assigned",
     FieldChanged => "field_changed",
     AttachmentAdded => "attachment_added",
+    SlaWarning => "sla_warning",
+    SlaBreach => "sla_breach",
 });
 
 /// A request number as people write it: `DS-000123` (or just `123`).
@@ -102,6 +104,10 @@ pub struct Request {
     pub resolution_due: Option<DateTime<Utc>>,
     pub sla_paused_since: Option<DateTime<Utc>>,
     pub sla_paused_minutes: i32,
+    pub first_response_warn_at: Option<DateTime<Utc>>,
+    pub resolution_warn_at: Option<DateTime<Utc>>,
+    pub first_response_warned_at: Option<DateTime<Utc>>,
+    pub resolution_warned_at: Option<DateTime<Utc>>,
     pub first_response_breached_at: Option<DateTime<Utc>>,
     pub resolution_breached_at: Option<DateTime<Utc>>,
 }

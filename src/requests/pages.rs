@@ -523,6 +523,22 @@ async fn render_show(
             v["is_assigned"] = json!(e.kind == "assigned");
             v["is_created"] = json!(e.kind == "created");
             v["is_attachment"] = json!(e.kind == "attachment_added");
+            v["is_sla"] = json!(e.kind == "sla_warning" || e.kind == "sla_breach");
+            v["sla_text"] = json!(i18n::tr(
+                loc,
+                "event-sla",
+                &[
+                    ("kind".into(), e.kind.clone()),
+                    (
+                        "clock".into(),
+                        e.data
+                            .get("clock")
+                            .and_then(|c| c.as_str())
+                            .unwrap_or("")
+                            .into()
+                    ),
+                ]
+            ));
             v["automatic"] = json!(e
                 .data
                 .get("automatic")

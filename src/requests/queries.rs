@@ -381,3 +381,10 @@ pub fn set_priority(
         ))
         .execute(conn)
 }
+
+pub fn by_id(conn: &mut PgConnection, id: RequestId) -> QueryResult<Request> {
+    requests::table
+        .find(id)
+        .select(Request::as_select())
+        .first(conn)
+}

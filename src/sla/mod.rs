@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod holidays;
+pub mod jobs;
 pub mod model;
 pub mod queries;
 pub mod service;

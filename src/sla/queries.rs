@@ -43,18 +43,27 @@ pub fn events(conn: &mut PgConnection, request: RequestId) -> QueryResult<Vec<Cl
         .load(conn)
 }
 
+/// A clock's due instant and the instant its warning is due.
+#[derive(Debug, Clone, Copy)]
+pub struct Due {
+    pub due: DateTime<Utc>,
+    pub warn: DateTime<Utc>,
+}
+
 pub fn set_clocks(
     conn: &mut PgConnection,
     id: RequestId,
     policy: Option<i64>,
-    first_response_due: Option<DateTime<Utc>>,
-    resolution_due: Option<DateTime<Utc>>,
+    first: Option<Due>,
+    resolution: Option<Due>,
 ) -> QueryResult<usize> {
     diesel::update(requests::table.find(id))
         .set((
             requests::sla_policy_id.eq(policy),
-            requests::first_response_due.eq(first_response_due),
-            requests::resolution_due.eq(resolution_due),
+            requests::first_response_due.eq(first.map(|d| d.due)),
+            requests::first_response_warn_at.eq(first.map(|d| d.warn)),
+            requests::resolution_due.eq(resolution.map(|d| d.due)),
+            requests::resolution_warn_at.eq(resolution.map(|d| d.warn)),
         ))
         .execute(conn)
 }
@@ -73,12 +82,54 @@ pub fn set_pause(
         .execute(conn)
 }
 
-pub fn set_resolution_due(
-    conn: &mut PgConnection,
-    id: RequestId,
-    due: Option<DateTime<Utc>>,
-) -> QueryResult<usize> {
+pub fn set_resolution_due(conn: &mut PgConnection, id: RequestId, due: Due) -> QueryResult<usize> {
     diesel::update(requests::table.find(id))
-        .set(requests::resolution_due.eq(due))
+        .set((
+            requests::resolution_due.eq(due.due),
+            requests::resolution_warn_at.eq(due.warn),
+        ))
         .execute(conn)
+}
+
+#[derive(QueryableByName)]
+struct Claimed {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
+/// Claims up to `limit` running clocks whose warning or breach instant has come, marking them
+/// so no other server claims them again (rows another transaction holds are skipped).
+pub fn claim(
+    conn: &mut PgConnection,
+    clock: Clock,
+    breach: bool,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> QueryResult<Vec<RequestId>> {
+    let (mark, instant, running) = match (clock, breach) {
+        (Clock::FirstResponse, false) => (
+            "first_response_warned_at",
+            "first_response_warn_at",
+            "first_response_at IS NULL AND first_response_breached_at IS NULL AND first_response_due > $1",
+        ),
+        (Clock::FirstResponse, true) => ("first_response_breached_at", "first_response_due", "first_response_at IS NULL"),
+        (Clock::Resolution, false) => (
+            "resolution_warned_at",
+            "resolution_warn_at",
+            "sla_paused_since IS NULL AND resolution_breached_at IS NULL AND resolution_due > $1",
+        ),
+        (Clock::Resolution, true) => ("resolution_breached_at", "resolution_due", "sla_paused_since IS NULL"),
+    };
+    let sql = format!(
+        "UPDATE requests SET {mark} = $1 WHERE id IN (
+           SELECT id FROM requests
+            WHERE {mark} IS NULL AND closed_at IS NULL AND {instant} <= $1 AND {running}
+            ORDER BY {instant} LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING id"
+    );
+    let rows: Vec<Claimed> = diesel::sql_query(sql)
+        .bind::<diesel::sql_types::Timestamptz, _>(now)
+        .bind::<diesel::sql_types::BigInt, _>(limit)
+        .load(conn)?;
+    Ok(rows.into_iter().map(|r| RequestId(r.id)).collect())
 }

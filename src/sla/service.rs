@@ -9,7 +9,7 @@
 
 use super::calendar::{Calendar, CalendarDef};
 use super::model::*;
-use super::queries;
+use super::queries::{self, Due};
 use crate::error::AppError;
 use crate::requests::model::{Priority, Request};
 use crate::workflow::Status;
@@ -83,12 +83,21 @@ fn event(
     )
 }
 
-fn due(clocks: &Clocks, from: DateTime<Utc>, minutes: i64) -> Result<DateTime<Utc>, AppError> {
+fn add(clocks: &Clocks, from: DateTime<Utc>, minutes: i64) -> Result<DateTime<Utc>, AppError> {
     clocks.calendar.add(from, minutes).ok_or_else(|| {
         AppError::Internal(format!(
             "calendar {} has no business hours",
             clocks.calendar_row.code
         ))
+    })
+}
+
+/// Due and warning instants of a target from the submission, with business time paused so far.
+fn due(clocks: &Clocks, from: DateTime<Utc>, target: i64, paused: i64) -> Result<Due, AppError> {
+    let warn_share = target * clocks.policy.warning_percent as i64 / 100;
+    Ok(Due {
+        due: add(clocks, from, target + paused)?,
+        warn: add(clocks, from, warn_share + paused)?,
     })
 }
 
@@ -109,8 +118,8 @@ pub fn start(
     let Some(target) = clocks.target(r.priority) else {
         return Ok(());
     };
-    let first = due(&clocks, r.created_at, target.first_response)?;
-    let resolution = due(&clocks, r.created_at, target.resolution)?;
+    let first = due(&clocks, r.created_at, target.first_response, 0)?;
+    let resolution = due(&clocks, r.created_at, target.resolution, 0)?;
     queries::set_clocks(conn, r.id, Some(policy_id), Some(first), Some(resolution))?;
     let data = |minutes: i64| json!({ "policy": clocks.policy.code, "calendar": clocks.calendar_row.code, "priority": r.priority, "target_minutes": minutes });
     event(
@@ -119,7 +128,7 @@ pub fn start(
         Clock::FirstResponse,
         ClockEventKind::Started,
         r.created_at,
-        Some(first),
+        Some(first.due),
         data(target.first_response),
     )?;
     event(
@@ -128,7 +137,7 @@ pub fn start(
         Clock::Resolution,
         ClockEventKind::Started,
         r.created_at,
-        Some(resolution),
+        Some(resolution.due),
         data(target.resolution),
     )?;
     Ok(())
@@ -162,15 +171,15 @@ pub fn on_status(
                     json!({ "status": to, "paused_minutes": paused }),
                 )?;
             } else {
-                let new_due = due(&clocks, r.created_at, target + total)?;
-                queries::set_resolution_due(conn, r.id, Some(new_due))?;
+                let new_due = due(&clocks, r.created_at, target, total)?;
+                queries::set_resolution_due(conn, r.id, new_due)?;
                 event(
                     conn,
                     r,
                     Clock::Resolution,
                     ClockEventKind::Resumed,
                     at,
-                    Some(new_due),
+                    Some(new_due.due),
                     json!({ "paused_minutes": paused, "total_paused_minutes": total, "target_minutes": target }),
                 )?;
             }
@@ -261,13 +270,17 @@ pub fn on_priority(
     let Some(target) = clocks.target(priority) else {
         return Ok(());
     };
-    let first = if r.first_response_at.is_none() {
-        Some(due(&clocks, r.created_at, target.first_response)?)
-    } else {
-        r.first_response_due
+    let first = match (
+        r.first_response_at,
+        r.first_response_due,
+        r.first_response_warn_at,
+    ) {
+        (None, _, _) => Some(due(&clocks, r.created_at, target.first_response, 0)?),
+        (Some(_), Some(due), Some(warn)) => Some(Due { due, warn }),
+        _ => None,
     };
     let total = r.sla_paused_minutes as i64;
-    let resolution = due(&clocks, r.created_at, target.resolution + total)?;
+    let resolution = due(&clocks, r.created_at, target.resolution, total)?;
     queries::set_clocks(conn, r.id, Some(policy_id), first, Some(resolution))?;
     let data = |minutes: i64| json!({ "from_priority": r.priority, "priority": priority, "target_minutes": minutes, "total_paused_minutes": total });
     if r.first_response_at.is_none() {
@@ -277,7 +290,7 @@ pub fn on_priority(
             Clock::FirstResponse,
             ClockEventKind::TargetChanged,
             at,
-            first,
+            first.map(|d| d.due),
             data(target.first_response),
         )?;
     }
@@ -287,7 +300,7 @@ pub fn on_priority(
         Clock::Resolution,
         ClockEventKind::TargetChanged,
         at,
-        Some(resolution),
+        Some(resolution.due),
         data(target.resolution),
     )?;
     Ok(())

@@ -243,3 +243,81 @@ async fn resolving_stops_the_clock_and_reopening_resumes_it() {
         &("resolution".to_string(), "stopped".to_string())
     );
 }
+
+#[actix_rt::test]
+async fn two_servers_scanning_at_once_emit_each_warning_and_breach_exactly_once() {
+    let app = TestApp::new().await;
+    for i in 0..30 {
+        app.api(REQUESTER_A)
+            .post(
+                "/api/v1/requests",
+                json!({"category": "ti-projecteur", "title": format!("Projecteur {i}")}),
+            )
+            .await;
+    }
+    sql(&app, format!("UPDATE teams SET lead_id = (SELECT id FROM users WHERE email = '{TECH_TI}') WHERE code = 'ti'"));
+    // The first-response target has passed; the resolution clock is past its warning share only.
+    sql(
+        &app,
+        "UPDATE requests SET first_response_warn_at = now() - interval '2 hours', first_response_due = now() - interval '1 hour', \
+         resolution_warn_at = now() - interval '1 minute', resolution_due = now() + interval '1 day'"
+            .into(),
+    );
+    let now = Utc::now();
+    let pool = app.state.pool.clone();
+    let reports: Vec<guichet::sla::jobs::ScanReport> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                let pool = pool.clone();
+                s.spawn(move || guichet::sla::jobs::scan(&mut pool.get().unwrap(), now, 4).unwrap())
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        reports.iter().map(|r| r.breaches).sum::<usize>(),
+        30,
+        "{reports:?}"
+    );
+    assert_eq!(
+        reports.iter().map(|r| r.warnings).sum::<usize>(),
+        30,
+        "{reports:?}"
+    );
+
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let count = |q: &str| {
+        diesel::sql_query(q)
+            .get_result::<N>(&mut app.conn())
+            .unwrap()
+            .n
+    };
+    assert_eq!(count("SELECT count(DISTINCT request_id) AS n FROM sla_clock_events WHERE clock = 'first_response' AND kind = 'breached'"), 30);
+    assert_eq!(
+        count("SELECT count(*) AS n FROM sla_clock_events WHERE kind IN ('breached', 'warned')"),
+        60
+    );
+    // The first-response warning is moot once its breach is emitted.
+    assert_eq!(count("SELECT count(*) AS n FROM sla_clock_events WHERE clock = 'first_response' AND kind = 'warned'"), 0);
+    assert_eq!(count("SELECT count(*) AS n FROM request_events WHERE kind IN ('sla_breach', 'sla_warning') AND internal"), 60);
+    assert_eq!(count(&format!("SELECT count(*) AS n FROM outbox WHERE recipient = '{TECH_TI}' AND template IN ('sla_breach', 'sla_warning')")), 60);
+
+    // A later scan (or a server catching up after a stop) emits nothing again.
+    let again = guichet::sla::jobs::scan(&mut app.conn(), Utc::now(), 4).unwrap();
+    assert_eq!(again, guichet::sla::jobs::ScanReport::default());
+    // Paused clocks are not warned about.
+    sql(
+        &app,
+        "UPDATE requests SET resolution_warned_at = NULL, sla_paused_since = now()".into(),
+    );
+    assert_eq!(
+        guichet::sla::jobs::scan(&mut app.conn(), Utc::now(), 4)
+            .unwrap()
+            .warnings,
+        0
+    );
+}

@@ -308,3 +308,10 @@ sla-event = { $clock ->
     [breached] breached
    *[stopped] clock stopped
 }
+event-sla = { $kind ->
+    [sla_breach] Breached
+   *[sla_warning] Due soon
+}: { $clock ->
+    [first_response] first response
+   *[resolution] resolution
+}.

@@ -308,3 +308,10 @@ sla-event = { $clock ->
     [breached] délai dépassé
    *[stopped] délai arrêté
 }
+event-sla = { $kind ->
+    [sla_breach] Délai dépassé
+   *[sla_warning] Échéance proche
+} : { $clock ->
+    [first_response] délai de première réponse
+   *[resolution] délai de résolution
+}.
