@@ -32,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/requests/{number}/comments", web::post().to(comment))
         .route("/requests/{number}/transitions", web::post().to(transition))
         .route("/requests/{number}/assign", web::post().to(assign))
+        .route("/requests/{number}/priority", web::post().to(priority))
         .route("/requests/{number}/watchers", web::post().to(watcher_add))
         .route(
             "/requests/{number}/watchers/remove",
@@ -84,8 +85,25 @@ fn filter_query(p: &ListParams) -> String {
     serde_urlencoded::to_string(&p).unwrap_or_default()
 }
 
-fn list_items(page: &service::Page) -> Value {
-    json!(page.items)
+/// The list rows, each with its SLA badge: breached, paused, or the resolution due date.
+fn list_items(loc: Locale, page: &service::Page) -> Value {
+    json!(page
+        .items
+        .iter()
+        .map(|r| {
+            let mut v = json!(r);
+            let done = matches!(r.status.as_str(), "resolved" | "closed" | "cancelled");
+            v["due"] = match &r.sla {
+                Some(sla) if !done && sla.resolution_breached => {
+                    json!({"class": "sla-breached", "label": i18n::tr(loc, "sla-breached", &[])})
+                }
+                Some(sla) if !done && sla.paused => json!({"class": "sla-paused", "label": i18n::tr(loc, "sla-paused", &[])}),
+                Some(sla) if !done => json!({"class": "", "label": sla.resolution_due.map(|d| i18n::format_datetime(loc, d))}),
+                _ => Value::Null,
+            };
+            v
+        })
+        .collect::<Vec<_>>())
 }
 
 async fn my_requests(
@@ -121,7 +139,7 @@ async fn my_requests(
         "pages/requests/mine",
         json!({
             "title": ctx.t(if params.view.as_deref() == Some("unit") { "unit-requests-title" } else { "my-requests-title" }),
-            "items": list_items(&page),
+            "items": list_items(ctx.locale, &page),
             "next": page.next.map(filters::encode_cursor),
             "query": filter_query(&params),
             "statuses": status_options(ctx.locale, &status, true),
@@ -133,7 +151,7 @@ async fn my_requests(
 }
 
 const ASSIGNEE_CHOICES: [&str; 2] = ["me", "none"];
-const SORT_CHOICES: [&str; 4] = ["newest", "oldest", "updated", "priority"];
+const SORT_CHOICES: [&str; 5] = ["newest", "oldest", "updated", "priority", "due"];
 
 async fn queue(
     ctx: Ctx,
@@ -167,7 +185,7 @@ async fn queue(
         "pages/requests/queue",
         json!({
             "title": ctx.t("queue-title"),
-            "items": list_items(&page),
+            "items": list_items(ctx.locale, &page),
             "next": page.next.map(filters::encode_cursor),
             "query": filter_query(&params),
             "statuses": status_options(loc, &params.status.clone().unwrap_or_else(|| "open".into()), true),
@@ -524,6 +542,27 @@ async fn render_show(
             v["is_created"] = json!(e.kind == "created");
             v["is_attachment"] = json!(e.kind == "attachment_added");
             v["is_sla"] = json!(e.kind == "sla_warning" || e.kind == "sla_breach");
+            v["field_text"] = if e.kind == "field_changed"
+                && e.data.get("field").and_then(|f| f.as_str()) == Some("priority")
+            {
+                let label = |k: &str| {
+                    i18n::tr(
+                        loc,
+                        "priority",
+                        &[(
+                            "code".into(),
+                            e.data.get(k).and_then(|v| v.as_str()).unwrap_or("").into(),
+                        )],
+                    )
+                };
+                json!(i18n::tr(
+                    loc,
+                    "event-priority",
+                    &[("from".into(), label("from")), ("to".into(), label("to"))]
+                ))
+            } else {
+                Value::Null
+            };
             v["sla_text"] = json!(i18n::tr(
                 loc,
                 "event-sla",
@@ -598,6 +637,7 @@ async fn render_show(
             "selected": Some(t.id) == detail.team_id})).collect::<Vec<_>>(),
         "technicians": tech_rows,
         "watchers": watchers,
+        "priorities": priority_options(loc, &r.priority),
         "can_manage_watchers": detail.standing.staff || detail.standing.requester_side,
         "flash": flash.map(|k| i18n::tr(loc, &format!("flash-{k}"), &[])),
         "problem": problem_msg,
@@ -608,6 +648,7 @@ async fn render_show(
 }
 
 const FLASHES: &[&str] = &[
+    "priority",
     "created",
     "comment",
     "transition",
@@ -980,4 +1021,31 @@ fn sla_card(
         "resolution_target": ex.target.map(|t| business_duration(t.resolution)),
         "events": events,
     })
+}
+
+#[derive(Deserialize)]
+struct PriorityForm {
+    priority: String,
+}
+
+async fn priority(
+    ctx: Ctx,
+    form: CsrfForm<PriorityForm>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let num = number(&path)?;
+    let user = ctx.user.clone();
+    let result = match Priority::parse(&form.0.priority) {
+        Some(p) => {
+            state
+                .db(move |c| service::set_priority(c, &user, num, p))
+                .await
+        }
+        None => Err(AppError::Invalid(FieldErrors::single(
+            "priority",
+            crate::error::Msg::new("field-choice"),
+        ))),
+    };
+    after_action(&ctx, &state, num, "priority", result).await
 }

@@ -166,6 +166,8 @@ pub enum Sort {
     Oldest,
     Updated,
     Priority,
+    /// Resolution due date, soonest first; requests without one last.
+    Due,
 }
 
 impl Sort {
@@ -175,6 +177,7 @@ impl Sort {
             "oldest" => Some(Sort::Oldest),
             "updated" => Some(Sort::Updated),
             "priority" => Some(Sort::Priority),
+            "due" => Some(Sort::Due),
             _ => None,
         }
     }
@@ -184,6 +187,7 @@ impl Sort {
             Sort::Oldest => "oldest",
             Sort::Updated => "updated",
             Sort::Priority => "priority",
+            Sort::Due => "due",
         }
     }
 }
@@ -311,6 +315,20 @@ pub fn list(
                         .eq(c.key as i16)
                         .and(requests::id.gt(RequestId(c.id)))),
             ),
+            // No due date sorts last: the cursor key i64::MAX stands for it.
+            Sort::Due if c.key == i64::MAX => query.filter(
+                requests::resolution_due
+                    .is_null()
+                    .and(requests::id.gt(RequestId(c.id))),
+            ),
+            Sort::Due => query.filter(
+                requests::resolution_due
+                    .gt(from_micros(c.key))
+                    .or(requests::resolution_due
+                        .eq(from_micros(c.key))
+                        .and(requests::id.gt(RequestId(c.id))))
+                    .or(requests::resolution_due.is_null()),
+            ),
         };
     }
     query = match q.sort {
@@ -318,6 +336,10 @@ pub fn list(
         Sort::Oldest => query.order((requests::created_at.asc(), requests::id.asc())),
         Sort::Updated => query.order((requests::updated_at.desc(), requests::id.desc())),
         Sort::Priority => query.order((requests::priority_rank.desc(), requests::id.asc())),
+        Sort::Due => query.order((
+            requests::resolution_due.asc().nulls_last(),
+            requests::id.asc(),
+        )),
     };
     let mut rows = query.limit(q.limit + 1).load(conn)?;
     let next = if rows.len() as i64 > q.limit {
@@ -327,6 +349,7 @@ pub fn list(
                 Sort::Newest | Sort::Oldest => micros(r.created_at),
                 Sort::Updated => micros(r.updated_at),
                 Sort::Priority => r.priority_rank as i64,
+                Sort::Due => r.resolution_due.map(micros).unwrap_or(i64::MAX),
             },
             id: r.id.0,
         })

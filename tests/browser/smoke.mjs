@@ -115,6 +115,13 @@ try {
     await page.getByRole('link', { name: number }).first().click();
     await page.getByRole('button', { name: "M'assigner cette demande" }).click();
     await page.getByText("L'assignation a été mise à jour.").waitFor();
+    // Raising the priority recomputes the due dates, explained on the page.
+    await page.getByLabel('Priorité').selectOption('urgent');
+    await page.getByRole('button', { name: 'Changer la priorité' }).click();
+    await page.getByText('La priorité a été changée').waitFor();
+    await page.getByText('Pourquoi cette échéance ?').click();
+    await page.getByText(/Politique « Standard »/).waitFor();
+    await axe(page, 'request page with the SLA explained');
     // An action without a choice is refused with a message, and nothing changes.
     await page.getByRole('button', { name: 'Appliquer' }).click();
     await page.getByText('Choisissez une des options proposées.').first().waitFor();

@@ -442,7 +442,7 @@ async fn pages_of_a_list_neither_skip_nor_repeat_while_requests_arrive() {
         )
         .await;
     }
-    for sort in ["newest", "oldest", "updated", "priority"] {
+    for sort in ["newest", "oldest", "updated", "priority", "due"] {
         let mut seen = Vec::new();
         let mut cursor: Option<String> = None;
         loop {

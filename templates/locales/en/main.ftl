@@ -97,6 +97,7 @@ sort = { $code ->
     [newest] Newest first
     [oldest] Oldest first
     [updated] Last updated
+    [due] Soonest due
     [priority] Priority
    *[other] { $code }
 }
@@ -315,3 +316,7 @@ event-sla = { $kind ->
     [first_response] first response
    *[resolution] resolution
 }.
+col-due = Due
+priority-submit = Change the priority
+flash-priority = The priority has been changed; the due dates were recomputed.
+event-priority = Priority: { $from } → { $to }.

@@ -97,6 +97,7 @@ sort = { $code ->
     [newest] Plus récentes d'abord
     [oldest] Plus anciennes d'abord
     [updated] Dernière mise à jour
+    [due] Échéance la plus proche
     [priority] Priorité
    *[other] { $code }
 }
@@ -276,7 +277,7 @@ admin-building = Immeuble
 admin-room-name = Usage du local (facultatif)
 field-room-taken = Ce local existe déjà dans cet immeuble.
 watchers-heading = Personnes en copie
-no-watchers = Personne en copie.
+no-watchers = Aucune personne en copie.
 watcher-email = Adresse courriel de la personne à mettre en copie
 watcher-add = Mettre en copie
 flash-watchers = Les personnes en copie ont été mises à jour.
@@ -315,3 +316,7 @@ event-sla = { $kind ->
     [first_response] délai de première réponse
    *[resolution] délai de résolution
 }.
+col-due = Échéance
+priority-submit = Changer la priorité
+flash-priority = La priorité a été changée; les échéances ont été recalculées.
+event-priority = Priorité : { $from } → { $to }.
