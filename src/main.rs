@@ -39,6 +39,8 @@ enum Command {
         #[arg(long, default_value = "Administrateur")]
         name: String,
     },
+    /// Run the SLA scan once now (warnings and breaches due); prints what it emitted.
+    SlaScan,
     /// API tokens.
     Token {
         #[command(subcommand)]
@@ -107,6 +109,17 @@ fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::error::E
                 println!("Demo data loaded.");
             }
             seed::print_sign_ins();
+        }
+        Command::SlaScan => {
+            let mut conn = pool.get()?;
+            let started = std::time::Instant::now();
+            let report = guichet::sla::jobs::scan(&mut conn, chrono::Utc::now(), 500)?;
+            println!(
+                "{} warnings, {} breaches emitted in {} ms",
+                report.warnings,
+                report.breaches,
+                started.elapsed().as_millis()
+            );
         }
         Command::CreateAdmin { email, name } => {
             let password = match std::env::var("GUICHET_ADMIN_PASSWORD") {

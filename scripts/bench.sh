@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Benchmarks — figures, not pass/fail tests. Starts its own PostgreSQL cluster, loads data, measures,
+# prints a table against the targets in the issues, and stops what it started.
+#   BENCH_OPEN_REQUESTS  open requests loaded for the SLA scan (default 100000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/pg.sh
+pg_ensure_installed
+
+N=${BENCH_OPEN_REQUESTS:-100000}
+tmp=$(mktemp -d /tmp/guichet-bench.XXXXXX)
+chmod 755 "$tmp"
+cleanup() { pg_stop "$tmp/pg"; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+pg_init "$tmp/pg" postgres
+port=$(free_port)
+pg_start "$tmp/pg" "$port" -c synchronous_commit=off -c shared_buffers=512MB
+admin="postgres://postgres@127.0.0.1:$port"
+psql "$admin/postgres" -qc "CREATE DATABASE guichet_bench" >/dev/null
+export DATABASE_URL="$admin/guichet_bench" GUICHET_CONFIG=/dev/null GUICHET_LOG=warn
+
+echo "Building (release)…"
+cargo build --release --quiet
+BIN=target/release/guichet
+$BIN migrate >/dev/null
+$BIN seed-demo >/dev/null
+
+echo "Loading $N open requests (1 % past their resolution due date)…"
+load_start=$(date +%s.%N)
+psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 <<SQL
+ALTER TABLE requests DISABLE TRIGGER requests_search_refresh;
+INSERT INTO requests (title, description, category_id, domain, requester_id, unit_id, priority, status, team_id,
+                      fields, source, created_at, updated_at, first_response_at, sla_policy_id,
+                      first_response_due, first_response_warn_at, resolution_due, resolution_warn_at)
+SELECT 'Demande de charge ' || g, '', c.id, c.domain, ur.user_id, ur.unit_id, 'normal', 'in_progress', c.default_team_id,
+       '{}', 'api', now() - interval '2 days', now(), now() - interval '1 day', p.id,
+       now() - interval '1 day', now() - interval '1 day',
+       CASE WHEN g % 100 = 0 THEN now() - interval '1 minute' ELSE now() + interval '5 days' END,
+       CASE WHEN g % 100 = 0 THEN now() - interval '1 hour' ELSE now() + interval '4 days' END
+  FROM generate_series(1, $N) AS g
+ CROSS JOIN (SELECT id, domain, default_team_id FROM categories ORDER BY id LIMIT 1) c
+ CROSS JOIN (SELECT user_id, unit_id FROM user_roles WHERE role = 'requester' ORDER BY id LIMIT 1) ur
+ CROSS JOIN (SELECT id FROM sla_policies WHERE is_default) p;
+ALTER TABLE requests ENABLE TRIGGER requests_search_refresh;
+ANALYZE requests;
+SQL
+load_end=$(date +%s.%N)
+
+ms() { python3 -c "import sys; print(round((float(sys.argv[2]) - float(sys.argv[1])) * 1000))" "$1" "$2"; }
+t0=$(date +%s.%N); first=$($BIN sla-scan); t1=$(date +%s.%N)
+t2=$(date +%s.%N); second=$($BIN sla-scan); t3=$(date +%s.%N)
+
+echo "Measuring due-date arithmetic (criterion)…"
+cal=$(cargo bench --quiet --bench calendar -- --warm-up-time 1 --measurement-time 3 2>/dev/null \
+      | awk '/^due date/ {name=$0} /time:/ {gsub(/\[|\]/,""); print name "|" $4 " " $5}')
+
+echo
+echo "| measure | result | target |"
+echo "|---|---|---|"
+echo "| load $N open requests | $(ms "$load_start" "$load_end") ms | — |"
+echo "| SLA scan, $N open requests, $((N / 100)) past due (includes emitting them) | $(ms "$t0" "$t1") ms — $first | < 1 s |"
+echo "| SLA scan again, nothing left to emit | $(ms "$t2" "$t3") ms — $second | < 1 s |"
+while IFS= read -r line; do
+  [ -n "$line" ] && echo "| ${line%%|*} (mean) | ${line#*|} | < 5 µs |"
+done <<< "$cal"
