@@ -10,8 +10,14 @@ fn due_dates(c: &mut Criterion) {
     let cal = Calendar::quebec_standard(2025..=2031);
     // Starts spread over a school year, every 7 h 13 min, to hit nights, weekends and holidays.
     let base = Utc.with_ymd_and_hms(2026, 8, 24, 12, 0, 0).unwrap();
-    let starts: Vec<_> = (0..1200).map(|i| base + Duration::minutes(433 * i)).collect();
-    for (name, minutes) in [("first response 4 h", 240), ("resolution 45 h", 2700), ("low priority 90 h", 5400)] {
+    let starts: Vec<_> = (0..1200)
+        .map(|i| base + Duration::minutes(433 * i))
+        .collect();
+    for (name, minutes) in [
+        ("first response 4 h", 240),
+        ("resolution 45 h", 2700),
+        ("low priority 90 h", 5400),
+    ] {
         let mut i = 0;
         c.bench_function(&format!("due date: {name}"), |b| {
             b.iter(|| {

@@ -121,8 +121,8 @@ pub fn msg(locale: Locale, m: &Msg) -> String {
 /// Whether a message exists (its variables, if any, filled with placeholders).
 pub fn has_key(locale: Locale, key: &str) -> bool {
     let args: HashMap<Cow<'static, str>, FluentValue> = [
-        "code", "to", "from", "max", "min", "n", "days", "status", "detail", "clock", "kind",
-        "since", "policy", "calendar", "target", "paused", "due", "duration",
+        "code", "to", "from", "max", "min", "n", "days", "status", "detail", "priority", "clock",
+        "kind", "since", "policy", "calendar", "target", "paused", "due", "duration",
     ]
     .into_iter()
     .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))

@@ -1040,6 +1040,7 @@ fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
                 default_priority: priority,
                 position: i as i32,
                 active: true,
+                sla_policy_id: None,
             },
         )?;
     }

@@ -23,7 +23,10 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+mod sla;
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.configure(sla::routes);
     cfg.route("/admin", web::get().to(index))
         .route("/admin/units", web::get().to(unit_list))
         .route("/admin/units", web::post().to(unit_create))
@@ -1073,7 +1076,9 @@ async fn category_form(
     input: CategoryInput,
     problem: Option<AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let teams = state.db(|c| Ok(users::teams(c)?)).await?;
+    let (teams, policies) = state
+        .db(|c| Ok((users::teams(c)?, crate::sla::queries::policies(c)?)))
+        .await?;
     let loc = ctx.locale;
     let mut team_opts = vec![(String::new(), ctx.t("admin-none"))];
     team_opts.extend(teams.iter().filter(|t| t.active).map(|t| {
@@ -1172,6 +1177,29 @@ async fn category_form(
             checkbox_value(input.active.is_some()),
         ),
     ];
+    let mut policy_opts = vec![(String::new(), ctx.t("admin-sla-default-policy"))];
+    policy_opts.extend(policies.iter().filter(|p| p.active).map(|p| {
+        (
+            p.id.to_string(),
+            loc.pick(&p.name_fr, &p.name_en).to_string(),
+        )
+    }));
+    let at = fields
+        .iter()
+        .position(|f| f["name"] == "default_priority")
+        .map_or(fields.len(), |i| i + 1);
+    fields.insert(
+        at,
+        options(
+            field(
+                "sla_policy",
+                ctx.t("admin-sla-policy"),
+                "select",
+                &input.sla_policy,
+            ),
+            policy_opts,
+        ),
+    );
     if let Some(f) = fields.iter_mut().find(|f| f["name"] == "form") {
         f["rows"] = json!(16);
     }
@@ -1205,6 +1233,7 @@ async fn category_new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpRespon
         position: "0".into(),
         form: "{\n  \"fields\": []\n}".into(),
         active: Some("on".into()),
+        sla_policy: String::new(),
     };
     category_form(&ctx, &state, None, blank, None).await
 }
@@ -1243,6 +1272,7 @@ async fn category_edit(
         position: c.position.to_string(),
         form: serde_json::to_string_pretty(&c.form).unwrap_or_default(),
         active: c.active.then(|| "on".into()),
+        sla_policy: c.sla_policy_id.map(|p| p.to_string()).unwrap_or_default(),
     };
     category_form(&ctx, &state, Some(id), input, None).await
 }

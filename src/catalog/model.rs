@@ -45,8 +45,9 @@ impl Category {
     }
 }
 
+/// `None` values are written as NULL (a category may lose its default team or SLA policy).
 #[derive(Debug, Clone, Insertable, AsChangeset)]
-#[diesel(table_name = categories)]
+#[diesel(table_name = categories, treat_none_as_null = true)]
 pub struct CategoryForm {
     pub code: String,
     pub domain: Domain,
@@ -60,4 +61,5 @@ pub struct CategoryForm {
     pub default_priority: Priority,
     pub position: i32,
     pub active: bool,
+    pub sla_policy_id: Option<i64>,
 }

@@ -39,6 +39,9 @@ pub struct CategoryInput {
     #[serde(default)]
     pub default_team: String,
     pub default_priority: String,
+    /// SLA policy id; empty for the default policy.
+    #[serde(default)]
+    pub sla_policy: String,
     #[serde(default)]
     pub position: String,
     /// The form definition, as JSON: `{"fields": [...]}`.
@@ -51,6 +54,7 @@ pub struct CategoryInput {
 struct Checked {
     domain: Option<Domain>,
     team: Option<TeamId>,
+    sla_policy: Option<i64>,
     priority: Priority,
     position: i32,
     form: serde_json::Value,
@@ -86,6 +90,16 @@ fn check(
             0
         }),
     };
+    let sla_policy = match input.sla_policy.trim() {
+        "" => None,
+        p => match p.parse::<i64>().ok() {
+            Some(id) if crate::sla::queries::policy(conn, id).optional()?.is_some() => Some(id),
+            _ => {
+                errors.add("sla_policy", Msg::new("field-choice"));
+                None
+            }
+        },
+    };
     let team = match input.default_team.trim() {
         "" => None,
         t => match t.parse::<i64>().ok().map(TeamId) {
@@ -118,6 +132,7 @@ fn check(
     Ok(Checked {
         domain,
         team,
+        sla_policy,
         priority,
         position,
         form,
@@ -146,6 +161,7 @@ pub fn create(
                 description_en: input.description_en.trim().to_string(),
                 form: c.form,
                 default_team_id: c.team,
+                sla_policy_id: c.sla_policy,
                 default_priority: c.priority,
                 position: c.position,
                 active: input.active.is_some(),
@@ -192,6 +208,7 @@ pub fn update(
                 description_en: input.description_en.trim().to_string(),
                 form: c.form,
                 default_team_id: c.team,
+                sla_policy_id: c.sla_policy,
                 default_priority: c.priority,
                 position: c.position,
                 active: input.active.is_some(),

@@ -1,6 +1,7 @@
 //! Service-level agreements (ententes de niveau de service): business calendars, Québec holidays,
 //! and the clocks of each request.
 
+pub mod admin;
 pub mod calendar;
 pub mod holidays;
 pub mod jobs;

@@ -133,3 +133,71 @@ pub fn claim(
         .load(conn)?;
     Ok(rows.into_iter().map(|r| RequestId(r.id)).collect())
 }
+
+pub fn policies(conn: &mut PgConnection) -> QueryResult<Vec<PolicyRow>> {
+    sla_policies::table
+        .order(sla_policies::name_fr)
+        .select(PolicyRow::as_select())
+        .load(conn)
+}
+
+pub fn calendars(conn: &mut PgConnection) -> QueryResult<Vec<CalendarRow>> {
+    sla_calendars::table
+        .order(sla_calendars::name_fr)
+        .select(CalendarRow::as_select())
+        .load(conn)
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = sla_policies)]
+pub struct PolicyForm {
+    pub code: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub calendar_id: i64,
+    pub targets: serde_json::Value,
+    pub warning_percent: i32,
+    pub is_default: bool,
+    pub active: bool,
+}
+
+pub fn clear_default(conn: &mut PgConnection) -> QueryResult<usize> {
+    diesel::update(sla_policies::table.filter(sla_policies::is_default.eq(true)))
+        .set(sla_policies::is_default.eq(false))
+        .execute(conn)
+}
+
+pub fn insert_policy(conn: &mut PgConnection, p: &PolicyForm) -> QueryResult<i64> {
+    diesel::insert_into(sla_policies::table)
+        .values(p)
+        .returning(sla_policies::id)
+        .get_result(conn)
+}
+
+pub fn update_policy(conn: &mut PgConnection, id: i64, p: &PolicyForm) -> QueryResult<usize> {
+    diesel::update(sla_policies::table.find(id))
+        .set(p)
+        .execute(conn)
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = sla_calendars)]
+pub struct CalendarForm {
+    pub code: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub definition: serde_json::Value,
+}
+
+pub fn insert_calendar(conn: &mut PgConnection, c: &CalendarForm) -> QueryResult<i64> {
+    diesel::insert_into(sla_calendars::table)
+        .values(c)
+        .returning(sla_calendars::id)
+        .get_result(conn)
+}
+
+pub fn update_calendar(conn: &mut PgConnection, id: i64, c: &CalendarForm) -> QueryResult<usize> {
+    diesel::update(sla_calendars::table.find(id))
+        .set((c, sla_calendars::updated_at.eq(diesel::dsl::now)))
+        .execute(conn)
+}

@@ -74,7 +74,7 @@ fn every_message_key_exists_in_french_and_english() {
     );
     // Keys chosen in match arms and conditionals: any string literal shaped like a key.
     let shaped = regex::Regex::new(
-        r#""((?:error|field|transition|assign|request|sign|flash|action|admin|user|team|unit|role)-[a-z0-9-]+)""#,
+        r#""((?:error|field|transition|assign|request|sign|flash|action|admin|user|team|unit|role|sla)-[a-z0-9-]+)""#,
     )
     .unwrap();
     for file in walk("src").into_iter().filter(|f| f.ends_with(".rs")) {

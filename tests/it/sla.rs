@@ -321,3 +321,151 @@ async fn two_servers_scanning_at_once_emit_each_warning_and_breach_exactly_once(
         0
     );
 }
+
+#[actix_rt::test]
+async fn an_admin_sets_a_policy_and_calendar_that_new_requests_of_a_category_follow() {
+    let app = TestApp::new().await;
+    let admin = app.signed_in(ADMIN).await;
+    admin.get("/admin/sla/calendars/new").await;
+    let res = admin
+        .post(
+            "/admin/sla/calendars",
+            &[
+                ("code", "ti-soir"),
+                ("name_fr", "TI soir"),
+                ("name_en", "IT evening"),
+                ("definition", "{\"tz\": \"Mars/Olympus\", \"week\": []}"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body.contains("Le calendrier n&#x27;est pas valide")
+            || res.body.contains("Le calendrier n'est pas valide"),
+        "{}",
+        res.body
+    );
+    // Seven days a week, 8:00 to 20:00, no holidays.
+    let day = "[[\"08:00\",\"20:00\"]]";
+    let def = format!("{{\"tz\": \"America/Toronto\", \"week\": [{day},{day},{day},{day},{day},{day},{day}], \"quebec_holidays\": false}}");
+    let res = admin
+        .post(
+            "/admin/sla/calendars",
+            &[
+                ("code", "ti-soir"),
+                ("name_fr", "TI soir"),
+                ("name_en", "IT evening"),
+                ("definition", &def),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let calendar_id = res.location().rsplit('/').next().unwrap().to_string();
+
+    admin.get("/admin/sla/policies/new").await;
+    let mut fields = vec![
+        ("code", "ti-urgent"),
+        ("name_fr", "TI prioritaire"),
+        ("name_en", "IT priority"),
+        ("calendar", calendar_id.as_str()),
+        ("warning_percent", "150"),
+        ("active", "on"),
+    ];
+    let res = admin.post("/admin/sla/policies", &fields).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res
+        .body
+        .contains("La valeur doit être comprise entre 1 et 99."));
+    assert!(
+        res.body
+            .contains("Entrez un nombre d&#x27;heures supérieur à 0")
+            || res.body.contains("Entrez un nombre d'heures supérieur à 0")
+    );
+    fields[4] = ("warning_percent", "50");
+    let targets = [
+        ("first_urgent", "0,5"),
+        ("resolution_urgent", "2"),
+        ("first_high", "1"),
+        ("resolution_high", "4"),
+        ("first_normal", "2"),
+        ("resolution_normal", "8"),
+        ("first_low", "4"),
+        ("resolution_low", "16"),
+    ];
+    fields.extend_from_slice(&targets);
+    let res = admin.post("/admin/sla/policies", &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let policy_id = res.location().rsplit('/').next().unwrap().to_string();
+
+    let cat: i64 = {
+        use guichet::db::schema::categories::dsl::*;
+        categories
+            .filter(code.eq("ti-projecteur"))
+            .select(id)
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    admin.get(&format!("/admin/categories/{cat}")).await;
+    let res = admin
+        .post(
+            &format!("/admin/categories/{cat}"),
+            &[
+                ("name_fr", "Projecteur ou TNI défectueux"),
+                ("name_en", "Projector"),
+                ("default_priority", "normal"),
+                ("sla_policy", &policy_id),
+                ("active", "on"),
+                ("form", "{\"fields\": []}"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+    let r = app
+        .api(REQUESTER_A)
+        .post(
+            "/api/v1/requests",
+            json!({"category": "ti-projecteur", "title": "Projecteur"}),
+        )
+        .await
+        .json();
+    let created = at(&r["created_at"]);
+    let evening = guichet::sla::calendar::CalendarDef {
+        tz: "America/Toronto".into(),
+        week: vec![vec![["08:00".to_string(), "20:00".to_string()]]; 7],
+        periods: vec![],
+        quebec_holidays: false,
+        days_off: vec![],
+    }
+    .build(2026..=2026)
+    .unwrap();
+    assert_eq!(
+        at(&r["sla"]["first_response_due"]),
+        evening.add(created, 120).unwrap()
+    );
+    assert_eq!(
+        at(&r["sla"]["resolution_due"]),
+        evening.add(created, 480).unwrap()
+    );
+
+    // The default policy cannot stop being the default without another taking its place.
+    let std_id: i64 = {
+        use guichet::db::schema::sla_policies::dsl::*;
+        sla_policies
+            .filter(is_default.eq(true))
+            .select(id)
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    let page = admin.get(&format!("/admin/sla/policies/{std_id}")).await;
+    assert!(page.body.contains("value=\"45\""), "targets shown in hours");
+    let mut keep = fields.clone();
+    keep.retain(|(k, _)| *k != "code");
+    let res = admin
+        .post(&format!("/admin/sla/policies/{std_id}"), &keep)
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res
+        .body
+        .contains("Une politique doit rester la politique par défaut"));
+}

@@ -159,6 +159,7 @@ impl World {
                     default_priority: Priority::Normal,
                     position: 0,
                     active: true,
+                    sla_policy_id: None,
                 },
             )
             .unwrap();
