@@ -161,6 +161,12 @@ try {
     await page.getByRole('link', { name: 'Équipes de soutien' }).click();
     await page.getByRole('link', { name: 'Soutien TI' }).click();
     await axe(page, 'admin team');
+    await page.getByRole('link', { name: "Politiques d'ENS" }).click();
+    await page.getByRole('link', { name: 'Standard' }).click();
+    await axe(page, 'admin SLA policy');
+    await page.getByRole('link', { name: 'Calendriers' }).click();
+    await page.getByRole('link', { name: /Heures de bureau/ }).click();
+    await axe(page, 'admin calendar');
   });
 
   await check('an unknown page is a friendly 404', async () => {
