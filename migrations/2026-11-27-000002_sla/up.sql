@@ -21,6 +21,8 @@ CREATE TABLE sla_policies (
   targets     JSONB NOT NULL,
   -- Share of a target after which a warning is emitted.
   warning_percent INTEGER NOT NULL DEFAULT 75 CHECK (warning_percent BETWEEN 1 AND 99),
+  -- What a breach triggers: {"raise_priority": true, "team": "<team code>"}.
+  escalation  JSONB NOT NULL DEFAULT '{}',
   is_default  BOOLEAN NOT NULL DEFAULT FALSE,
   active      BOOLEAN NOT NULL DEFAULT TRUE,
   created_at  TIMESTAMPTZ NOT NULL DEFAULT now()

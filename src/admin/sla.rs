@@ -128,6 +128,37 @@ fn policy_fields(
         }
     }
     v.push(field(
+        "escalate_priority",
+        ctx.t("sla-admin-escalate-priority"),
+        "checkbox",
+        checkbox_value(input.escalate_priority.is_some()),
+    ));
+    v
+}
+
+/// The escalation team picker, added after the targets.
+fn escalation_team(ctx: &Ctx, input: &PolicyInput, teams: &[crate::users::model::Team]) -> Value {
+    let mut opts = vec![(String::new(), ctx.t("admin-none"))];
+    opts.extend(teams.iter().filter(|t| t.active).map(|t| {
+        (
+            t.code.clone(),
+            ctx.locale.pick(&t.name_fr, &t.name_en).to_string(),
+        )
+    }));
+    options(
+        field(
+            "escalate_team",
+            ctx.t("sla-admin-escalate-team"),
+            "select",
+            &input.escalate_team,
+        ),
+        opts,
+    )
+}
+
+fn policy_flags(ctx: &Ctx, input: &PolicyInput) -> Vec<Value> {
+    let mut v = Vec::new();
+    v.push(field(
         "is_default",
         ctx.t("sla-admin-is-default"),
         "checkbox",
@@ -149,7 +180,9 @@ async fn policy_form(
     input: PolicyInput,
     problem: Option<AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let calendars = state.db(|c| Ok(sla::calendars(c)?)).await?;
+    let (calendars, teams) = state
+        .db(|c| Ok((sla::calendars(c)?, users::teams(c)?)))
+        .await?;
     let loc = ctx.locale;
     let cal_opts: Vec<(String, String)> = calendars
         .iter()
@@ -170,7 +203,12 @@ async fn policy_form(
             format!("/admin/sla/policies/{i}")
         }),
         back_url: "/admin/sla/policies",
-        fields: policy_fields(ctx, &input, id.is_none(), &cal_opts),
+        fields: {
+            let mut f = policy_fields(ctx, &input, id.is_none(), &cal_opts);
+            f.push(escalation_team(ctx, &input, &teams));
+            f.extend(policy_flags(ctx, &input));
+            f
+        },
         sections: vec![],
     };
     render_form(ctx, state, page, problem)
@@ -224,6 +262,18 @@ async fn policy_input(state: &AppState, id: i64) -> Result<PolicyInput, AppError
         calendar: p.calendar_id.to_string(),
         warning_percent: p.warning_percent.to_string(),
         targets,
+        escalate_priority: p
+            .escalation
+            .get("raise_priority")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+            .then(|| "on".into()),
+        escalate_team: p
+            .escalation
+            .get("team")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
         is_default: p.is_default.then(|| "on".into()),
         active: p.active.then(|| "on".into()),
     })

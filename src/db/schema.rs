@@ -250,6 +250,7 @@ diesel::table! {
         calendar_id -> Int8,
         targets -> Jsonb,
         warning_percent -> Int4,
+        escalation -> Jsonb,
         is_default -> Bool,
         active -> Bool,
         created_at -> Timestamptz,

@@ -29,6 +29,12 @@ pub struct PolicyInput {
     /// Targets in business hours, by `first_<priority>` and `resolution_<priority>`.
     #[serde(flatten)]
     pub targets: std::collections::HashMap<String, String>,
+    /// On a breach, raise the priority one step.
+    #[serde(default)]
+    pub escalate_priority: Option<String>,
+    /// On a breach, hand the request to this team (code; empty for none).
+    #[serde(default)]
+    pub escalate_team: String,
     #[serde(default)]
     pub is_default: Option<String>,
     #[serde(default)]
@@ -88,8 +94,23 @@ fn check_policy(
         }
         targets.insert(p.code().into(), Value::Object(one));
     }
+    let team = match input.escalate_team.trim() {
+        "" => None,
+        code if crate::users::queries::team_by_code(conn, code)?.is_some() => {
+            Some(code.to_string())
+        }
+        _ => {
+            errors.add("escalate_team", Msg::new("field-choice"));
+            None
+        }
+    };
+    let escalation = super::model::Escalation {
+        raise_priority: input.escalate_priority.is_some(),
+        team,
+    };
     errors.into_result()?;
     Ok(PolicyForm {
+        escalation: serde_json::to_value(&escalation).unwrap_or_default(),
         code: input.code.trim().to_string(),
         name_fr: input.name_fr.trim().to_string(),
         name_en: input.name_en.trim().to_string(),
@@ -156,8 +177,8 @@ pub fn update_policy(
             "sla_policy.update",
             "sla_policy",
             id,
-            json!({ "before": { "targets": before.targets, "calendar_id": before.calendar_id, "warning_percent": before.warning_percent },
-                    "after": { "targets": form.targets, "calendar_id": form.calendar_id, "warning_percent": form.warning_percent } }),
+            json!({ "before": { "targets": before.targets, "calendar_id": before.calendar_id, "warning_percent": before.warning_percent, "escalation": before.escalation },
+                    "after": { "targets": form.targets, "calendar_id": form.calendar_id, "warning_percent": form.warning_percent, "escalation": form.escalation } }),
         )?;
         Ok(())
     })

@@ -4,13 +4,16 @@
 //! `FOR UPDATE SKIP LOCKED` and marked in the same transaction, so several servers never emit the
 //! same warning twice, and a server that was stopped catches up when it starts again.
 
-use super::model::{Clock, ClockEventKind, NewClockEvent};
+use super::model::{Clock, ClockEventKind, Escalation, NewClockEvent};
 use super::queries;
+use crate::audit::{self, Origin};
 use crate::db::RequestId;
 use crate::error::AppError;
 use crate::notify;
+use crate::requests::model::Priority;
 use crate::requests::model::{EventKind, NewEvent, Request, RequestNumber};
 use crate::requests::queries as requests;
+use crate::users::queries as users;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde_json::json;
@@ -110,5 +113,71 @@ fn emit(
         Some(id),
         &payload,
     )?;
+    if breach {
+        escalate(conn, &r, clock, now)?;
+    }
+    Ok(())
+}
+
+/// Applies the policy's escalation to a breached request: a higher priority, another team.
+fn escalate(
+    conn: &mut PgConnection,
+    r: &Request,
+    clock: Clock,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(policy_id) = r.sla_policy_id else {
+        return Ok(());
+    };
+    let policy = queries::policy(conn, policy_id)?;
+    let esc: Escalation = serde_json::from_value(policy.escalation).unwrap_or_default();
+    let system = Origin::default();
+    let number = RequestNumber(r.number);
+    if esc.raise_priority {
+        let higher = match r.priority {
+            Priority::Low => Some(Priority::Normal),
+            Priority::Normal => Some(Priority::High),
+            Priority::High => Some(Priority::Urgent),
+            Priority::Urgent => None,
+        };
+        if let Some(p) = higher {
+            super::service::on_priority(conn, r, p, now)?;
+            requests::set_priority(conn, r.id, p)?;
+            let data =
+                json!({ "field": "priority", "from": r.priority, "to": p, "escalation": clock });
+            requests::insert_event(
+                conn,
+                &NewEvent {
+                    request_id: r.id,
+                    actor_id: None,
+                    kind: EventKind::FieldChanged,
+                    body: String::new(),
+                    internal: false,
+                    data: data.clone(),
+                },
+            )?;
+            audit::record(conn, &system, "request.escalate", "request", number, data)?;
+        }
+    }
+    if let Some(code) = esc.team {
+        let team = users::team_by_code(conn, &code)?
+            .filter(|t| t.active && t.domain == r.domain && Some(t.id) != r.team_id);
+        if let Some(t) = team {
+            requests::set_assignment(conn, r.id, Some(t.id), None)?;
+            let data = json!({ "team_from": r.team_id, "team_to": t.id, "assignee_from": r.assignee_id, "assignee_to": null, "escalation": clock });
+            requests::insert_event(
+                conn,
+                &NewEvent {
+                    request_id: r.id,
+                    actor_id: None,
+                    kind: EventKind::Assigned,
+                    body: String::new(),
+                    internal: false,
+                    data: data.clone(),
+                },
+            )?;
+            audit::record(conn, &system, "request.escalate", "request", number, data)?;
+        }
+    }
     Ok(())
 }

@@ -42,6 +42,7 @@ pub struct PolicyRow {
     pub calendar_id: i64,
     pub targets: serde_json::Value,
     pub warning_percent: i32,
+    pub escalation: serde_json::Value,
     pub is_default: bool,
     pub active: bool,
     pub created_at: DateTime<Utc>,
@@ -77,4 +78,16 @@ pub struct NewClockEvent {
     pub at: DateTime<Utc>,
     pub due: Option<DateTime<Utc>>,
     pub data: serde_json::Value,
+}
+
+/// What a breach triggers, per policy.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    /// Raise the priority one step (up to urgent).
+    #[serde(default)]
+    pub raise_priority: bool,
+    /// Hand the request to this team (its members decide who takes it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
 }

@@ -157,6 +157,7 @@ pub struct PolicyForm {
     pub calendar_id: i64,
     pub targets: serde_json::Value,
     pub warning_percent: i32,
+    pub escalation: serde_json::Value,
     pub is_default: bool,
     pub active: bool,
 }

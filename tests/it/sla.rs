@@ -469,3 +469,89 @@ async fn an_admin_sets_a_policy_and_calendar_that_new_requests_of_a_category_fol
         .body
         .contains("Une politique doit rester la politique par défaut"));
 }
+
+#[actix_rt::test]
+async fn a_breach_escalates_as_the_policy_says_once() {
+    let app = TestApp::new().await;
+    sql(&app, "INSERT INTO teams (code, name_fr, name_en, domain) VALUES ('ti-n2', 'Soutien TI niveau 2', 'IT level 2', 'ti')".into());
+    sql(&app, "UPDATE sla_policies SET escalation = '{\"raise_priority\": true, \"team\": \"ti-n2\"}' WHERE is_default".into());
+    let r = app
+        .api(REQUESTER_A)
+        .post(
+            "/api/v1/requests",
+            json!({"category": "ti-projecteur", "title": "Projecteur en panne"}),
+        )
+        .await
+        .json();
+    let number = r["number"].as_str().unwrap().to_string();
+    let n: i64 = number.trim_start_matches("DS-").parse().unwrap();
+    app.api(TECH_TI)
+        .post(
+            &format!("/api/v1/requests/{number}/assign"),
+            json!({"assignee": "me"}),
+        )
+        .await;
+    app.api(TECH_TI)
+        .post(
+            &format!("/api/v1/requests/{number}/comments"),
+            json!({"body": "Je regarde."}),
+        )
+        .await;
+    sql(&app, format!("UPDATE requests SET resolution_due = now() - interval '1 minute', resolution_warned_at = now() WHERE number = {n}"));
+
+    let report = guichet::sla::jobs::scan(&mut app.conn(), Utc::now(), 10).unwrap();
+    assert_eq!(report.breaches, 1);
+    let r = app
+        .api(TECH_TI)
+        .get(&format!("/api/v1/requests/{number}"))
+        .await
+        .json();
+    assert_eq!(r["priority"], "high", "raised one step");
+    assert_eq!(r["team"]["code"], "ti-n2");
+    assert!(r["assignee"].is_null(), "the new team decides who takes it");
+    let events = app
+        .api(TECH_TI)
+        .get(&format!("/api/v1/requests/{number}/events"))
+        .await
+        .json();
+    let system: Vec<&serde_json::Value> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["actor"].is_null())
+        .collect();
+    assert!(system
+        .iter()
+        .any(|e| e["kind"] == "field_changed" && e["data"]["escalation"] == "resolution"));
+    assert!(system
+        .iter()
+        .any(|e| e["kind"] == "assigned" && e["data"]["escalation"] == "resolution"));
+    assert!(system
+        .iter()
+        .any(|e| e["kind"] == "sla_breach" && e["internal"] == true));
+
+    // Nothing more on the next scan.
+    assert_eq!(
+        guichet::sla::jobs::scan(&mut app.conn(), Utc::now(), 10)
+            .unwrap()
+            .breaches,
+        0
+    );
+    let r = app
+        .api(TECH_TI)
+        .get(&format!("/api/v1/requests/{number}"))
+        .await
+        .json();
+    assert_eq!(r["priority"], "high");
+    // The requester sees the priority change but not the internal breach note.
+    let mine = app
+        .api(REQUESTER_A)
+        .get(&format!("/api/v1/requests/{number}/events"))
+        .await
+        .json();
+    assert!(mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["kind"] != "sla_breach"));
+}

@@ -340,3 +340,5 @@ field-hours = Enter a number of hours above 0 (for example 4 or 0.5).
 field-calendar = The calendar is not valid: { $detail }
 admin-sla-policy = SLA policy
 admin-sla-default-policy = — Default policy —
+sla-admin-escalate-priority = Escalation on breach: raise the priority one step
+sla-admin-escalate-team = Escalation on breach: hand the request to the team

@@ -340,3 +340,5 @@ field-hours = Entrez un nombre d'heures supérieur à 0 (par exemple 4 ou 0,5).
 field-calendar = Le calendrier n'est pas valide : { $detail }
 admin-sla-policy = Politique d'ENS
 admin-sla-default-policy = — Politique par défaut —
+sla-admin-escalate-priority = Escalade au dépassement : hausser la priorité d'un cran
+sla-admin-escalate-team = Escalade au dépassement : confier la demande à l'équipe
