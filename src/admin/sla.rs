@@ -157,20 +157,20 @@ fn escalation_team(ctx: &Ctx, input: &PolicyInput, teams: &[crate::users::model:
 }
 
 fn policy_flags(ctx: &Ctx, input: &PolicyInput) -> Vec<Value> {
-    let mut v = Vec::new();
-    v.push(field(
-        "is_default",
-        ctx.t("sla-admin-is-default"),
-        "checkbox",
-        checkbox_value(input.is_default.is_some()),
-    ));
-    v.push(field(
-        "active",
-        ctx.t("admin-active"),
-        "checkbox",
-        checkbox_value(input.active.is_some()),
-    ));
-    v
+    vec![
+        field(
+            "is_default",
+            ctx.t("sla-admin-is-default"),
+            "checkbox",
+            checkbox_value(input.is_default.is_some()),
+        ),
+        field(
+            "active",
+            ctx.t("admin-active"),
+            "checkbox",
+            checkbox_value(input.active.is_some()),
+        ),
+    ]
 }
 
 async fn policy_form(
