@@ -294,3 +294,48 @@ async fn idle_sessions_expire_and_are_purged() {
     let (sessions, _) = guichet::users::service::purge_expired(&mut app.conn(), 120, 15).unwrap();
     assert_eq!(sessions, 1);
 }
+
+#[actix_rt::test]
+async fn cookies_and_headers_are_locked_down() {
+    let app = TestApp::new().await;
+    let b = app.browser();
+    b.get("/login").await;
+    let res = b
+        .post("/login", &[("email", REQUESTER_A), ("password", PASSWORD)])
+        .await;
+    let session = res
+        .headers
+        .get_all("set-cookie")
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("guichet_session="))
+        .expect("a session cookie");
+    for flag in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+        assert!(session.contains(flag), "{flag} missing from {session}");
+    }
+    let page = b.get("/requests").await;
+    let header = |name: &str| {
+        page.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    assert!(header("content-security-policy").contains("default-src 'self'"));
+    assert_eq!(header("x-frame-options"), "DENY");
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert!(
+        header("cache-control").contains("no-store"),
+        "pages with personal information are not cached"
+    );
+    // Output is escaped: a title with markup comes back as text.
+    let res = app
+        .api(REQUESTER_A)
+        .post(
+            "/api/v1/requests",
+            serde_json::json!({"category": "rm-mobilier", "title": "<script>alert(1)</script>"}),
+        )
+        .await;
+    let number = res.json()["number"].as_str().unwrap().to_string();
+    let page = b.get(&format!("/requests/{number}")).await;
+    assert!(!page.body.contains("<script>alert(1)</script>"));
+    assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+}
