@@ -204,10 +204,21 @@ impl ResponseError for AppError {
 
 /// Validator's errors become field messages: each rule's `code` is the Fluent key and its
 /// bounds (`min`, `max`) the message arguments.
-impl From<validator::ValidationErrors> for AppError {
-    fn from(errors: validator::ValidationErrors) -> Self {
+impl FieldErrors {
+    /// Validator's outcome as field messages, leaving out `skip` (e.g. a code that cannot change
+    /// on an update): each rule's `code` is the Fluent key, its bounds the message arguments.
+    pub fn from_validation(
+        result: Result<(), validator::ValidationErrors>,
+        skip: &[&str],
+    ) -> FieldErrors {
         let mut out = FieldErrors::default();
+        let Err(errors) = result else {
+            return out;
+        };
         for (field, errs) in errors.field_errors() {
+            if skip.contains(&field.as_ref()) {
+                continue;
+            }
             for e in errs {
                 let mut m = Msg::new(e.code.to_string());
                 for bound in ["min", "max"] {
@@ -218,6 +229,23 @@ impl From<validator::ValidationErrors> for AppError {
                 out.add(&field, m);
             }
         }
-        AppError::Invalid(out)
+        out
+    }
+}
+
+impl From<validator::ValidationErrors> for AppError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        AppError::Invalid(FieldErrors::from_validation(Err(errors), &[]))
+    }
+}
+
+impl AppError {
+    /// A unique violation reported on the form field that caused it (a code already in use);
+    /// any other database error unchanged.
+    pub fn taken(e: diesel::result::Error, field: &str, key: &str) -> AppError {
+        match AppError::from(e) {
+            AppError::Conflict(_) => AppError::Invalid(FieldErrors::single(field, Msg::new(key))),
+            other => other,
+        }
     }
 }

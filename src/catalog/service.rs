@@ -65,13 +65,7 @@ fn check(
     input: &CategoryInput,
     skip_code: bool,
 ) -> Result<Checked, AppError> {
-    let mut errors = match input.validate() {
-        Ok(()) => FieldErrors::default(),
-        Err(e) => match AppError::from(e) {
-            AppError::Invalid(f) => f,
-            other => return Err(other),
-        },
-    };
+    let mut errors = FieldErrors::from_validation(input.validate(), &[]);
     if skip_code {
         errors.0.remove("code");
     }
@@ -167,12 +161,7 @@ pub fn create(
                 active: input.active.is_some(),
             },
         )
-        .map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => {
-                AppError::Invalid(FieldErrors::single("code", Msg::new("field-code-taken")))
-            }
-            other => other,
-        })?;
+        .map_err(|e| AppError::taken(e, "code", "field-code-taken"))?;
         audit::record(
             conn,
             &actor.origin(),

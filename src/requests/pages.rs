@@ -476,12 +476,18 @@ async fn render_show(
                 (Vec::new(), Vec::new())
             };
             let form = cat.form_def();
-            let mut room_labels = std::collections::HashMap::new();
-            for f in form.fields.iter().filter(|f| f.kind == FieldKind::Room) {
-                if let Some(id) = detail.request.fields.get(&f.key).and_then(Value::as_i64) {
-                    room_labels.insert(id, units::room_label(c, RoomId(id))?);
-                }
-            }
+            let room_ids: Vec<RoomId> = form
+                .fields
+                .iter()
+                .filter(|f| f.kind == FieldKind::Room)
+                .filter_map(|f| detail.request.fields.get(&f.key).and_then(Value::as_i64))
+                .map(RoomId)
+                .collect();
+            let room_labels: std::collections::HashMap<i64, String> =
+                units::room_labels(c, &room_ids)?
+                    .into_iter()
+                    .map(|(id, l)| (id.0, l))
+                    .collect();
             Ok((detail, form, teams, techs, room_labels, watchers))
         })
         .await?;

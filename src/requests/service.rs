@@ -379,14 +379,13 @@ pub fn hydrate(
         .into_iter()
         .map(|t| (t.id, t))
         .collect();
+    let room_ids: Vec<crate::db::RoomId> = rows.iter().filter_map(|r| r.room_id).collect();
+    let rooms = units::room_labels(conn, &room_ids)?;
     let mut out = Vec::with_capacity(rows.len());
     let now = Utc::now();
     for r in rows {
         let sla = crate::sla::service::SlaView::of(&r, now);
-        let room = match r.room_id {
-            Some(id) => Some(units::room_label(conn, id)?),
-            None => None,
-        };
+        let room = r.room_id.and_then(|id| rooms.get(&id).cloned());
         let unknown = PersonRef {
             email: String::new(),
             name: String::new(),

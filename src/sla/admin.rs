@@ -52,13 +52,7 @@ fn check_policy(
     input: &PolicyInput,
     skip_code: bool,
 ) -> Result<PolicyForm, AppError> {
-    let mut errors = match input.validate() {
-        Ok(()) => FieldErrors::default(),
-        Err(e) => match AppError::from(e) {
-            AppError::Invalid(f) => f,
-            other => return Err(other),
-        },
-    };
+    let mut errors = FieldErrors::from_validation(input.validate(), &[]);
     if skip_code {
         errors.0.remove("code");
     }
@@ -122,15 +116,6 @@ fn check_policy(
     })
 }
 
-fn code_taken(e: diesel::result::Error) -> AppError {
-    match AppError::from(e) {
-        AppError::Conflict(_) => {
-            AppError::Invalid(FieldErrors::single("code", Msg::new("field-code-taken")))
-        }
-        other => other,
-    }
-}
-
 pub fn create_policy(
     conn: &mut PgConnection,
     actor: &CurrentUser,
@@ -141,7 +126,8 @@ pub fn create_policy(
         if form.is_default {
             queries::clear_default(conn)?;
         }
-        let id = queries::insert_policy(conn, &form).map_err(code_taken)?;
+        let id = queries::insert_policy(conn, &form)
+            .map_err(|e| AppError::taken(e, "code", "field-code-taken"))?;
         audit::record(
             conn,
             &actor.origin(),
@@ -198,13 +184,7 @@ pub struct CalendarInput {
 }
 
 fn check_calendar(input: &CalendarInput, skip_code: bool) -> Result<CalendarForm, AppError> {
-    let mut errors = match input.validate() {
-        Ok(()) => FieldErrors::default(),
-        Err(e) => match AppError::from(e) {
-            AppError::Invalid(f) => f,
-            other => return Err(other),
-        },
-    };
+    let mut errors = FieldErrors::from_validation(input.validate(), &[]);
     if skip_code {
         errors.0.remove("code");
     }
@@ -243,7 +223,8 @@ pub fn create_calendar(
 ) -> Result<i64, AppError> {
     let form = check_calendar(&input, false)?;
     conn.transaction(|conn| {
-        let id = queries::insert_calendar(conn, &form).map_err(code_taken)?;
+        let id = queries::insert_calendar(conn, &form)
+            .map_err(|e| AppError::taken(e, "code", "field-code-taken"))?;
         audit::record(
             conn,
             &actor.origin(),

@@ -78,11 +78,7 @@ pub fn room_choices(conn: &mut PgConnection, unit_ids: &[UnitId]) -> QueryResult
         .map(|(id, unit_id, building, code, name)| RoomChoice {
             id,
             unit_id,
-            label: if name.is_empty() {
-                format!("{building} — {code}")
-            } else {
-                format!("{building} — {code} ({name})")
-            },
+            label: label(&building, &code, &name),
         })
         .collect())
 }
@@ -98,17 +94,29 @@ pub fn room_unit(conn: &mut PgConnection, room: RoomId) -> QueryResult<Option<Un
         .optional()
 }
 
-pub fn room_label(conn: &mut PgConnection, room: RoomId) -> QueryResult<String> {
-    let (building, code, name): (String, String, String) = rooms::table
-        .inner_join(buildings::table)
-        .filter(rooms::id.eq(room))
-        .select((buildings::name, rooms::code, rooms::name))
-        .first(conn)?;
-    Ok(if name.is_empty() {
+/// « Immeuble principal — local 204 (Bibliothèque) »
+fn label(building: &str, code: &str, name: &str) -> String {
+    if name.is_empty() {
         format!("{building} — {code}")
     } else {
         format!("{building} — {code} ({name})")
-    })
+    }
+}
+
+/// Labels of several rooms in one query.
+pub fn room_labels(
+    conn: &mut PgConnection,
+    ids: &[RoomId],
+) -> QueryResult<std::collections::HashMap<RoomId, String>> {
+    let rows: Vec<(RoomId, String, String, String)> = rooms::table
+        .inner_join(buildings::table)
+        .filter(rooms::id.eq_any(ids))
+        .select((rooms::id, buildings::name, rooms::code, rooms::name))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, b, c, n)| (id, label(&b, &c, &n)))
+        .collect())
 }
 
 pub fn building_by_name(

@@ -60,12 +60,8 @@ pub fn create(
     input.validate()?;
     let form = to_form(&input, input.code.trim().to_string())?;
     conn.transaction(|conn| {
-        let unit = queries::insert(conn, &form).map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => {
-                AppError::Invalid(FieldErrors::single("code", Msg::new("field-code-taken")))
-            }
-            other => other,
-        })?;
+        let unit = queries::insert(conn, &form)
+            .map_err(|e| AppError::taken(e, "code", "field-code-taken"))?;
         audit::record(
             conn,
             &actor.origin(),
@@ -85,14 +81,7 @@ pub fn update(
     id: UnitId,
     input: UnitInput,
 ) -> Result<(), AppError> {
-    let mut errors = match input.validate() {
-        Ok(()) => FieldErrors::default(),
-        Err(e) => match AppError::from(e) {
-            AppError::Invalid(f) => f,
-            other => return Err(other),
-        },
-    };
-    errors.0.remove("code");
+    let errors = FieldErrors::from_validation(input.validate(), &["code"]);
     errors.into_result()?;
     conn.transaction(|conn| {
         let before = queries::find(conn, id)?;
@@ -160,12 +149,7 @@ pub fn add_room(
                 name: input.room_name.trim().to_string(),
             },
         )
-        .map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => {
-                AppError::Invalid(FieldErrors::single("room", Msg::new("field-room-taken")))
-            }
-            other => other,
-        })?;
+        .map_err(|e| AppError::taken(e, "room", "field-room-taken"))?;
         audit::record(
             conn,
             &actor.origin(),

@@ -31,14 +31,7 @@ pub struct PersonInput {
 
 /// Checks a person's form: the validator rules (except on `skip`) and the choices, all at once.
 fn check_common(input: &PersonInput, skip: &str) -> Result<(String, Option<String>), AppError> {
-    let mut errors = match input.validate() {
-        Ok(()) => FieldErrors::default(),
-        Err(e) => match AppError::from(e) {
-            AppError::Invalid(f) => f,
-            other => return Err(other),
-        },
-    };
-    errors.0.remove(skip);
+    let mut errors = FieldErrors::from_validation(input.validate(), &[skip]);
     let locale = match input.locale.as_str() {
         "fr" | "en" => input.locale.clone(),
         _ => {
@@ -56,16 +49,6 @@ fn check_common(input: &PersonInput, skip: &str) -> Result<(String, Option<Strin
     };
     errors.into_result()?;
     Ok((locale, password))
-}
-
-fn invalid_or(e: validator::ValidationErrors, skip: &str) -> Result<(), AppError> {
-    match AppError::from(e) {
-        AppError::Invalid(mut f) => {
-            f.0.remove(skip);
-            f.into_result()
-        }
-        other => Err(other),
-    }
 }
 
 pub fn create_person(
@@ -267,12 +250,7 @@ pub fn create_team(
                 lead_id: None,
             },
         )
-        .map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => {
-                AppError::Invalid(FieldErrors::single("code", Msg::new("field-code-taken")))
-            }
-            other => other,
-        })?;
+        .map_err(|e| AppError::taken(e, "code", "field-code-taken"))?;
         audit::record(
             conn,
             &actor.origin(),
@@ -292,9 +270,7 @@ pub fn update_team(
     id: TeamId,
     input: TeamInput,
 ) -> Result<(), AppError> {
-    if let Err(e) = input.validate() {
-        invalid_or(e, "code")?;
-    }
+    FieldErrors::from_validation(input.validate(), &["code"]).into_result()?;
     let lead = lead_of(&input)?;
     conn.transaction(|conn| {
         let before: Team = queries::team(conn, id)?;

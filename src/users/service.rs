@@ -123,12 +123,13 @@ pub fn sign_in(
     Ok((token, user))
 }
 
-/// The person behind a session cookie, with the session's CSRF token, if the session is live.
-pub fn session_user(
+/// A live session's user and CSRF token: ends it when idle too long or the account is inactive,
+/// and records activity at most once a minute.
+fn live_session(
     conn: &mut PgConnection,
     token: &str,
     idle_minutes: i64,
-) -> Result<Option<(CurrentUser, String)>, AppError> {
+) -> Result<Option<(User, String)>, AppError> {
     let hash = secret_hash(token);
     let Some((id, user, csrf, last_seen)) = queries::session(conn, &hash)? else {
         return Ok(None);
@@ -138,11 +139,31 @@ pub fn session_user(
         queries::delete_session(conn, &hash)?;
         return Ok(None);
     }
-    // Write at most once a minute per session.
     if now - last_seen > Duration::seconds(60) {
         queries::touch_session(conn, id)?;
     }
-    Ok(Some((identity(conn, &user)?, csrf)))
+    Ok(Some((user, csrf)))
+}
+
+/// The person behind a session cookie, with the session's CSRF token, if the session is live.
+pub fn session_user(
+    conn: &mut PgConnection,
+    token: &str,
+    idle_minutes: i64,
+) -> Result<Option<(CurrentUser, String)>, AppError> {
+    match live_session(conn, token, idle_minutes)? {
+        Some((user, csrf)) => Ok(Some((identity(conn, &user)?, csrf))),
+        None => Ok(None),
+    }
+}
+
+/// Only the CSRF token of a live session (no roles or teams loaded), for checking forms.
+pub fn session_csrf(
+    conn: &mut PgConnection,
+    token: &str,
+    idle_minutes: i64,
+) -> Result<Option<String>, AppError> {
+    Ok(live_session(conn, token, idle_minutes)?.map(|(_, csrf)| csrf))
 }
 
 pub fn sign_out(conn: &mut PgConnection, token: &str, origin: &Origin) -> Result<(), AppError> {

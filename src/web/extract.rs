@@ -196,8 +196,8 @@ async fn expected_csrf(req: &HttpRequest) -> Result<Option<String>, AppError> {
         let token = cookie.value().to_string();
         let state = state(req)?;
         let idle = state.settings.session_idle_minutes;
-        if let Some((_, csrf)) = state
-            .db(move |c| users::session_user(c, &token, idle))
+        if let Some(csrf) = state
+            .db(move |c| users::session_csrf(c, &token, idle))
             .await?
         {
             return Ok(Some(csrf));
