@@ -1,8 +1,8 @@
 //! Authorization, in one place: who the current person is (roles per unit, teams) and what they
 //! may see and do. Every list, read and write of requests goes through `RequestScope`.
 
-use crate::db::schema::{request_watchers, requests};
-use crate::db::{TeamId, UnitId, UserId};
+use crate::db::schema::{request_approvals, request_watchers, requests};
+use crate::db::{GroupId, TeamId, UnitId, UserId};
 use crate::i18n::Locale;
 use crate::users::model::{Domain, Role, User};
 use diesel::pg::Pg;
@@ -17,6 +17,8 @@ pub struct CurrentUser {
     pub locale: Locale,
     pub roles: Vec<(UnitId, Role)>,
     pub teams: Vec<(TeamId, Domain)>,
+    /// Named groups (approvers such as the Direction générale).
+    pub groups: Vec<GroupId>,
     pub ip: Option<String>,
 }
 
@@ -25,6 +27,7 @@ impl CurrentUser {
         user: &User,
         roles: Vec<(UnitId, Role)>,
         teams: Vec<(TeamId, Domain)>,
+        groups: Vec<GroupId>,
     ) -> CurrentUser {
         CurrentUser {
             id: user.id,
@@ -33,6 +36,7 @@ impl CurrentUser {
             locale: user.locale(),
             roles,
             teams,
+            groups,
             ip: None,
         }
     }
@@ -107,6 +111,7 @@ impl CurrentUser {
                 user: self.id,
                 units: self.managed_units(),
                 domains: self.staff_domains(),
+                groups: self.groups.clone(),
             }
         }
     }
@@ -116,11 +121,13 @@ impl CurrentUser {
 #[derive(Debug, Clone)]
 pub enum RequestScope {
     All,
-    /// Their own, the requests they watch, their managed units' and their teams' domains'.
+    /// Their own, the requests they watch, their managed units' and their teams' domains', and
+    /// those their groups are asked to approve.
     Limited {
         user: UserId,
         units: Vec<UnitId>,
         domains: Vec<Domain>,
+        groups: Vec<GroupId>,
     },
 }
 
@@ -131,6 +138,8 @@ pub struct RequestFacts {
     pub unit: UnitId,
     pub domain: Domain,
     pub watching: bool,
+    /// One of the person's groups is (or was) asked to approve it.
+    pub approving: bool,
 }
 
 /// How a person relates to a request, derived once and used by the workflow rules.
@@ -139,8 +148,14 @@ pub struct Standing {
     pub can_read: bool,
     /// The requester, or the director of the request's unit.
     pub requester_side: bool,
+    /// The person who asked.
+    pub requester: bool,
+    /// A director of the request's unit.
+    pub director: bool,
     /// A technician or service manager of the request's domain, or an admin.
     pub staff: bool,
+    /// A service manager of the request's domain, or an admin.
+    pub manager: bool,
 }
 
 impl RequestScope {
@@ -151,9 +166,11 @@ impl RequestScope {
                 user,
                 units,
                 domains,
+                ..
             } => {
                 r.requester == *user
                     || r.watching
+                    || r.approving
                     || units.contains(&r.unit)
                     || domains.contains(&r.domain)
             }
@@ -168,18 +185,25 @@ impl RequestScope {
                 user,
                 units,
                 domains,
+                groups,
             } => {
                 let watching = diesel::dsl::exists(
                     request_watchers::table
                         .filter(request_watchers::request_id.eq(requests::id))
                         .filter(request_watchers::user_id.eq(*user)),
                 );
+                let approving = diesel::dsl::exists(
+                    request_approvals::table
+                        .filter(request_approvals::request_id.eq(requests::id))
+                        .filter(request_approvals::group_id.eq_any(groups.clone())),
+                );
                 Box::new(
                     requests::requester_id
                         .eq(*user)
                         .or(requests::unit_id.eq_any(units.clone()))
                         .or(requests::domain.eq_any(domains.clone()))
-                        .or(watching),
+                        .or(watching)
+                        .or(approving),
                 )
             }
         }
@@ -188,11 +212,16 @@ impl RequestScope {
 
 pub fn standing(user: &CurrentUser, r: &RequestFacts) -> Standing {
     let can_read = user.request_scope().allows(r);
+    let requester = can_read && r.requester == user.id;
+    let director = can_read && user.managed_units().contains(&r.unit);
+    let staff = user.works_in(r.domain);
     Standing {
         can_read,
-        requester_side: can_read
-            && (r.requester == user.id || user.managed_units().contains(&r.unit)),
-        staff: user.works_in(r.domain),
+        requester_side: requester || director,
+        requester,
+        director,
+        staff,
+        manager: staff && (user.is_admin() || user.has_role(Role::ServiceManager)),
     }
 }
 
@@ -208,6 +237,7 @@ mod tests {
             locale: Locale::Fr,
             roles,
             teams,
+            groups: vec![],
             ip: None,
         }
     }
@@ -218,6 +248,7 @@ mod tests {
             unit: UnitId(unit),
             domain,
             watching: false,
+            approving: false,
         }
     }
 

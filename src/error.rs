@@ -23,6 +23,12 @@ impl Msg {
         self.args.push((name.to_string(), value.to_string()));
         self
     }
+    /// An argument written by an administrator in both languages (e.g. a workflow state label).
+    pub fn arg_pick(mut self, name: &str, fr: &str, en: &str) -> Msg {
+        self.args
+            .push((name.to_string(), format!("{PICK_PREFIX}{fr}\u{1}{en}")));
+        self
+    }
     /// An argument that is itself translated: the label of `key` with `$code` = `code`
     /// (e.g. a status name inside a sentence).
     pub fn arg_label(mut self, name: &str, key: &str, code: impl ToString) -> Msg {
@@ -36,6 +42,8 @@ impl Msg {
 
 /// Marks an argument to translate before use (see `Msg::arg_label`).
 pub const LABEL_PREFIX: &str = "\u{1}label:";
+/// Marks an argument given in both languages (see `Msg::arg_pick`).
+pub const PICK_PREFIX: &str = "\u{1}pick:";
 
 /// Messages per field name, in the order fields appear.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -103,6 +103,12 @@ pub fn msg(locale: Locale, m: &Msg) -> String {
         .args
         .iter()
         .map(|(k, v)| {
+            if let Some((fr, en)) = v
+                .strip_prefix(crate::error::PICK_PREFIX)
+                .and_then(|r| r.split_once('\u{1}'))
+            {
+                return (k.clone(), locale.pick(fr, en).to_string());
+            }
             match v
                 .strip_prefix(crate::error::LABEL_PREFIX)
                 .and_then(|r| r.split_once(':'))
@@ -122,7 +128,8 @@ pub fn msg(locale: Locale, m: &Msg) -> String {
 pub fn has_key(locale: Locale, key: &str) -> bool {
     let args: HashMap<Cow<'static, str>, FluentValue> = [
         "code", "to", "from", "max", "min", "n", "days", "status", "detail", "priority", "clock",
-        "kind", "since", "policy", "calendar", "target", "paused", "due", "duration",
+        "kind", "since", "policy", "calendar", "target", "paused", "due", "duration", "label",
+        "state", "who", "when",
     ]
     .into_iter()
     .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))

@@ -2,6 +2,7 @@
 //! information technology and transport.
 
 pub mod admin;
+pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod catalog;

@@ -2,6 +2,8 @@
 //! role), three support teams, 25 categories with their forms and about 200 requests in every
 //! status, created through the same services as real ones (so with timelines and audit rows).
 
+use crate::approvals::service::{self as approvals, Decision};
+use crate::approvals::ApprovalMode;
 use crate::audit::Origin;
 use crate::auth::CurrentUser;
 use crate::catalog::model::CategoryForm;
@@ -17,7 +19,7 @@ use crate::units::queries as units;
 use crate::users::model::{Domain, NewTeam, Role};
 use crate::users::queries as users;
 use crate::users::service::{self as accounts, NewAccount};
-use crate::workflow::Status;
+use crate::workflow::{StateKind, Workflow};
 use diesel::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -60,6 +62,11 @@ const SIGN_INS: &[(&str, &str, &str)] = &[
         "prp@guichet.example",
         "Pierre Morin",
         "responsable PRP (auditeur)",
+    ),
+    (
+        "direction.generale@guichet.example",
+        "Hélène Lapointe",
+        "Direction générale — approbations (groupe)",
     ),
 ];
 
@@ -734,7 +741,113 @@ fn categories() -> Vec<DemoCategory> {
             "Any other transportation question.",
             vec![],
         ),
+        (
+            "ti-acces-rp",
+            Ti,
+            "ti-soutien",
+            Normal,
+            "Accès à des renseignements personnels",
+            "Access to personal information",
+            "Accès à un dossier d'élève ou d'employé, approuvé par la Direction générale.",
+            "Access to a student or employee file, approved by the Office of the Director General.",
+            vec![
+                f(
+                    "dossier",
+                    "Renseignements ou dossier visés",
+                    "Information or file concerned",
+                    "text",
+                    true,
+                ),
+                f(
+                    "motif",
+                    "Motif de l'accès",
+                    "Reason for access",
+                    "textarea",
+                    true,
+                ),
+            ],
+        ),
     ]
+}
+
+/// How the seeded categories are processed: (category, workflow, approval rule, approval
+/// group, threshold field and amount, confidential).
+#[allow(clippy::type_complexity)]
+const PROCESSES: &[(
+    &str,
+    &str,
+    ApprovalMode,
+    Option<&str>,
+    Option<(&str, f64)>,
+    bool,
+)] = &[
+    (
+        "rm-mobilier",
+        "achat-approbation",
+        ApprovalMode::Director,
+        None,
+        Some(("cout_estime", 500.0)),
+        false,
+    ),
+    (
+        "tr-sortie-educative",
+        "transport",
+        ApprovalMode::Director,
+        None,
+        None,
+        false,
+    ),
+    (
+        "tr-activite-sportive",
+        "transport",
+        ApprovalMode::Director,
+        None,
+        None,
+        false,
+    ),
+    (
+        "tr-adapte",
+        "transport",
+        ApprovalMode::Director,
+        None,
+        None,
+        false,
+    ),
+    (
+        "ti-acces-rp",
+        "acces-rp",
+        ApprovalMode::Group,
+        Some("direction-generale"),
+        None,
+        true,
+    ),
+];
+
+fn configure_processes(conn: &mut PgConnection) -> Result<(), AppError> {
+    use crate::db::schema::categories as c;
+    for (code, workflow, mode, group, threshold, confidential) in PROCESSES {
+        let workflow_id = crate::workflow::queries::id_by_code(conn, workflow)?
+            .ok_or_else(|| AppError::Internal(format!("workflow {workflow} missing")))?;
+        let group_id = match group {
+            Some(g) => Some(
+                crate::users::groups::by_code(conn, g)?
+                    .ok_or_else(|| AppError::Internal(format!("group {g} missing")))?
+                    .id,
+            ),
+            None => None,
+        };
+        diesel::update(c::table.filter(c::code.eq(code)))
+            .set((
+                c::workflow_id.eq(workflow_id),
+                c::approval.eq(mode),
+                c::approval_group_id.eq(group_id),
+                c::approval_field.eq(threshold.map(|t| t.0)),
+                c::approval_threshold.eq(threshold.map(|t| t.1)),
+                c::confidential.eq(confidential),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// A small deterministic generator, so the demo is the same on every machine.
@@ -904,6 +1017,16 @@ fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
         "fr",
         vec![(unit("dg"), Role::Auditor)],
     )?;
+    let helene = person(
+        conn,
+        "direction.generale@guichet.example",
+        "Hélène Lapointe",
+        "fr",
+        vec![(unit("dg"), Role::Requester)],
+    )?;
+    if let Some(g) = crate::users::groups::by_code(conn, "direction-generale")? {
+        crate::users::groups::add_member(conn, g.id, helene)?;
+    }
     let mut requesters = vec![(julie, "ecole-bouleaux"), (marc, "ecole-bouleaux")];
     let more = [
         (
@@ -1021,6 +1144,8 @@ fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
         &[louis],
     )?;
 
+    let standard = crate::workflow::queries::id_by_code(conn, "standard")?
+        .ok_or_else(|| AppError::Internal("workflow standard missing".into()))?;
     for (i, (code, domain, team_code, priority, name_fr, name_en, desc_fr, desc_en, fields)) in
         categories().into_iter().enumerate()
     {
@@ -1041,9 +1166,16 @@ fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
                 position: i as i32,
                 active: true,
                 sla_policy_id: None,
+                workflow_id: standard,
+                approval: ApprovalMode::None,
+                approval_group_id: None,
+                approval_field: None,
+                approval_threshold: None,
+                confidential: false,
             },
         )?;
     }
+    configure_processes(conn)?;
 
     // Requests in every status, through the services.
     let identity = |conn: &mut PgConnection, id: UserId| -> Result<CurrentUser, AppError> {
@@ -1066,6 +1198,9 @@ fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
             let v = match fd.kind {
                 crate::catalog::form::FieldKind::Room => {
                     json!(rooms_by_unit[unit_code][rng.below(5)].0)
+                }
+                crate::catalog::form::FieldKind::Number if fd.key.starts_with("cout") => {
+                    json!(100 + 50 * rng.below(20))
                 }
                 crate::catalog::form::FieldKind::Number => {
                     let lo = fd.min.unwrap_or(0.0).max(1.0);
@@ -1108,6 +1243,24 @@ fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
             },
         )?;
         let number = RequestNumber(r.number);
+        let stage = i % 8;
+        let wf = crate::workflow::queries::load(conn, r.workflow_id)?;
+        if r.status_kind == StateKind::Approval {
+            if stage <= 2 {
+                continue; // waits in « À approuver »
+            }
+            let decision = if stage == 7 {
+                Decision::Refuse
+            } else {
+                Decision::Approve
+            };
+            if !decide_all(conn, number, r.id, decision)? {
+                continue; // nobody to decide: stays waiting
+            }
+            if decision == Decision::Refuse {
+                continue;
+            }
+        }
         let tech = identity(
             conn,
             staff
@@ -1116,7 +1269,6 @@ fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
                 .map(|s| s.1)
                 .unwrap_or(karim),
         )?;
-        let stage = i % 8;
         if stage == 0 {
             continue; // stays new
         }
@@ -1129,28 +1281,30 @@ fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
                 assignee: Some(Some(tech.id)),
             },
         )?;
-        let step = |conn: &mut PgConnection, who: &CurrentUser, to: Status, note: &str| {
+        let codes = Codes::of(&wf);
+        let step = |conn: &mut PgConnection, who: &CurrentUser, to: &str, note: &str| {
             requests::transition(
                 conn,
                 who,
                 number,
                 TransitionCmd {
-                    to,
+                    to: to.into(),
                     note: note.into(),
                 },
                 10,
             )
         };
+        let work_note = "Pris en charge; transporteur Autobus du Fleuve confirmé.";
         match stage {
-            1 | 2 => step(conn, &tech, Status::InProgress, "")?,
-            3 => step(
+            1 | 2 => step(conn, &tech, &codes.work, work_note)?,
+            3 if codes.wait.is_some() => step(
                 conn,
                 &tech,
-                Status::WaitingRequester,
+                codes.wait.as_deref().unwrap_or_default(),
                 "Pouvez-vous préciser le local et l'heure où vous êtes disponible ?",
             )?,
-            4 => {
-                step(conn, &tech, Status::InProgress, "")?;
+            3 | 4 => {
+                step(conn, &tech, &codes.work, work_note)?;
                 requests::comment(
                     conn,
                     &tech,
@@ -1171,26 +1325,89 @@ fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
                 )?;
             }
             5 => {
-                step(conn, &tech, Status::InProgress, "")?;
+                step(conn, &tech, &codes.work, work_note)?;
                 step(
                     conn,
                     &tech,
-                    Status::Resolved,
+                    &codes.resolved,
                     "Problème réglé sur place. Merci de confirmer.",
                 )?;
             }
             6 => {
-                step(conn, &tech, Status::InProgress, "")?;
-                step(conn, &tech, Status::Resolved, "Réparation effectuée.")?;
-                step(conn, &who, Status::Closed, "")?;
+                step(conn, &tech, &codes.work, work_note)?;
+                step(conn, &tech, &codes.resolved, "Réparation effectuée.")?;
+                step(conn, &who, &codes.closed, "")?;
             }
             _ => step(
                 conn,
                 &who,
-                Status::Cancelled,
+                &codes.cancelled,
                 "Finalement réglé par l'équipe-école.",
             )?,
         }
     }
     Ok(())
+}
+
+/// The states the demo walks a request through, whatever its workflow.
+struct Codes {
+    work: String,
+    wait: Option<String>,
+    resolved: String,
+    closed: String,
+    cancelled: String,
+}
+
+impl Codes {
+    fn of(wf: &Workflow) -> Codes {
+        let first = |k: StateKind| {
+            wf.states
+                .iter()
+                .find(|s| s.kind == k)
+                .map(|s| s.code.clone())
+                .unwrap_or_default()
+        };
+        Codes {
+            work: first(StateKind::Open),
+            wait: wf
+                .state("waiting_requester")
+                .filter(|_| {
+                    wf.transitions
+                        .iter()
+                        .any(|t| t.to == "waiting_requester" && t.from == first(StateKind::New))
+                })
+                .map(|s| s.code.clone()),
+            resolved: first(StateKind::Resolved),
+            closed: first(StateKind::Closed),
+            cancelled: first(StateKind::Cancelled),
+        }
+    }
+}
+
+/// Decides every approval step of a request as its approvers would; false when a step has
+/// nobody to decide it.
+fn decide_all(
+    conn: &mut PgConnection,
+    number: RequestNumber,
+    id: crate::db::RequestId,
+    decision: Decision,
+) -> Result<bool, AppError> {
+    loop {
+        let steps = approvals::steps_of(conn, id)?;
+        let Some(step) = steps
+            .iter()
+            .find(|s| s.status == crate::approvals::StepStatus::Pending)
+        else {
+            return Ok(true);
+        };
+        let Some(approver) = approvals::approvers(conn, step)?.into_iter().next() else {
+            return Ok(false);
+        };
+        let who = accounts::identity(conn, &approver)?;
+        let comment = match decision {
+            Decision::Approve => "Approuvé, budget disponible.",
+            Decision::Refuse => "Refusé : budget de l'unité épuisé pour cette année.",
+        };
+        approvals::decide(conn, &who, number, decision, comment)?;
+    }
 }

@@ -1076,8 +1076,15 @@ async fn category_form(
     input: CategoryInput,
     problem: Option<AppError>,
 ) -> Result<HttpResponse, AppError> {
-    let (teams, policies) = state
-        .db(|c| Ok((users::teams(c)?, crate::sla::queries::policies(c)?)))
+    let (teams, policies, workflows, groups) = state
+        .db(|c| {
+            Ok((
+                users::teams(c)?,
+                crate::sla::queries::policies(c)?,
+                crate::workflow::queries::rows(c)?,
+                crate::users::groups::all(c)?,
+            ))
+        })
         .await?;
     let loc = ctx.locale;
     let mut team_opts = vec![(String::new(), ctx.t("admin-none"))];
@@ -1203,6 +1210,89 @@ async fn category_form(
     if let Some(f) = fields.iter_mut().find(|f| f["name"] == "form") {
         f["rows"] = json!(16);
     }
+    let at = fields
+        .iter()
+        .position(|f| f["name"] == "form")
+        .unwrap_or(fields.len());
+    let mut group_opts = vec![(String::new(), ctx.t("admin-none"))];
+    group_opts.extend(groups.iter().map(|g| {
+        (
+            g.id.to_string(),
+            loc.pick(&g.name_fr, &g.name_en).to_string(),
+        )
+    }));
+    let approval_fields = vec![
+        options(
+            field(
+                "workflow",
+                ctx.t("admin-workflow"),
+                "select",
+                &input.workflow,
+            ),
+            workflows
+                .iter()
+                .map(|w| {
+                    (
+                        w.id.to_string(),
+                        loc.pick(&w.name_fr, &w.name_en).to_string(),
+                    )
+                })
+                .collect(),
+        ),
+        options(
+            field(
+                "approval",
+                ctx.t("admin-approval"),
+                "select",
+                &input.approval,
+            ),
+            crate::approvals::ApprovalMode::ALL
+                .iter()
+                .map(|m| {
+                    (
+                        m.code().to_string(),
+                        i18n::tr(loc, "approval-mode", &[("code".into(), m.code().into())]),
+                    )
+                })
+                .collect(),
+        ),
+        options(
+            field(
+                "approval_group",
+                ctx.t("admin-approval-group"),
+                "select",
+                &input.approval_group,
+            ),
+            group_opts,
+        ),
+        help(
+            field(
+                "approval_field",
+                ctx.t("admin-approval-field"),
+                "text",
+                &input.approval_field,
+            ),
+            ctx.t("admin-approval-field-help"),
+        ),
+        field(
+            "approval_threshold",
+            ctx.t("admin-approval-threshold"),
+            "text",
+            &input.approval_threshold,
+        ),
+        help(
+            field(
+                "confidential",
+                ctx.t("admin-confidential"),
+                "checkbox",
+                checkbox_value(input.confidential.is_some()),
+            ),
+            ctx.t("admin-confidential-help"),
+        ),
+    ];
+    for (i, f) in approval_fields.into_iter().enumerate() {
+        fields.insert(at + i, f);
+    }
     let page = FormPage {
         title: if creating {
             ctx.t("admin-new-category")
@@ -1234,6 +1324,12 @@ async fn category_new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpRespon
         form: "{\n  \"fields\": []\n}".into(),
         active: Some("on".into()),
         sla_policy: String::new(),
+        workflow: String::new(),
+        approval: "none".into(),
+        approval_group: String::new(),
+        approval_field: String::new(),
+        approval_threshold: String::new(),
+        confidential: None,
     };
     category_form(&ctx, &state, None, blank, None).await
 }
@@ -1273,6 +1369,18 @@ async fn category_edit(
         form: serde_json::to_string_pretty(&c.form).unwrap_or_default(),
         active: c.active.then(|| "on".into()),
         sla_policy: c.sla_policy_id.map(|p| p.to_string()).unwrap_or_default(),
+        workflow: c.workflow_id.to_string(),
+        approval: c.approval.code().into(),
+        approval_group: c
+            .approval_group_id
+            .map(|g| g.to_string())
+            .unwrap_or_default(),
+        approval_field: c.approval_field.clone().unwrap_or_default(),
+        approval_threshold: c
+            .approval_threshold
+            .map(|t| t.to_string())
+            .unwrap_or_default(),
+        confidential: c.confidential.then(|| "on".into()),
     };
     category_form(&ctx, &state, Some(id), input, None).await
 }

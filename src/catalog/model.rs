@@ -1,6 +1,7 @@
 use super::form::FormDef;
+use crate::approvals::ApprovalMode;
 use crate::db::schema::{categories, domains};
-use crate::db::{CategoryId, TeamId};
+use crate::db::{CategoryId, GroupId, TeamId, WorkflowId};
 use crate::requests::model::Priority;
 use crate::users::model::Domain;
 use chrono::{DateTime, Utc};
@@ -35,6 +36,12 @@ pub struct Category {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub sla_policy_id: Option<i64>,
+    pub workflow_id: WorkflowId,
+    pub approval: ApprovalMode,
+    pub approval_group_id: Option<GroupId>,
+    pub approval_field: Option<String>,
+    pub approval_threshold: Option<f64>,
+    pub confidential: bool,
 }
 
 impl Category {
@@ -62,4 +69,10 @@ pub struct CategoryForm {
     pub position: i32,
     pub active: bool,
     pub sla_policy_id: Option<i64>,
+    pub workflow_id: WorkflowId,
+    pub approval: ApprovalMode,
+    pub approval_group_id: Option<GroupId>,
+    pub approval_field: Option<String>,
+    pub approval_threshold: Option<f64>,
+    pub confidential: bool,
 }

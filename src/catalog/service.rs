@@ -4,9 +4,10 @@
 use super::form::FormDef;
 use super::model::CategoryForm;
 use super::queries;
+use crate::approvals::ApprovalMode;
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::{CategoryId, TeamId};
+use crate::db::{CategoryId, GroupId, TeamId, WorkflowId};
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::requests::model::Priority;
 use crate::users::model::Domain;
@@ -49,6 +50,22 @@ pub struct CategoryInput {
     pub form: String,
     #[serde(default)]
     pub active: Option<String>,
+    /// Workflow id; empty for « Standard ».
+    #[serde(default)]
+    pub workflow: String,
+    /// `none`, `director`, `group` or `director_then_group`.
+    #[serde(default)]
+    pub approval: String,
+    /// Group id for the group approval.
+    #[serde(default)]
+    pub approval_group: String,
+    /// Key of a number field of the form; with a threshold, approval only above it.
+    #[serde(default)]
+    pub approval_field: String,
+    #[serde(default)]
+    pub approval_threshold: String,
+    #[serde(default)]
+    pub confidential: Option<String>,
 }
 
 struct Checked {
@@ -58,6 +75,11 @@ struct Checked {
     priority: Priority,
     position: i32,
     form: serde_json::Value,
+    workflow: WorkflowId,
+    approval: ApprovalMode,
+    approval_group: Option<GroupId>,
+    approval_field: Option<String>,
+    approval_threshold: Option<f64>,
 }
 
 fn check(
@@ -122,6 +144,76 @@ fn check(
             json!({})
         }
     };
+    let workflow = match input.workflow.trim() {
+        "" => crate::workflow::queries::id_by_code(conn, "standard")?,
+        w => match w.parse::<i64>().ok().map(WorkflowId) {
+            Some(id)
+                if crate::workflow::queries::row(conn, id)
+                    .optional()?
+                    .is_some() =>
+            {
+                Some(id)
+            }
+            _ => None,
+        },
+    };
+    if workflow.is_none() {
+        errors.add("workflow", Msg::new("field-choice"));
+    }
+    let approval = match input.approval.trim() {
+        "" => Some(ApprovalMode::None),
+        a => ApprovalMode::parse(a),
+    };
+    if approval.is_none() {
+        errors.add("approval", Msg::new("field-choice"));
+    }
+    let approval = approval.unwrap_or(ApprovalMode::None);
+    let approval_group = match input.approval_group.trim() {
+        "" => None,
+        g => match g.parse::<i64>().ok().map(GroupId) {
+            Some(id) if crate::users::groups::find(conn, id).optional()?.is_some() => Some(id),
+            _ => {
+                errors.add("approval_group", Msg::new("field-choice"));
+                None
+            }
+        },
+    };
+    if matches!(
+        approval,
+        ApprovalMode::Group | ApprovalMode::DirectorThenGroup
+    ) && approval_group.is_none()
+        && !errors.0.contains_key("approval_group")
+    {
+        errors.add("approval_group", Msg::new("field-approval-group"));
+    }
+    let approval_field = Some(input.approval_field.trim().to_string()).filter(|f| !f.is_empty());
+    let approval_threshold = match input.approval_threshold.trim() {
+        "" => None,
+        t => match t.replace(',', ".").replace(' ', "").parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
+            _ => {
+                errors.add("approval_threshold", Msg::new("field-number"));
+                None
+            }
+        },
+    };
+    if let Some(f) = &approval_field {
+        let is_number = serde_json::from_value::<FormDef>(form.clone())
+            .ok()
+            .is_some_and(|d| {
+                d.fields
+                    .iter()
+                    .any(|x| &x.key == f && x.kind == super::form::FieldKind::Number)
+            });
+        if !is_number {
+            errors.add("approval_field", Msg::new("field-approval-field"));
+        }
+        if approval_threshold.is_none() && !errors.0.contains_key("approval_threshold") {
+            errors.add("approval_threshold", Msg::new("field-required"));
+        }
+    } else if approval_threshold.is_some() {
+        errors.add("approval_field", Msg::new("field-required"));
+    }
     errors.into_result()?;
     Ok(Checked {
         domain,
@@ -130,6 +222,11 @@ fn check(
         priority,
         position,
         form,
+        workflow: workflow.unwrap_or(WorkflowId(0)),
+        approval,
+        approval_group,
+        approval_field,
+        approval_threshold,
     })
 }
 
@@ -159,6 +256,12 @@ pub fn create(
                 default_priority: c.priority,
                 position: c.position,
                 active: input.active.is_some(),
+                workflow_id: c.workflow,
+                approval: c.approval,
+                approval_group_id: c.approval_group,
+                approval_field: c.approval_field.clone(),
+                approval_threshold: c.approval_threshold,
+                confidential: input.confidential.is_some(),
             },
         )
         .map_err(|e| AppError::taken(e, "code", "field-code-taken"))?;
@@ -201,6 +304,12 @@ pub fn update(
                 default_priority: c.priority,
                 position: c.position,
                 active: input.active.is_some(),
+                workflow_id: c.workflow,
+                approval: c.approval,
+                approval_group_id: c.approval_group,
+                approval_field: c.approval_field.clone(),
+                approval_threshold: c.approval_threshold,
+                confidential: input.confidential.is_some(),
             },
         )?;
         audit::record(

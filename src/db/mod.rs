@@ -63,7 +63,11 @@ id_type!(
     CategoryId,
     RequestId,
     EventId,
-    AttachmentId
+    AttachmentId,
+    WorkflowId,
+    GroupId,
+    ApprovalId,
+    RuleId
 );
 
 /// Declares an enum stored as a checked text code in PostgreSQL and serialized as that code.

@@ -107,6 +107,12 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         sla_policy_id -> Nullable<Int8>,
+        workflow_id -> Int8,
+        approval -> Text,
+        approval_group_id -> Nullable<Int8>,
+        approval_field -> Nullable<Text>,
+        approval_threshold -> Nullable<Float8>,
+        confidential -> Bool,
     }
 }
 
@@ -144,6 +150,8 @@ diesel::table! {
         resolution_warned_at -> Nullable<Timestamptz>,
         first_response_breached_at -> Nullable<Timestamptz>,
         resolution_breached_at -> Nullable<Timestamptz>,
+        workflow_id -> Int8,
+        status_kind -> Text,
     }
 }
 
@@ -289,6 +297,98 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    workflows (id) {
+        id -> Int8,
+        code -> Text,
+        name_fr -> Text,
+        name_en -> Text,
+        description_fr -> Text,
+        description_en -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    workflow_states (id) {
+        id -> Int8,
+        workflow_id -> Int8,
+        code -> Text,
+        label_fr -> Text,
+        label_en -> Text,
+        kind -> Text,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    workflow_transitions (id) {
+        id -> Int8,
+        workflow_id -> Int8,
+        from_state -> Text,
+        to_state -> Text,
+        roles -> Array<Text>,
+        note_required -> Bool,
+        on_approval -> Bool,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    user_groups (id) {
+        id -> Int8,
+        code -> Text,
+        name_fr -> Text,
+        name_en -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    user_group_members (group_id, user_id) {
+        group_id -> Int8,
+        user_id -> Int8,
+    }
+}
+
+diesel::table! {
+    request_approvals (id) {
+        id -> Int8,
+        request_id -> Int8,
+        step -> Int2,
+        approver -> Text,
+        unit_id -> Nullable<Int8>,
+        group_id -> Nullable<Int8>,
+        status -> Text,
+        decided_by -> Nullable<Int8>,
+        decided_at -> Nullable<Timestamptz>,
+        comment -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    automation_rules (id) {
+        id -> Int8,
+        name -> Text,
+        events -> Array<Text>,
+        conditions -> Jsonb,
+        actions -> Jsonb,
+        position -> Int4,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(workflow_states -> workflows (workflow_id));
+diesel::joinable!(workflow_transitions -> workflows (workflow_id));
+diesel::joinable!(user_group_members -> user_groups (group_id));
+diesel::joinable!(user_group_members -> users (user_id));
+diesel::joinable!(request_approvals -> requests (request_id));
+diesel::joinable!(request_approvals -> user_groups (group_id));
+diesel::joinable!(requests -> workflows (workflow_id));
 diesel::joinable!(sla_policies -> sla_calendars (calendar_id));
 diesel::joinable!(sla_clock_events -> requests (request_id));
 diesel::joinable!(buildings -> units (unit_id));
@@ -332,4 +432,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     sla_policies,
     sla_clock_events,
     outbox,
+    workflows,
+    workflow_states,
+    workflow_transitions,
+    user_groups,
+    user_group_members,
+    request_approvals,
+    automation_rules,
 );

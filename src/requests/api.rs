@@ -11,7 +11,6 @@ use crate::db::{RoomId, UnitId};
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::users::queries as users;
 use crate::web::extract::{resolve_locale, ApiUser};
-use crate::workflow::Status;
 use crate::AppState;
 use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -319,8 +318,7 @@ pub async fn transition(
     let num = number(&path)?;
     let locale = resolve_locale(&req);
     let b = body.into_inner();
-    let to = Status::parse(&b.to)
-        .ok_or_else(|| AppError::Invalid(FieldErrors::single("to", Msg::new("field-choice"))))?;
+    let to = b.to;
     let user = user.0;
     let reopen_days = state.settings.reopen_days;
     let view = state

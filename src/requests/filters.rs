@@ -8,7 +8,6 @@ use crate::error::{AppError, FieldErrors, Msg};
 use crate::units::queries as units;
 use crate::users::model::Domain;
 use crate::users::queries as users;
-use crate::workflow::Status;
 use base64::Engine;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -79,13 +78,17 @@ pub fn resolve(
         q.status = match s {
             "open" => Some(StatusFilter::Open),
             "all" => Some(StatusFilter::All),
-            code => match Status::parse(code) {
-                Some(st) => Some(StatusFilter::Is(st)),
-                None => {
+            code => {
+                if crate::workflow::queries::state_choices(conn)?
+                    .iter()
+                    .any(|s| s.code == code)
+                {
+                    Some(StatusFilter::Is(code.to_string()))
+                } else {
                     errors.add("status", Msg::new("field-choice"));
                     None
                 }
-            },
+            }
         };
     }
     if let Some(d) = nonempty(&p.domain) {

@@ -1,8 +1,10 @@
 use crate::code_enum;
 use crate::db::schema::{attachments, request_events, requests};
-use crate::db::{AttachmentId, CategoryId, EventId, RequestId, RoomId, TeamId, UnitId, UserId};
+use crate::db::{
+    AttachmentId, CategoryId, EventId, RequestId, RoomId, TeamId, UnitId, UserId, WorkflowId,
+};
 use crate::users::model::Domain;
-use crate::workflow::Status;
+use crate::workflow::StateKind;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -30,6 +32,10 @@ code_enum!(EventKind {
     AttachmentAdded => "attachment_added",
     SlaWarning => "sla_warning",
     SlaBreach => "sla_breach",
+    ApprovalRequested => "approval_requested",
+    Approved => "approved",
+    Refused => "refused",
+    Automation => "automation",
 });
 
 /// A request number as people write it: `DS-000123` (or just `123`).
@@ -89,7 +95,8 @@ pub struct Request {
     pub room_id: Option<RoomId>,
     pub priority: Priority,
     pub priority_rank: i16,
-    pub status: Status,
+    /// The code of a state of the request's workflow.
+    pub status: String,
     pub team_id: Option<TeamId>,
     pub assignee_id: Option<UserId>,
     pub fields: serde_json::Value,
@@ -110,6 +117,8 @@ pub struct Request {
     pub resolution_warned_at: Option<DateTime<Utc>>,
     pub first_response_breached_at: Option<DateTime<Utc>>,
     pub resolution_breached_at: Option<DateTime<Utc>>,
+    pub workflow_id: WorkflowId,
+    pub status_kind: StateKind,
 }
 
 impl Request {
@@ -129,7 +138,9 @@ pub struct NewRequest {
     pub unit_id: UnitId,
     pub room_id: Option<RoomId>,
     pub priority: Priority,
-    pub status: Status,
+    pub status: String,
+    pub status_kind: StateKind,
+    pub workflow_id: WorkflowId,
     pub team_id: Option<TeamId>,
     pub fields: serde_json::Value,
     pub source: Source,
@@ -199,8 +210,15 @@ pub struct RequestView {
     pub number: String,
     pub title: String,
     pub description: String,
-    /// `new`, `in_progress`, `waiting_requester`, `resolved`, `closed` or `cancelled`.
+    /// The state's code in the request's workflow (`new`, `in_progress`, `waiting_requester`,
+    /// `awaiting_approval`, `resolved`, `closed`, `cancelled`, …).
     pub status: String,
+    /// The state's label in the reader's language.
+    pub status_label: String,
+    /// `new`, `open`, `pending`, `approval`, `resolved`, `closed` or `cancelled`.
+    pub status_kind: String,
+    /// The workflow's code.
+    pub workflow: String,
     /// `low`, `normal`, `high` or `urgent`.
     pub priority: String,
     pub category: CodeName,
@@ -236,7 +254,9 @@ pub struct AttachmentView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EventView {
     pub id: i64,
-    /// `created`, `comment`, `internal_note`, `status_changed`, `assigned`, `field_changed`, `attachment_added`.
+    /// `created`, `comment`, `internal_note`, `status_changed`, `assigned`, `field_changed`,
+    /// `attachment_added`, `sla_warning`, `sla_breach`, `approval_requested`, `approved`,
+    /// `refused`, `automation`.
     pub kind: String,
     pub actor: Option<crate::users::model::PersonRef>,
     pub body: String,

@@ -14,7 +14,7 @@ use crate::units::queries as units;
 use crate::users::queries as users;
 use crate::web::extract::{check_csrf, CsrfForm, Ctx};
 use crate::web::render::{field_messages, see_other};
-use crate::workflow::Status;
+use crate::workflow::{State, StateKind};
 use crate::AppState;
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
@@ -49,17 +49,16 @@ fn number(raw: &str) -> Result<RequestNumber, AppError> {
     RequestNumber::parse(raw).ok_or(AppError::NotFound)
 }
 
-fn status_options(locale: Locale, selected: &str, with_open: bool) -> Vec<Value> {
-    let mut v = Vec::new();
-    if with_open {
-        v.push(json!({ "value": "open", "label": i18n::tr(locale, "filter-open", &[]), "selected": selected == "open" }));
-    }
-    v.push(json!({ "value": "all", "label": i18n::tr(locale, "filter-all", &[]), "selected": selected == "all" }));
-    for s in Status::ALL {
+fn status_options(locale: Locale, states: &[State], selected: &str) -> Vec<Value> {
+    let mut v = vec![
+        json!({ "value": "open", "label": i18n::tr(locale, "filter-open", &[]), "selected": selected == "open" }),
+        json!({ "value": "all", "label": i18n::tr(locale, "filter-all", &[]), "selected": selected == "all" }),
+    ];
+    for s in states {
         v.push(json!({
-            "value": s.code(),
-            "label": i18n::tr(locale, "status", &[("code".into(), s.code().into())]),
-            "selected": selected == s.code(),
+            "value": s.code,
+            "label": s.label(locale),
+            "selected": selected == s.code,
         }));
     }
     v
@@ -92,7 +91,7 @@ fn list_items(loc: Locale, page: &service::Page) -> Value {
         .iter()
         .map(|r| {
             let mut v = json!(r);
-            let done = matches!(r.status.as_str(), "resolved" | "closed" | "cancelled");
+            let done = matches!(r.status_kind.as_str(), "resolved" | "closed" | "cancelled");
             v["due"] = match &r.sla {
                 Some(sla) if !done && sla.resolution_breached => {
                     json!({"class": "sla-breached", "label": i18n::tr(loc, "sla-breached", &[])})
@@ -142,7 +141,7 @@ async fn my_requests(
             "items": list_items(ctx.locale, &page),
             "next": page.next.map(filters::encode_cursor),
             "query": filter_query(&params),
-            "statuses": status_options(ctx.locale, &status, true),
+            "statuses": status_options(ctx.locale, &page.states, &status),
             "unit_view": params.view.as_deref() == Some("unit"),
             "q": params.q.clone().unwrap_or_default(),
             "is_first_page": params.cursor.is_none(),
@@ -188,7 +187,7 @@ async fn queue(
             "items": list_items(ctx.locale, &page),
             "next": page.next.map(filters::encode_cursor),
             "query": filter_query(&params),
-            "statuses": status_options(loc, &params.status.clone().unwrap_or_else(|| "open".into()), true),
+            "statuses": status_options(loc, &page.states, &params.status.clone().unwrap_or_else(|| "open".into())),
             "priorities": priority_options(loc, &sel(&params.priority)),
             "domains": ctx.user.staff_domains().iter().map(|d| json!({
                 "value": d.code(), "label": i18n::tr(loc, "domain", &[("code".into(), d.code().into())]),
@@ -537,7 +536,7 @@ async fn render_show(
                 e.data
                     .get(k)
                     .and_then(|s| s.as_str())
-                    .map(|s| i18n::tr(loc, "status", &[("code".into(), s.into())]))
+                    .map(|s| detail.workflow.label(s, loc))
             };
             v["from_label"] = json!(status_label("from"));
             v["to_label"] = json!(status_label("to"));
@@ -595,13 +594,22 @@ async fn render_show(
     let transitions: Vec<Value> = detail
         .transitions
         .iter()
-        .map(|(to, needs_note)| {
-            let label = match (detail.status, to) {
-                (Status::Resolved, Status::InProgress) => i18n::tr(loc, "action-reopen", &[]),
-                (Status::Resolved, Status::Closed) => i18n::tr(loc, "action-confirm", &[]),
-                _ => i18n::tr(loc, "action-to", &[("to".into(), to.code().into())]),
+        .map(|(to, needs_note, reopens)| {
+            let label = if *reopens {
+                i18n::tr(loc, "action-reopen", &[])
+            } else if detail.status_kind == StateKind::Resolved && to.kind == StateKind::Closed {
+                i18n::tr(loc, "action-confirm", &[])
+            } else {
+                i18n::tr(
+                    loc,
+                    "action-to",
+                    &[
+                        ("code".into(), to.code.clone()),
+                        ("label".into(), to.label(loc).into()),
+                    ],
+                )
             };
-            json!({"value": to.code(), "label": label, "needs_note": needs_note})
+            json!({"value": to.code, "label": label, "needs_note": needs_note})
         })
         .collect();
     let (status, problem_msg, problem_fields) = match problem {
@@ -629,7 +637,7 @@ async fn render_show(
         "sla": sla,
         "title": format!("{} — {}", r.number, r.title),
         "r": r,
-        "status_label": i18n::tr(loc, "status", &[("code".into(), r.status.clone())]),
+        "status_label": r.status_label,
         "priority_label": i18n::tr(loc, "priority", &[("code".into(), r.priority.clone())]),
         "domain_label": i18n::tr(loc, "domain", &[("code".into(), r.domain.clone())]),
         "field_rows": field_rows,
@@ -638,7 +646,7 @@ async fn render_show(
         "staff": detail.standing.staff,
         "requester_side": detail.standing.requester_side,
         "transitions": transitions,
-        "can_act": !detail.status.is_final(),
+        "can_act": !detail.status_kind.is_final(),
         "teams": teams.iter().map(|t| json!({"value": t.code, "label": loc.pick(&t.name_fr, &t.name_en),
             "selected": Some(t.id) == detail.team_id})).collect::<Vec<_>>(),
         "technicians": tech_rows,
@@ -738,21 +746,13 @@ async fn transition(
     let num = number(&path)?;
     let user = ctx.user.clone();
     let reopen_days = state.settings.reopen_days;
-    let result = match Status::parse(&form.0.to) {
-        Some(to) => {
-            let cmd = TransitionCmd {
-                to,
-                note: form.0.note,
-            };
-            state
-                .db(move |c| service::transition(c, &user, num, cmd, reopen_days))
-                .await
-        }
-        None => Err(AppError::Invalid(FieldErrors::single(
-            "to",
-            crate::error::Msg::new("field-choice"),
-        ))),
+    let cmd = TransitionCmd {
+        to: form.0.to,
+        note: form.0.note,
     };
+    let result = state
+        .db(move |c| service::transition(c, &user, num, cmd, reopen_days))
+        .await;
     after_action(&ctx, &state, num, "transition", result).await
 }
 

@@ -5,7 +5,7 @@ use crate::auth::RequestScope;
 use crate::db::schema::{attachments, request_events, request_watchers, requests};
 use crate::db::{AttachmentId, EventId, RequestId, TeamId, UnitId, UserId};
 use crate::users::model::Domain;
-use crate::workflow::Status;
+use crate::workflow::StateKind;
 use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
 use diesel::prelude::*;
@@ -39,6 +39,24 @@ pub fn is_watcher(conn: &mut PgConnection, request: RequestId, user: UserId) -> 
         request_watchers::table
             .filter(request_watchers::request_id.eq(request))
             .filter(request_watchers::user_id.eq(user)),
+    ))
+    .get_result(conn)
+}
+
+/// Whether one of these groups is (or was) asked to approve the request.
+pub fn is_group_approver(
+    conn: &mut PgConnection,
+    request: RequestId,
+    groups: &[crate::db::GroupId],
+) -> QueryResult<bool> {
+    if groups.is_empty() {
+        return Ok(false);
+    }
+    use crate::db::schema::request_approvals;
+    diesel::select(diesel::dsl::exists(
+        request_approvals::table
+            .filter(request_approvals::request_id.eq(request))
+            .filter(request_approvals::group_id.eq_any(groups)),
     ))
     .get_result(conn)
 }
@@ -99,13 +117,15 @@ pub fn set_first_response(conn: &mut PgConnection, id: RequestId) -> QueryResult
 pub fn set_status(
     conn: &mut PgConnection,
     id: RequestId,
-    status: Status,
+    status: &str,
+    kind: StateKind,
     resolved_at: Option<DateTime<Utc>>,
     closed_at: Option<DateTime<Utc>>,
 ) -> QueryResult<usize> {
     diesel::update(requests::table.find(id))
         .set((
             requests::status.eq(status),
+            requests::status_kind.eq(kind),
             requests::resolved_at.eq(resolved_at),
             requests::closed_at.eq(closed_at),
             requests::updated_at.eq(diesel::dsl::now),
@@ -199,11 +219,13 @@ pub struct Cursor {
     pub id: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatusFilter {
+    /// Not resolved, closed or cancelled.
     Open,
     All,
-    Is(Status),
+    /// A state code, in whichever workflow.
+    Is(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,15 +268,16 @@ pub fn list(
         .select(Request::as_select())
         .filter(scope.filter())
         .into_boxed();
-    match q.status {
+    match &q.status {
         Some(StatusFilter::Open) => {
-            query = query.filter(requests::status.eq_any([
-                Status::New,
-                Status::InProgress,
-                Status::WaitingRequester,
-            ]))
+            let open: Vec<StateKind> = StateKind::ALL
+                .iter()
+                .copied()
+                .filter(|k| k.is_open())
+                .collect();
+            query = query.filter(requests::status_kind.eq_any(open))
         }
-        Some(StatusFilter::Is(s)) => query = query.filter(requests::status.eq(s)),
+        Some(StatusFilter::Is(s)) => query = query.filter(requests::status.eq(s.clone())),
         Some(StatusFilter::All) | None => {}
     }
     if let Some(d) = q.domain {

@@ -13,7 +13,7 @@ use crate::i18n::Locale;
 use crate::units::queries as units;
 use crate::users::model::PersonRef;
 use crate::users::queries as users;
-use crate::workflow::{self, Status};
+use crate::workflow::{self, State, StateKind, Workflow};
 use chrono::Utc;
 use diesel::prelude::*;
 use serde_json::{json, Map, Value};
@@ -115,6 +115,12 @@ pub fn create(
         }
     };
     errors.into_result()?;
+    let workflow = workflow::queries::load(conn, category.workflow_id)?;
+    let rule = crate::approvals::service::rule_of(&category);
+    let needs_approval = rule.applies(&fields);
+    let start = workflow.initial(needs_approval).cloned().ok_or_else(|| {
+        AppError::Internal(format!("workflow {} has no new state", workflow.code))
+    })?;
 
     conn.transaction(|conn| {
         let request = queries::insert(
@@ -128,7 +134,9 @@ pub fn create(
                 unit_id: unit,
                 room_id: cmd.room,
                 priority: cmd.priority.unwrap_or(category.default_priority),
-                status: Status::New,
+                status: start.code.clone(),
+                status_kind: start.kind,
+                workflow_id: workflow.id,
                 team_id: category.default_team_id,
                 fields: Value::Object(fields),
                 source: cmd.source,
@@ -146,6 +154,18 @@ pub fn create(
             },
         )?;
         crate::sla::service::start(conn, &request, category.sla_policy_id)?;
+        let request = queries::by_number(conn, request.number)?;
+        if start.kind == StateKind::Approval {
+            // Waiting for a decision pauses the resolution clock from the start.
+            crate::sla::service::on_status(
+                conn,
+                &request,
+                start.kind,
+                &start.code,
+                request.created_at,
+            )?;
+            crate::approvals::service::open(conn, &request, &rule, Some(user.id))?;
+        }
         let request = queries::by_number(conn, request.number)?;
         audit::record(
             conn,
@@ -165,12 +185,13 @@ fn facts(conn: &mut PgConnection, user: &CurrentUser, r: &Request) -> QueryResul
         unit: r.unit_id,
         domain: r.domain,
         watching: queries::is_watcher(conn, r.id, user.id)?,
+        approving: queries::is_group_approver(conn, r.id, &user.groups)?,
     })
 }
 
 /// Loads a request the person may read (locked when `for_update`), with their standing.
 /// A request they may not read is reported as not found, so numbers reveal nothing.
-fn load(
+pub(crate) fn load(
     conn: &mut PgConnection,
     user: &CurrentUser,
     number: RequestNumber,
@@ -193,9 +214,13 @@ pub struct RequestDetail {
     pub events: Vec<EventView>,
     pub attachments: Vec<AttachmentView>,
     pub standing: Standing,
-    /// (target status, note required)
-    pub transitions: Vec<(Status, bool)>,
-    pub status: Status,
+    /// The actions this person may take: (target state, note required, reopens).
+    pub transitions: Vec<(State, bool, bool)>,
+    pub status_kind: StateKind,
+    pub workflow: Workflow,
+    pub approvals: Vec<crate::approvals::Step>,
+    /// The person decides the pending approval step.
+    pub may_approve: bool,
     pub domain: crate::users::model::Domain,
     pub team_id: Option<TeamId>,
     pub assignee_id: Option<UserId>,
@@ -225,9 +250,19 @@ pub fn read(
             .into_iter()
             .map(attachment_view)
             .collect();
-        let transitions =
-            workflow::available(r.status, standing, r.resolved_at, Utc::now(), reopen_days);
-        let (status, domain, team_id, assignee_id) = (r.status, r.domain, r.team_id, r.assignee_id);
+        let workflow = workflow::queries::load(conn, r.workflow_id)?;
+        let transitions = workflow
+            .available(&r.status, standing, r.resolved_at, Utc::now(), reopen_days)
+            .into_iter()
+            .map(|o| (o.to.clone(), o.note_required, o.reopens))
+            .collect();
+        let approvals = crate::approvals::service::steps_of(conn, r.id)?;
+        let may_approve = r.status_kind == StateKind::Approval
+            && approvals
+                .iter()
+                .any(|s| crate::approvals::service::may_decide(user, s));
+        let (status_kind, domain, team_id, assignee_id) =
+            (r.status_kind, r.domain, r.team_id, r.assignee_id);
         let sla = crate::sla::service::explain(conn, &r)?;
         let request = hydrate(conn, vec![r], locale)?
             .pop()
@@ -238,7 +273,10 @@ pub fn read(
             attachments,
             standing,
             transitions,
-            status,
+            status_kind,
+            workflow,
+            approvals,
+            may_approve,
             domain,
             team_id,
             assignee_id,
@@ -381,6 +419,10 @@ pub fn hydrate(
         .collect();
     let room_ids: Vec<crate::db::RoomId> = rows.iter().filter_map(|r| r.room_id).collect();
     let rooms = units::room_labels(conn, &room_ids)?;
+    let mut wf_ids: Vec<crate::db::WorkflowId> = rows.iter().map(|r| r.workflow_id).collect();
+    wf_ids.sort();
+    wf_ids.dedup();
+    let workflows = workflow::queries::load_many(conn, &wf_ids)?;
     let mut out = Vec::with_capacity(rows.len());
     let now = Utc::now();
     for r in rows {
@@ -394,7 +436,16 @@ pub fn hydrate(
             number: r.number().to_string(),
             title: r.title,
             description: r.description,
-            status: r.status.code().to_string(),
+            status_label: workflows
+                .get(&r.workflow_id)
+                .map(|w| w.label(&r.status, locale))
+                .unwrap_or_else(|| r.status.clone()),
+            status_kind: r.status_kind.code().to_string(),
+            workflow: workflows
+                .get(&r.workflow_id)
+                .map(|w| w.code.clone())
+                .unwrap_or_default(),
+            status: r.status.clone(),
             priority: r.priority.code().to_string(),
             category: cats
                 .get(&r.category_id)
@@ -434,6 +485,8 @@ pub fn hydrate(
 pub struct Page {
     pub items: Vec<RequestView>,
     pub next: Option<queries::Cursor>,
+    /// The states one may filter on (across workflows).
+    pub states: Vec<State>,
 }
 
 /// A page of the requests this person may see, filtered.
@@ -447,11 +500,12 @@ pub fn list(
     Ok(Page {
         items: hydrate(conn, rows, locale)?,
         next,
+        states: workflow::queries::state_choices(conn)?,
     })
 }
 
 fn refuse_if_final(r: &Request) -> Result<(), AppError> {
-    if r.status.is_final() {
+    if r.status_kind.is_final() {
         Err(AppError::rule("request-final"))
     } else {
         Ok(())
@@ -504,21 +558,29 @@ pub fn comment(
         if !cmd.internal
             && standing.requester_side
             && !standing.staff
-            && r.status == Status::WaitingRequester
+            && r.status_kind == StateKind::Pending
         {
-            crate::sla::service::on_status(conn, &r, Status::InProgress, now)?;
-            queries::set_status(conn, r.id, Status::InProgress, r.resolved_at, r.closed_at)?;
-            queries::insert_event(
-                conn,
-                &NewEvent {
-                    request_id: r.id,
-                    actor_id: Some(user.id),
-                    kind: EventKind::StatusChanged,
-                    body: String::new(),
-                    internal: false,
-                    data: json!({ "from": r.status, "to": Status::InProgress, "automatic": true }),
-                },
-            )?;
+            // The requester's answer puts the request back to work, where the workflow lets
+            // them do so.
+            let wf = workflow::queries::load(conn, r.workflow_id)?;
+            let back = wf
+                .transitions
+                .iter()
+                .filter(|t| t.from == r.status && !t.on_approval)
+                .filter(|t| t.roles.iter().any(|a| a.allows(standing)))
+                .filter_map(|t| wf.state(&t.to))
+                .find(|s| matches!(s.kind, StateKind::Open | StateKind::New))
+                .cloned();
+            if let Some(to) = back {
+                move_to(
+                    conn,
+                    &r,
+                    &to,
+                    Some(user.id),
+                    "",
+                    json!({ "automatic": true }),
+                )?;
+            }
         }
         audit::record(
             conn,
@@ -537,7 +599,8 @@ pub fn comment(
 }
 
 pub struct TransitionCmd {
-    pub to: Status,
+    /// A state code of the request's workflow.
+    pub to: String,
     pub note: String,
 }
 
@@ -558,49 +621,80 @@ pub fn transition(
     conn.transaction(|conn| {
         let (r, standing) = load(conn, user, number, true)?;
         let now = Utc::now();
-        workflow::check(&workflow::Attempt {
-            from: r.status,
-            to: cmd.to,
+        let wf = workflow::queries::load(conn, r.workflow_id)?;
+        wf.check(&workflow::Attempt {
+            from: &r.status,
+            to: &cmd.to,
             standing,
             note: &cmd.note,
             resolved_at: r.resolved_at,
             now,
             reopen_days,
         })?;
-        let resolved_at = match cmd.to {
-            Status::Resolved => Some(now),
-            Status::Closed => r.resolved_at,
-            _ => None,
-        };
-        let closed_at = if cmd.to.is_final() { Some(now) } else { None };
-        crate::sla::service::on_status(conn, &r, cmd.to, now)?;
+        let to = wf.state(&cmd.to).cloned().ok_or(AppError::NotFound)?;
+        move_to(conn, &r, &to, Some(user.id), cmd.note.trim(), json!({}))?;
         // A public note of the staff (a question, a resolution) is a first response.
         if standing.staff && !cmd.note.trim().is_empty() {
             crate::sla::service::on_first_response(conn, &r, now)?;
             queries::set_first_response(conn, r.id)?;
         }
-        queries::set_status(conn, r.id, cmd.to, resolved_at, closed_at)?;
-        queries::insert_event(
-            conn,
-            &NewEvent {
-                request_id: r.id,
-                actor_id: Some(user.id),
-                kind: EventKind::StatusChanged,
-                body: cmd.note.trim().to_string(),
-                internal: false,
-                data: json!({ "from": r.status, "to": cmd.to }),
-            },
-        )?;
         audit::record(
             conn,
             &user.origin(),
             "request.transition",
             "request",
             r.number(),
-            json!({ "from": r.status, "to": cmd.to }),
+            json!({ "from": r.status, "to": to.code }),
         )?;
         Ok(())
     })
+}
+
+/// Puts a request (as it was before, locked by the caller) in another state of its workflow:
+/// the SLA clock, the dates, the timeline, and the approval steps when entering or leaving
+/// approval. The caller has checked that the move is allowed.
+pub(crate) fn move_to(
+    conn: &mut PgConnection,
+    r: &Request,
+    to: &State,
+    actor: Option<UserId>,
+    note: &str,
+    extra: Value,
+) -> Result<(), AppError> {
+    let now = Utc::now();
+    let resolved_at = match to.kind {
+        StateKind::Resolved => Some(now),
+        StateKind::Closed => r.resolved_at,
+        _ => None,
+    };
+    let closed_at = to.kind.is_final().then_some(now);
+    crate::sla::service::on_status(conn, r, to.kind, &to.code, now)?;
+    queries::set_status(conn, r.id, &to.code, to.kind, resolved_at, closed_at)?;
+    let mut data = json!({ "from": r.status, "to": to.code });
+    if let (Some(d), Some(e)) = (data.as_object_mut(), extra.as_object()) {
+        d.extend(e.clone());
+    }
+    queries::insert_event(
+        conn,
+        &NewEvent {
+            request_id: r.id,
+            actor_id: actor,
+            kind: EventKind::StatusChanged,
+            body: note.to_string(),
+            internal: false,
+            data,
+        },
+    )?;
+    if r.status_kind == StateKind::Approval && to.kind != StateKind::Approval {
+        crate::approvals::service::withdraw_open(conn, r.id)?;
+    }
+    if to.kind == StateKind::Approval && r.status_kind != StateKind::Approval {
+        let category = catalog::find(conn, r.category_id)?;
+        let rule = crate::approvals::service::rule_of(&category);
+        let moved = queries::by_number(conn, r.number)?;
+        crate::approvals::service::open(conn, &moved, &rule, actor)?;
+    }
+    Ok(())
 }
 
 /// Who a request goes to. `None` fields keep their value; an empty team clears both.

@@ -12,7 +12,7 @@ use super::model::*;
 use super::queries::{self, Due};
 use crate::error::AppError;
 use crate::requests::model::{Priority, Request};
-use crate::workflow::Status;
+use crate::workflow::StateKind;
 use chrono::{DateTime, Datelike, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -56,9 +56,10 @@ pub fn load(
     })
 }
 
-/// Waiting for the requester and resolved stop the resolution clock until work resumes.
-pub fn pauses(status: Status) -> bool {
-    matches!(status, Status::WaitingRequester | Status::Resolved)
+/// States of kind pending (waiting for the requester, a supplier), approval and resolved stop
+/// the resolution clock until work resumes.
+pub fn pauses(kind: StateKind) -> bool {
+    kind.pauses()
 }
 
 fn event(
@@ -147,7 +148,8 @@ pub fn start(
 pub fn on_status(
     conn: &mut PgConnection,
     r: &Request,
-    to: Status,
+    to_kind: StateKind,
+    to: &str,
     at: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let (Some(policy_id), Some(current_due)) = (r.sla_policy_id, r.resolution_due) else {
@@ -155,12 +157,12 @@ pub fn on_status(
     };
     let clocks = load(conn, policy_id, r.created_at)?;
     let target = clocks.target(r.priority).map(|t| t.resolution).unwrap_or(0);
-    match (r.sla_paused_since, pauses(to)) {
+    match (r.sla_paused_since, pauses(to_kind)) {
         (Some(since), false) => {
             let paused = clocks.calendar.minutes_between(since, at);
             let total = r.sla_paused_minutes as i64 + paused;
             queries::set_pause(conn, r.id, None, total as i32)?;
-            if to.is_final() {
+            if to_kind.is_final() {
                 event(
                     conn,
                     r,
@@ -195,7 +197,7 @@ pub fn on_status(
                 Some(current_due),
                 json!({ "status": to }),
             )?;
-            if to == Status::Resolved {
+            if to_kind == StateKind::Resolved {
                 let kind = if at <= current_due {
                     ClockEventKind::Met
                 } else {
@@ -212,7 +214,7 @@ pub fn on_status(
                 )?;
             }
         }
-        (None, false) if to.is_final() => {
+        (None, false) if to_kind.is_final() => {
             event(
                 conn,
                 r,

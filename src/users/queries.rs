@@ -1,8 +1,9 @@
 use super::model::*;
 use crate::db::schema::{
-    api_tokens, sessions, sign_in_attempts, team_members, teams, user_roles, users,
+    api_tokens, sessions, sign_in_attempts, team_members, teams, user_group_members, user_roles,
+    users,
 };
-use crate::db::{TeamId, UnitId, UserId};
+use crate::db::{GroupId, TeamId, UnitId, UserId};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
@@ -60,6 +61,13 @@ pub fn teams_of(conn: &mut PgConnection, id: UserId) -> QueryResult<Vec<(TeamId,
         .filter(team_members::user_id.eq(id))
         .filter(teams::active.eq(true))
         .select((teams::id, teams::domain))
+        .load(conn)
+}
+
+pub fn groups_of(conn: &mut PgConnection, id: UserId) -> QueryResult<Vec<GroupId>> {
+    user_group_members::table
+        .filter(user_group_members::user_id.eq(id))
+        .select(user_group_members::group_id)
         .load(conn)
 }
 

@@ -50,7 +50,8 @@ pub fn secret_hash(secret: &str) -> String {
 pub fn identity(conn: &mut PgConnection, user: &User) -> QueryResult<CurrentUser> {
     let roles = queries::roles_of(conn, user.id)?;
     let teams = queries::teams_of(conn, user.id)?;
-    Ok(CurrentUser::new(user, roles, teams))
+    let groups = queries::groups_of(conn, user.id)?;
+    Ok(CurrentUser::new(user, roles, teams, groups))
 }
 
 pub struct SignIn {

@@ -362,7 +362,12 @@ async fn health_catalog_and_openapi_answer() {
         .map(|d| d["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["materiel", "ti", "transport"]);
-    let tr = &cat[2]["categories"][0];
+    let tr = cat[2]["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "tr-sortie")
+        .unwrap();
     assert_eq!(tr["code"], "tr-sortie");
     assert_eq!(tr["fields"][1]["type"], "number");
     let spec = app

@@ -66,6 +66,16 @@ transition-same = The request already has this status.
 transition-not-allowed = A request that is "{ $from }" cannot become "{ $to }".
 transition-reopen-too-late = The { $days }-day period to reopen this request is over. Please submit a new request.
 transition-needs-resolution = Describe the resolution before resolving the request.
+transition-by-approval = This change happens through the request's approval.
+approval-not-pending = This request is not waiting for any approval.
+approval-reason-required = Give the reason for the refusal.
+workflow-needs-new = The workflow needs a state of kind “new”.
+workflow-needs-cancelled = The workflow needs a state of kind “cancelled” (for refusals and cancellations).
+workflow-approval-exit = State “{ $state }” waits for an approval: a transition “taken on approval” must leave it.
+workflow-state-in-use = { $n ->
+    [one] One request is in state “{ $state }”: it cannot be removed or change kind.
+   *[other] { $n } requests are in state “{ $state }”: it cannot be removed or change kind.
+}
 transition-needs-note = A note is required for this status change.
 assign-team-domain = This team does not handle this domain.
 assign-not-member = This person is not a member of the chosen team.
@@ -78,6 +88,9 @@ status = { $code ->
     [resolved] Resolved
     [closed] Closed
     [cancelled] Cancelled
+    [awaiting_approval] Pending approval
+    [waiting_supplier] Waiting for supplier
+    [carrier_confirmed] Carrier confirmed
    *[other] { $code }
 }
 priority = { $code ->
@@ -168,13 +181,15 @@ status-action-label = Action
 note-label = Note
 note-help = Required to resolve (describe the resolution), to wait for the requester (your question), to cancel or to reopen (the reason).
 status-submit = Apply
-action-to = { $to ->
+action-to = { $code ->
     [in_progress] Start working on it
     [waiting_requester] Wait for the requester
+    [waiting_supplier] Wait for a supplier
+    [carrier_confirmed] Confirm the carrier
     [resolved] Resolve
     [closed] Close
     [cancelled] Cancel the request
-   *[other] { $to }
+   *[other] Move to “{ $label }”
 }
 action-reopen = Reopen the request
 action-confirm = Confirm the resolution
@@ -342,3 +357,53 @@ admin-sla-policy = SLA policy
 admin-sla-default-policy = — Default policy —
 sla-admin-escalate-priority = Escalation on breach: raise the priority one step
 sla-admin-escalate-team = Escalation on breach: hand the request to the team
+
+## Workflows and approvals
+admin-workflow = Workflow
+admin-approval = Approval
+approval-mode = { $code ->
+    [none] No approval
+    [director] By the requesting unit's director
+    [group] By a named group
+    [director_then_group] By the director, then by a named group
+   *[other] { $code }
+}
+admin-approval-group = Approving group
+admin-approval-field = Threshold field
+admin-approval-field-help = Key of a number field of the form (e.g. cout_estime). Leave empty to always ask for approval.
+admin-approval-threshold = Threshold (approval above this amount)
+admin-confidential = Confidential category
+admin-confidential-help = Restricted to the requester, named groups and auditors.
+field-approval-field = Choose a number field of the form.
+field-approval-group = Choose the approving group.
+nav-approvals = To approve
+approvals-title = Requests to approve
+approvals-intro = These requests wait for your decision before work starts.
+approvals-empty = No request is waiting for your approval.
+approval-heading = Approval
+approval-approver = { $code ->
+    [director] Unit director
+    [group] Group
+   *[other] { $code }
+}
+approval-status = { $code ->
+    [waiting] Upcoming
+    [pending] Waiting for a decision
+    [approved] Approved
+    [refused] Refused
+    [withdrawn] Withdrawn
+   *[other] { $code }
+}
+approval-comment-label = Comment
+approval-comment-help = Required to refuse: the reason is sent to the requester.
+approval-approve = Approve
+approval-refuse = Refuse
+approval-decided = { $who }, { $when }
+flash-approved = Your approval is recorded.
+flash-refused = The refusal is recorded; the request is cancelled.
+event-approval-requested = Approval requested.
+event-approved = Approved the request.
+event-refused = Refused the request.
+event-status-approval = Status: { $from } → { $to } (approval decision).
+col-requested-by = Requested by
+col-step = Step

@@ -67,6 +67,16 @@ transition-not-allowed = Une demande « { $from } » ne peut pas passer à « { 
 transition-reopen-too-late = Le délai de { $days } jours pour rouvrir cette demande est écoulé. Soumettez une nouvelle demande.
 transition-needs-resolution = Décrivez la résolution avant de résoudre la demande.
 transition-needs-note = Une note est obligatoire pour ce changement de statut.
+transition-by-approval = Ce changement se fait par l'approbation de la demande.
+approval-not-pending = Cette demande n'attend aucune approbation.
+approval-reason-required = Indiquez la raison du refus.
+workflow-needs-new = Le processus doit avoir un état de type « nouvelle ».
+workflow-needs-cancelled = Le processus doit avoir un état de type « annulée » (pour les refus et les annulations).
+workflow-approval-exit = L'état « { $state } » attend une approbation : une transition « prise à l'approbation » doit en sortir.
+workflow-state-in-use = { $n ->
+    [one] Une demande est à l'état « { $state } » : il ne peut pas être retiré ni changer de type.
+   *[other] { $n } demandes sont à l'état « { $state } » : il ne peut pas être retiré ni changer de type.
+}
 assign-team-domain = Cette équipe ne traite pas ce domaine.
 assign-not-member = Cette personne ne fait pas partie de l'équipe choisie.
 
@@ -78,6 +88,9 @@ status = { $code ->
     [resolved] Résolue
     [closed] Fermée
     [cancelled] Annulée
+    [awaiting_approval] En attente d'approbation
+    [waiting_supplier] En attente d'un fournisseur
+    [carrier_confirmed] Transporteur confirmé
    *[other] { $code }
 }
 priority = { $code ->
@@ -168,13 +181,15 @@ status-action-label = Action
 note-label = Note
 note-help = Obligatoire pour résoudre (décrivez la résolution), mettre en attente (votre question), annuler ou rouvrir (la raison).
 status-submit = Appliquer
-action-to = { $to ->
+action-to = { $code ->
     [in_progress] Mettre en traitement
     [waiting_requester] Mettre en attente du demandeur
+    [waiting_supplier] Mettre en attente d'un fournisseur
+    [carrier_confirmed] Confirmer le transporteur
     [resolved] Résoudre
     [closed] Fermer
     [cancelled] Annuler la demande
-   *[other] { $to }
+   *[other] Passer à « { $label } »
 }
 action-reopen = Rouvrir la demande
 action-confirm = Confirmer la résolution
@@ -342,3 +357,53 @@ admin-sla-policy = Politique d'ENS
 admin-sla-default-policy = — Politique par défaut —
 sla-admin-escalate-priority = Escalade au dépassement : hausser la priorité d'un cran
 sla-admin-escalate-team = Escalade au dépassement : confier la demande à l'équipe
+
+## Processus et approbations
+admin-workflow = Processus
+admin-approval = Approbation
+approval-mode = { $code ->
+    [none] Aucune approbation
+    [director] Par la direction de l'unité demanderesse
+    [group] Par un groupe nommé
+    [director_then_group] Par la direction, puis par un groupe nommé
+   *[other] { $code }
+}
+admin-approval-group = Groupe approbateur
+admin-approval-field = Champ du seuil
+admin-approval-field-help = Code d'un champ numérique du formulaire (p. ex. cout_estime). Laissez vide pour toujours demander l'approbation.
+admin-approval-threshold = Seuil (approbation au-delà de ce montant)
+admin-confidential = Catégorie confidentielle
+admin-confidential-help = Réservée à la personne demanderesse, aux groupes nommés et aux auditeurs.
+field-approval-field = Choisissez un champ numérique du formulaire.
+field-approval-group = Choisissez le groupe qui approuve.
+nav-approvals = À approuver
+approvals-title = Demandes à approuver
+approvals-intro = Ces demandes attendent votre décision avant que le travail commence.
+approvals-empty = Aucune demande n'attend votre approbation.
+approval-heading = Approbation
+approval-approver = { $code ->
+    [director] Direction de l'unité
+    [group] Groupe
+   *[other] { $code }
+}
+approval-status = { $code ->
+    [waiting] À venir
+    [pending] En attente de décision
+    [approved] Approuvée
+    [refused] Refusée
+    [withdrawn] Retirée
+   *[other] { $code }
+}
+approval-comment-label = Commentaire
+approval-comment-help = Obligatoire pour refuser : la raison est transmise à la personne demanderesse.
+approval-approve = Approuver
+approval-refuse = Refuser
+approval-decided = { $who }, { $when }
+flash-approved = Votre approbation est enregistrée.
+flash-refused = Le refus est enregistré; la demande est annulée.
+event-approval-requested = Approbation demandée.
+event-approved = A approuvé la demande.
+event-refused = A refusé la demande.
+event-status-approval = Statut : { $from } → { $to } (décision d'approbation).
+col-requested-by = Demandé par
+col-step = Étape

@@ -1,6 +1,7 @@
 //! The people and catalog every test starts with: two schools, the IT and material-resources
 //! services, one person per role, and one category per domain (plus one with every field type).
 
+use guichet::approvals::ApprovalMode;
 use guichet::audit::Origin;
 use guichet::catalog::model::CategoryForm;
 use guichet::catalog::queries as catalog;
@@ -24,6 +25,9 @@ pub const TECH_TI: &str = "karim@sti.test";
 pub const TECH_RM: &str = "isabelle@srm.test";
 pub const ADMIN: &str = "admin@dg.test";
 pub const AUDITOR: &str = "prp@dg.test";
+/// Member of the « Direction générale » group (approves access to personal information).
+pub const DG_MEMBER: &str = "helene@dg.test";
+pub const TECH_TR: &str = "louis@transport.test";
 
 pub struct World {
     pub tokens: HashMap<String, String>,
@@ -98,6 +102,8 @@ impl World {
             (TECH_RM, "Isabelle Côté", vec![(srm, Role::Technician)]),
             (ADMIN, "Anne Bouchard", vec![(dg, Role::Admin)]),
             (AUDITOR, "Pierre Morin", vec![(dg, Role::Auditor)]),
+            (DG_MEMBER, "Hélène Lapointe", vec![(dg, Role::Requester)]),
+            (TECH_TR, "Louis Bergeron", vec![(dg, Role::Technician)]),
         ];
         let mut ids = HashMap::new();
         let mut tokens = HashMap::new();
@@ -138,12 +144,32 @@ impl World {
         let ti = team(conn, "ti", Domain::Ti, TECH_TI);
         let rm = team(conn, "rm", Domain::Materiel, TECH_RM);
         let tr = team(conn, "transport", Domain::Transport, ADMIN);
-        let category = |conn: &mut diesel::PgConnection,
-                        code: &str,
-                        domain: Domain,
-                        team,
-                        name: &str,
-                        form: serde_json::Value| {
+        users::add_team_member(conn, tr, ids[TECH_TR]).unwrap();
+        let dg_group = guichet::users::groups::by_code(conn, "direction-generale")
+            .unwrap()
+            .unwrap()
+            .id;
+        guichet::users::groups::add_member(conn, dg_group, ids[DG_MEMBER]).unwrap();
+        let workflow = |conn: &mut diesel::PgConnection, code: &str| {
+            guichet::workflow::queries::id_by_code(conn, code)
+                .unwrap()
+                .unwrap()
+        };
+        let standard = workflow(conn, "standard");
+        #[allow(clippy::type_complexity)]
+        let category_with = |conn: &mut diesel::PgConnection,
+                             code: &str,
+                             domain: Domain,
+                             team,
+                             name: &str,
+                             form: serde_json::Value,
+                             process: (
+            guichet::db::WorkflowId,
+            ApprovalMode,
+            Option<guichet::db::GroupId>,
+            Option<(&str, f64)>,
+            bool,
+        )| {
             catalog::insert(
                 conn,
                 &CategoryForm {
@@ -160,9 +186,31 @@ impl World {
                     position: 0,
                     active: true,
                     sla_policy_id: None,
+                    workflow_id: process.0,
+                    approval: process.1,
+                    approval_group_id: process.2,
+                    approval_field: process.3.map(|t| t.0.to_string()),
+                    approval_threshold: process.3.map(|t| t.1),
+                    confidential: process.4,
                 },
             )
             .unwrap();
+        };
+        let category = |conn: &mut diesel::PgConnection,
+                        code: &str,
+                        domain: Domain,
+                        team,
+                        name: &str,
+                        form: serde_json::Value| {
+            category_with(
+                conn,
+                code,
+                domain,
+                team,
+                name,
+                form,
+                (standard, ApprovalMode::None, None, None, false),
+            )
         };
         category(
             conn,
@@ -208,6 +256,62 @@ impl World {
              "options": [{"value": "a", "label_fr": "A", "label_en": "A"}]},
             {"key": "accord", "label_fr": "Accord", "label_en": "Agreement", "type": "checkbox", "required": true},
             {"key": "piece", "label_fr": "Local", "label_en": "Room", "type": "room"}]}),
+        );
+        let achat = workflow(conn, "achat-approbation");
+        let transport = workflow(conn, "transport");
+        let acces_rp = workflow(conn, "acces-rp");
+        let cost_form = json!({"fields": [
+            {"key": "article", "label_fr": "Article", "label_en": "Item", "type": "text", "required": true},
+            {"key": "cout", "label_fr": "Coût estimé ($)", "label_en": "Estimated cost ($)", "type": "number", "min": 0, "max": 1000000}]});
+        category_with(
+            conn,
+            "rm-achat",
+            Domain::Materiel,
+            rm,
+            "Achat de matériel",
+            cost_form.clone(),
+            (
+                achat,
+                ApprovalMode::Director,
+                None,
+                Some(("cout", 500.0)),
+                false,
+            ),
+        );
+        category_with(
+            conn,
+            "rm-achat-majeur",
+            Domain::Materiel,
+            rm,
+            "Achat majeur",
+            cost_form,
+            (
+                achat,
+                ApprovalMode::DirectorThenGroup,
+                Some(dg_group),
+                None,
+                false,
+            ),
+        );
+        category_with(
+            conn,
+            "tr-autobus",
+            Domain::Transport,
+            tr,
+            "Autobus pour sortie",
+            json!({"fields": [
+            {"key": "destination", "label_fr": "Destination", "label_en": "Destination", "type": "text", "required": true}]}),
+            (transport, ApprovalMode::Director, None, None, false),
+        );
+        category_with(
+            conn,
+            "ti-acces-rp",
+            Domain::Ti,
+            ti,
+            "Accès à des renseignements personnels",
+            json!({"fields": [
+            {"key": "dossier", "label_fr": "Dossier visé", "label_en": "File", "type": "text", "required": true}]}),
+            (acces_rp, ApprovalMode::Group, Some(dg_group), None, true),
         );
         World {
             tokens,

@@ -1,0 +1,1 @@
+//! Approval pages: « À approuver » and the decision form.

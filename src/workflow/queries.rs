@@ -1,0 +1,175 @@
+//! Loading and saving workflow definitions.
+
+use super::{Actor, State, StateKind, Transition, Workflow};
+use crate::db::schema::{requests, workflow_states, workflow_transitions, workflows};
+use crate::db::WorkflowId;
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = workflows)]
+pub struct WorkflowRow {
+    pub id: WorkflowId,
+    pub code: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub description_fr: String,
+    pub description_en: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = workflow_states)]
+struct StateRow {
+    workflow_id: WorkflowId,
+    code: String,
+    label_fr: String,
+    label_en: String,
+    kind: StateKind,
+    position: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = workflow_transitions)]
+struct TransitionRow {
+    workflow_id: WorkflowId,
+    from_state: String,
+    to_state: String,
+    roles: Vec<String>,
+    note_required: bool,
+    on_approval: bool,
+}
+
+impl From<StateRow> for State {
+    fn from(r: StateRow) -> State {
+        State {
+            code: r.code,
+            label_fr: r.label_fr,
+            label_en: r.label_en,
+            kind: r.kind,
+            position: r.position,
+        }
+    }
+}
+
+impl From<TransitionRow> for Transition {
+    fn from(r: TransitionRow) -> Transition {
+        Transition {
+            from: r.from_state,
+            to: r.to_state,
+            roles: r.roles.iter().filter_map(|c| Actor::parse(c)).collect(),
+            note_required: r.note_required,
+            on_approval: r.on_approval,
+        }
+    }
+}
+
+pub fn rows(conn: &mut PgConnection) -> QueryResult<Vec<WorkflowRow>> {
+    workflows::table
+        .order(workflows::name_fr)
+        .select(WorkflowRow::as_select())
+        .load(conn)
+}
+
+pub fn row(conn: &mut PgConnection, id: WorkflowId) -> QueryResult<WorkflowRow> {
+    workflows::table
+        .find(id)
+        .select(WorkflowRow::as_select())
+        .first(conn)
+}
+
+pub fn id_by_code(conn: &mut PgConnection, code: &str) -> QueryResult<Option<WorkflowId>> {
+    workflows::table
+        .filter(workflows::code.eq(code))
+        .select(workflows::id)
+        .first(conn)
+        .optional()
+}
+
+/// Whole definitions of the given workflows, in three queries.
+pub fn load_many(
+    conn: &mut PgConnection,
+    ids: &[WorkflowId],
+) -> QueryResult<HashMap<WorkflowId, Workflow>> {
+    let heads: Vec<WorkflowRow> = workflows::table
+        .filter(workflows::id.eq_any(ids))
+        .select(WorkflowRow::as_select())
+        .load(conn)?;
+    let states: Vec<StateRow> = workflow_states::table
+        .filter(workflow_states::workflow_id.eq_any(ids))
+        .order((workflow_states::position, workflow_states::id))
+        .select(StateRow::as_select())
+        .load(conn)?;
+    let transitions: Vec<TransitionRow> = workflow_transitions::table
+        .filter(workflow_transitions::workflow_id.eq_any(ids))
+        .order((workflow_transitions::position, workflow_transitions::id))
+        .select(TransitionRow::as_select())
+        .load(conn)?;
+    let mut out: HashMap<WorkflowId, Workflow> = heads
+        .into_iter()
+        .map(|h| {
+            (
+                h.id,
+                Workflow {
+                    id: h.id,
+                    code: h.code,
+                    name_fr: h.name_fr,
+                    name_en: h.name_en,
+                    states: Vec::new(),
+                    transitions: Vec::new(),
+                },
+            )
+        })
+        .collect();
+    for s in states {
+        if let Some(w) = out.get_mut(&s.workflow_id) {
+            w.states.push(s.into());
+        }
+    }
+    for t in transitions {
+        if let Some(w) = out.get_mut(&t.workflow_id) {
+            w.transitions.push(t.into());
+        }
+    }
+    Ok(out)
+}
+
+pub fn load(conn: &mut PgConnection, id: WorkflowId) -> Result<Workflow, AppError> {
+    load_many(conn, &[id])?
+        .remove(&id)
+        .ok_or(AppError::NotFound)
+}
+
+/// How many requests are in each state of a workflow.
+pub fn usage(conn: &mut PgConnection, id: WorkflowId) -> QueryResult<HashMap<String, i64>> {
+    let rows: Vec<(String, i64)> = requests::table
+        .filter(requests::workflow_id.eq(id))
+        .group_by(requests::status)
+        .select((requests::status, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Every state code in use by some workflow, with the label of its first occurrence (status
+/// filters work across workflows).
+pub fn state_choices(conn: &mut PgConnection) -> QueryResult<Vec<State>> {
+    let rows: Vec<StateRow> = workflow_states::table
+        .order((workflow_states::workflow_id, workflow_states::position))
+        .select(StateRow::as_select())
+        .load(conn)?;
+    let mut out: Vec<State> = Vec::new();
+    for r in rows {
+        if !out.iter().any(|s| s.code == r.code) {
+            out.push(r.into());
+        }
+    }
+    out.sort_by_key(|s| (kind_rank(s.kind), s.position));
+    Ok(out)
+}
+
+fn kind_rank(k: StateKind) -> usize {
+    StateKind::ALL.iter().position(|x| *x == k).unwrap_or(0)
+}
