@@ -2,6 +2,7 @@
 //! group, or both in order), when (an optional threshold on a number field of the form), and
 //! the decisions. The rule is pure and here; `service` records steps and decisions.
 
+pub mod api;
 pub mod pages;
 pub mod service;
 
@@ -102,6 +103,21 @@ pub struct NewStep {
     pub unit_id: Option<UnitId>,
     pub group_id: Option<GroupId>,
     pub status: StepStatus,
+}
+
+/// A step as pages and the API show it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ApprovalView {
+    pub step: i16,
+    /// `director` or `group`.
+    pub approver: String,
+    /// The unit whose director decides, or the group's name.
+    pub approver_name: String,
+    /// `waiting`, `pending`, `approved`, `refused` or `withdrawn`.
+    pub status: String,
+    pub decided_by: Option<crate::users::model::PersonRef>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub comment: String,
 }
 
 #[cfg(test)]

@@ -38,6 +38,49 @@ pub fn steps_of(conn: &mut PgConnection, request: RequestId) -> QueryResult<Vec<
         .load(conn)
 }
 
+/// The steps of a request with the names they refer to.
+pub fn views(
+    conn: &mut PgConnection,
+    steps: &[Step],
+    locale: crate::i18n::Locale,
+) -> QueryResult<Vec<super::ApprovalView>> {
+    let unit_ids: Vec<UnitId> = steps.iter().filter_map(|s| s.unit_id).collect();
+    let units = crate::units::queries::by_ids(conn, &unit_ids)?;
+    let groups = crate::users::groups::all(conn)?;
+    let people_ids: Vec<UserId> = steps.iter().filter_map(|s| s.decided_by).collect();
+    let people = crate::users::queries::by_ids(conn, &people_ids)?;
+    Ok(steps
+        .iter()
+        .map(|s| super::ApprovalView {
+            step: s.step,
+            approver: s.approver.code().to_string(),
+            approver_name: match s.approver {
+                Approver::Director => units
+                    .iter()
+                    .find(|u| Some(u.id) == s.unit_id)
+                    .map(|u| locale.pick(&u.name_fr, &u.name_en).to_string()),
+                Approver::Group => groups
+                    .iter()
+                    .find(|g| Some(g.id) == s.group_id)
+                    .map(|g| locale.pick(&g.name_fr, &g.name_en).to_string()),
+            }
+            .unwrap_or_default(),
+            status: s.status.code().to_string(),
+            decided_by: s.decided_by.and_then(|id| {
+                people
+                    .iter()
+                    .find(|p| p.id == id)
+                    .map(|p| crate::users::model::PersonRef {
+                        email: p.email.clone(),
+                        name: p.display_name.clone(),
+                    })
+            }),
+            decided_at: s.decided_at,
+            comment: s.comment.clone(),
+        })
+        .collect())
+}
+
 /// The people who may decide a step: the directors of the unit, or the group's members.
 pub fn approvers(conn: &mut PgConnection, step: &Step) -> QueryResult<Vec<User>> {
     let ids: Vec<UserId> = match (step.approver, step.unit_id, step.group_id) {

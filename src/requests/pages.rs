@@ -448,6 +448,50 @@ struct ShowQuery {
     ok: Option<String>,
 }
 
+/// The form's values as label/value rows, in the reader's language.
+pub(crate) fn field_rows(
+    loc: Locale,
+    form: &FormDef,
+    fields: &Value,
+    room_labels: &std::collections::HashMap<i64, String>,
+) -> Vec<Value> {
+    form.fields
+        .iter()
+        .filter_map(|f| {
+            let v = fields.get(&f.key)?;
+            let shown = match (f.kind, v) {
+                (FieldKind::Checkbox, _) => i18n::tr(loc, "yes", &[]),
+                (FieldKind::Room, Value::Number(n)) => n
+                    .as_i64()
+                    .and_then(|id| room_labels.get(&id).cloned())
+                    .unwrap_or_else(|| n.to_string()),
+                (FieldKind::Select, Value::String(s)) => f
+                    .options
+                    .iter()
+                    .find(|o| &o.value == s)
+                    .map(|o| loc.pick(&o.label_fr, &o.label_en).to_string())
+                    .unwrap_or_else(|| s.clone()),
+                (FieldKind::Date, Value::String(s)) => {
+                    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                        .map(|d| i18n::format_date(loc, d))
+                        .unwrap_or_else(|_| s.clone())
+                }
+                (FieldKind::Number, Value::Number(n)) => {
+                    let f = n.as_f64().unwrap_or(0.0);
+                    if f.fract() == 0.0 {
+                        format!("{}", f as i64)
+                    } else {
+                        format!("{f}").replace('.', if loc == Locale::Fr { "," } else { "." })
+                    }
+                }
+                (_, Value::String(s)) => s.clone(),
+                (_, other) => other.to_string(),
+            };
+            Some(json!({"label": f.label(loc), "value": shown}))
+        })
+        .collect()
+}
+
 /// Renders the request page; `problem` carries a refused action's message and field errors.
 async fn render_show(
     ctx: &Ctx,
@@ -491,42 +535,7 @@ async fn render_show(
         })
         .await?;
     let r = &detail.request;
-    let field_rows: Vec<Value> = form
-        .fields
-        .iter()
-        .filter_map(|f| {
-            let v = r.fields.get(&f.key)?;
-            let shown = match (f.kind, v) {
-                (FieldKind::Checkbox, _) => i18n::tr(loc, "yes", &[]),
-                (FieldKind::Room, Value::Number(n)) => n
-                    .as_i64()
-                    .and_then(|id| room_labels.get(&id).cloned())
-                    .unwrap_or_else(|| n.to_string()),
-                (FieldKind::Select, Value::String(s)) => f
-                    .options
-                    .iter()
-                    .find(|o| &o.value == s)
-                    .map(|o| loc.pick(&o.label_fr, &o.label_en).to_string())
-                    .unwrap_or_else(|| s.clone()),
-                (FieldKind::Date, Value::String(s)) => {
-                    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                        .map(|d| i18n::format_date(loc, d))
-                        .unwrap_or_else(|_| s.clone())
-                }
-                (FieldKind::Number, Value::Number(n)) => {
-                    let f = n.as_f64().unwrap_or(0.0);
-                    if f.fract() == 0.0 {
-                        format!("{}", f as i64)
-                    } else {
-                        format!("{f}").replace('.', if loc == Locale::Fr { "," } else { "." })
-                    }
-                }
-                (_, Value::String(s)) => s.clone(),
-                (_, other) => other.to_string(),
-            };
-            Some(json!({"label": f.label(loc), "value": shown}))
-        })
-        .collect();
+    let field_rows = field_rows(loc, &form, &r.fields, &room_labels);
     let events: Vec<Value> = detail
         .events
         .iter()
@@ -547,6 +556,16 @@ async fn render_show(
             v["is_created"] = json!(e.kind == "created");
             v["is_attachment"] = json!(e.kind == "attachment_added");
             v["is_sla"] = json!(e.kind == "sla_warning" || e.kind == "sla_breach");
+            v["is_approval_requested"] = json!(e.kind == "approval_requested");
+            v["is_approved"] = json!(e.kind == "approved");
+            v["is_refused"] = json!(e.kind == "refused");
+            v["is_automation"] = json!(e.kind == "automation");
+            v["by_approval"] = json!(e
+                .data
+                .get("by_approval")
+                .and_then(|a| a.as_bool())
+                .unwrap_or(false));
+            v["rule_name"] = json!(e.data.get("rule").and_then(|a| a.as_str()).unwrap_or(""));
             v["field_text"] = if e.kind == "field_changed"
                 && e.data.get("field").and_then(|f| f.as_str()) == Some("priority")
             {
@@ -633,6 +652,35 @@ async fn render_show(
         tech_rows.push(json!({"value": u.id, "label": u.display_name, "selected": Some(u.id) == detail.assignee_id}));
     }
     let sla = sla_card(loc, r, detail.sla.as_ref());
+    let approvals: Vec<Value> = detail
+        .approvals
+        .iter()
+        .map(|a| {
+            let mut v = json!(a);
+            v["approver_label"] = json!(i18n::tr(
+                loc,
+                "approval-approver",
+                &[("code".into(), a.approver.clone())]
+            ));
+            v["status_label"] = json!(i18n::tr(
+                loc,
+                "approval-status",
+                &[("code".into(), a.status.clone())]
+            ));
+            v["decided_label"] = match (&a.decided_by, a.decided_at) {
+                (Some(p), Some(at)) => json!(i18n::tr(
+                    loc,
+                    "approval-decided",
+                    &[
+                        ("who".into(), p.name.clone()),
+                        ("when".into(), i18n::format_datetime(loc, at))
+                    ]
+                )),
+                _ => Value::Null,
+            };
+            v
+        })
+        .collect();
     let data = json!({
         "sla": sla,
         "title": format!("{} — {}", r.number, r.title),
@@ -646,6 +694,9 @@ async fn render_show(
         "staff": detail.standing.staff,
         "requester_side": detail.standing.requester_side,
         "transitions": transitions,
+        "approvals": approvals,
+        "may_approve": detail.may_approve,
+        "workflow_name": loc.pick(&detail.workflow.name_fr, &detail.workflow.name_en),
         "can_act": !detail.status_kind.is_final(),
         "teams": teams.iter().map(|t| json!({"value": t.code, "label": loc.pick(&t.name_fr, &t.name_en),
             "selected": Some(t.id) == detail.team_id})).collect::<Vec<_>>(),
@@ -662,6 +713,8 @@ async fn render_show(
 }
 
 const FLASHES: &[&str] = &[
+    "approved",
+    "refused",
     "priority",
     "created",
     "comment",
@@ -684,7 +737,7 @@ async fn show(
 
 /// After a form on the request page: back to it with a confirmation, or the page again with
 /// the reason the action was refused.
-async fn after_action(
+pub(crate) async fn after_action(
     ctx: &Ctx,
     state: &AppState,
     num: RequestNumber,

@@ -218,7 +218,7 @@ pub struct RequestDetail {
     pub transitions: Vec<(State, bool, bool)>,
     pub status_kind: StateKind,
     pub workflow: Workflow,
-    pub approvals: Vec<crate::approvals::Step>,
+    pub approvals: Vec<crate::approvals::ApprovalView>,
     /// The person decides the pending approval step.
     pub may_approve: bool,
     pub domain: crate::users::model::Domain,
@@ -256,11 +256,12 @@ pub fn read(
             .into_iter()
             .map(|o| (o.to.clone(), o.note_required, o.reopens))
             .collect();
-        let approvals = crate::approvals::service::steps_of(conn, r.id)?;
+        let steps = crate::approvals::service::steps_of(conn, r.id)?;
         let may_approve = r.status_kind == StateKind::Approval
-            && approvals
+            && steps
                 .iter()
                 .any(|s| crate::approvals::service::may_decide(user, s));
+        let approvals = crate::approvals::service::views(conn, &steps, locale)?;
         let (status_kind, domain, team_id, assignee_id) =
             (r.status_kind, r.domain, r.team_id, r.assignee_id);
         let sla = crate::sla::service::explain(conn, &r)?;

@@ -60,7 +60,12 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
         .route("/logout", web::post().to(pages::logout))
         .route("/language", web::post().to(pages::language))
         .configure(requests::pages::routes)
+        .configure(crate::approvals::pages::routes)
         .configure(crate::admin::routes)
-        .service(web::scope("/api/v1").configure(requests::api::routes))
+        .service(
+            web::scope("/api/v1")
+                .configure(requests::api::routes)
+                .configure(crate::approvals::api::routes),
+        )
         .default_service(web::to(not_found));
 }

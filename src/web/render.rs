@@ -36,6 +36,7 @@ fn me(user: &CurrentUser) -> Value {
         "is_admin": user.is_admin(),
         "is_auditor": user.is_auditor(),
         "is_manager": !user.managed_units().is_empty(),
+        "is_approver": !user.managed_units().is_empty() || !user.groups.is_empty(),
         "can_request": !user.requesting_units().is_empty(),
     })
 }

@@ -11,3 +11,4 @@ mod config_example;
 mod schema;
 mod sla;
 mod web_pages;
+mod workflows;

@@ -407,3 +407,4 @@ event-refused = Refused the request.
 event-status-approval = Status: { $from } → { $to } (approval decision).
 col-requested-by = Requested by
 col-step = Step
+event-automation = Automation rule “{ $rule }” applied.

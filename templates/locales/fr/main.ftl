@@ -407,3 +407,4 @@ event-refused = A refusé la demande.
 event-status-approval = Statut : { $from } → { $to } (décision d'approbation).
 col-requested-by = Demandé par
 col-step = Étape
+event-automation = Règle automatique « { $rule } » appliquée.
