@@ -24,9 +24,11 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 mod sla;
+mod workflows;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(sla::routes);
+    cfg.configure(workflows::routes);
     cfg.route("/admin", web::get().to(index))
         .route("/admin/units", web::get().to(unit_list))
         .route("/admin/units", web::post().to(unit_create))

@@ -118,9 +118,10 @@ pub fn create(
     let workflow = workflow::queries::load(conn, category.workflow_id)?;
     let rule = crate::approvals::service::rule_of(&category);
     let needs_approval = rule.applies(&fields);
-    let start = workflow.initial(needs_approval).cloned().ok_or_else(|| {
-        AppError::Internal(format!("workflow {} has no new state", workflow.code))
-    })?;
+    let start = workflow
+        .initial(needs_approval)
+        .cloned()
+        .ok_or_else(|| AppError::rule("workflow-needs-new"))?;
 
     conn.transaction(|conn| {
         let request = queries::insert(

@@ -11,4 +11,5 @@ mod config_example;
 mod schema;
 mod sla;
 mod web_pages;
+mod workflow_admin;
 mod workflows;

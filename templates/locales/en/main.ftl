@@ -408,3 +408,50 @@ event-status-approval = Status: { $from } → { $to } (approval decision).
 col-requested-by = Requested by
 col-step = Step
 event-automation = Automation rule “{ $rule }” applied.
+wf-admin-workflows = Workflows
+wf-admin-new = New workflow
+wf-admin-states = States
+wf-admin-copy-from = Start from
+wf-admin-copy-help = The states and transitions of this workflow are copied; you then adapt them.
+wf-admin-diagram = States and transitions
+wf-admin-no-transitions = No transition leaves this state.
+wf-admin-problems = To fix before using this workflow:
+wf-admin-add-state = Add or change a state
+wf-admin-save-state = Save the state
+wf-admin-state-code-help = Lowercase letters, digits and _; enter the code of an existing state to change its labels or kind.
+wf-admin-label-fr = French label
+wf-admin-label-en = English label
+wf-admin-kind = Kind
+wf-admin-add-transition = Add or change a transition
+wf-admin-save-transition = Save the transition
+wf-admin-from = From
+wf-admin-to = To
+wf-admin-note-required = Note required
+wf-admin-on-approval = Taken on approval
+wf-admin-on-approval-help = The transition is applied when the request is approved; nobody takes it by hand.
+wf-admin-requests = { $n ->
+    [0] no request
+    [one] 1 request
+   *[other] { $n } requests
+}
+wf-kind = { $code ->
+    [new] new
+    [open] in progress
+    [pending] waiting (pauses the clock)
+    [approval] approval (pauses the clock)
+    [resolved] resolved
+    [closed] closed
+    [cancelled] cancelled
+   *[other] { $code }
+}
+wf-role = { $code ->
+    [requester] requester
+    [unit_manager] unit director
+    [technician] technician
+    [service_manager] service manager
+   *[other] { $code }
+}
+admin-groups = Groups
+admin-new-group = New group
+field-state-code = Lowercase letters, digits and _, 2 to 40 characters, starting with a letter.
+field-transition-roles = Tick at least one role, or “Taken on approval”.

@@ -408,3 +408,50 @@ event-status-approval = Statut : { $from } → { $to } (décision d'approbation)
 col-requested-by = Demandé par
 col-step = Étape
 event-automation = Règle automatique « { $rule } » appliquée.
+wf-admin-workflows = Processus
+wf-admin-new = Nouveau processus
+wf-admin-states = États
+wf-admin-copy-from = À partir de
+wf-admin-copy-help = Les états et transitions de ce processus sont copiés; vous les adaptez ensuite.
+wf-admin-diagram = États et transitions
+wf-admin-no-transitions = Aucune transition ne part de cet état.
+wf-admin-problems = À corriger avant d'utiliser ce processus :
+wf-admin-add-state = Ajouter ou modifier un état
+wf-admin-save-state = Enregistrer l'état
+wf-admin-state-code-help = Lettres minuscules, chiffres et _ ; saisissez le code d'un état existant pour modifier ses libellés ou son type.
+wf-admin-label-fr = Libellé en français
+wf-admin-label-en = Libellé en anglais
+wf-admin-kind = Type
+wf-admin-add-transition = Ajouter ou modifier une transition
+wf-admin-save-transition = Enregistrer la transition
+wf-admin-from = De
+wf-admin-to = Vers
+wf-admin-note-required = Note obligatoire
+wf-admin-on-approval = Prise à l'approbation
+wf-admin-on-approval-help = La transition est appliquée quand la demande est approuvée; personne ne la déclenche à la main.
+wf-admin-requests = { $n ->
+    [0] aucune demande
+    [one] 1 demande
+   *[other] { $n } demandes
+}
+wf-kind = { $code ->
+    [new] nouvelle
+    [open] en cours
+    [pending] en attente (suspend le délai)
+    [approval] approbation (suspend le délai)
+    [resolved] résolue
+    [closed] fermée
+    [cancelled] annulée
+   *[other] { $code }
+}
+wf-role = { $code ->
+    [requester] personne demanderesse
+    [unit_manager] direction d'unité
+    [technician] technicien ou technicienne
+    [service_manager] gestionnaire de service
+   *[other] { $code }
+}
+admin-groups = Groupes
+admin-new-group = Nouveau groupe
+field-state-code = Lettres minuscules, chiffres et _, de 2 à 40 caractères, en commençant par une lettre.
+field-transition-roles = Cochez au moins un rôle, ou « Prise à l'approbation ».
