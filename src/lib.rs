@@ -5,6 +5,7 @@ pub mod admin;
 pub mod approvals;
 pub mod audit;
 pub mod auth;
+pub mod automation;
 pub mod catalog;
 pub mod config;
 pub mod db;

@@ -23,12 +23,14 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+mod automation;
 mod sla;
 mod workflows;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(sla::routes);
     cfg.configure(workflows::routes);
+    cfg.configure(automation::routes);
     cfg.route("/admin", web::get().to(index))
         .route("/admin/units", web::get().to(unit_list))
         .route("/admin/units", web::post().to(unit_create))

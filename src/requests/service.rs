@@ -5,6 +5,7 @@ use super::model::*;
 use super::queries::{self, ListQuery};
 use crate::audit;
 use crate::auth::{self, CurrentUser, RequestFacts, Standing};
+use crate::automation::{service as automation, Trigger};
 use crate::catalog::form::FieldKind;
 use crate::catalog::queries as catalog;
 use crate::db::{CategoryId, RoomId, TeamId, UnitId, UserId};
@@ -167,6 +168,7 @@ pub fn create(
             )?;
             crate::approvals::service::open(conn, &request, &rule, Some(user.id))?;
         }
+        automation::run(conn, request.number(), Trigger::Created, "")?;
         let request = queries::by_number(conn, request.number)?;
         audit::record(
             conn,
@@ -552,6 +554,7 @@ pub fn comment(
             },
         )?;
         queries::touch(conn, r.id)?;
+        automation::run(conn, r.number(), Trigger::CommentAdded, cmd.body.trim())?;
         let now = Utc::now();
         if standing.staff && !cmd.internal {
             crate::sla::service::on_first_response(conn, &r, now)?;
@@ -696,6 +699,7 @@ pub(crate) fn move_to(
         let moved = queries::by_number(conn, r.number)?;
         crate::approvals::service::open(conn, &moved, &rule, actor)?;
     }
+    automation::run(conn, r.number(), Trigger::StatusChanged, note)?;
     Ok(())
 }
 
@@ -775,6 +779,7 @@ pub fn assign(
             r.number(),
             data,
         )?;
+        automation::run(conn, r.number(), Trigger::FieldChanged, "")?;
         Ok(())
     })
 }
@@ -993,6 +998,7 @@ pub fn set_priority(
             r.number(),
             data,
         )?;
+        automation::run(conn, r.number(), Trigger::FieldChanged, "")?;
         Ok(())
     })
 }

@@ -167,6 +167,27 @@ try {
     await page.getByRole('link', { name: 'Calendriers' }).click();
     await page.getByRole('link', { name: /Heures de bureau/ }).click();
     await axe(page, 'admin calendar');
+    await page.getByRole('link', { name: 'Processus' }).click();
+    await page.getByRole('link', { name: 'Transport', exact: true }).click();
+    await page.getByRole('heading', { name: 'États et transitions' }).waitFor();
+    await axe(page, 'admin workflow');
+    await page.getByRole('link', { name: 'Groupes' }).click();
+    await page.getByRole('link', { name: 'Direction générale' }).click();
+    await page.getByText('Hélène Lapointe').waitFor();
+    await axe(page, 'admin group');
+  });
+
+  await check('a director approves a request from « À approuver »', async () => {
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await signIn(page, 'direction@guichet.example');
+    await page.getByRole('link', { name: 'À approuver' }).click();
+    await page.getByRole('heading', { name: 'Demandes à approuver' }).waitFor();
+    await axe(page, 'approvals');
+    const first = page.locator('.approval-list > li').first();
+    await first.getByRole('textbox', { name: 'Commentaire' }).fill('Approuvé, budget disponible.');
+    await first.getByRole('button', { name: 'Approuver' }).click();
+    await page.getByText('Votre approbation est enregistrée.').waitFor();
+    await axe(page, 'approvals after a decision');
   });
 
   await check('an unknown page is a friendly 404', async () => {

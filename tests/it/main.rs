@@ -6,6 +6,7 @@ mod support;
 mod admin_pages;
 mod api_requests;
 mod authorization;
+mod automation;
 mod cli;
 mod config_example;
 mod schema;

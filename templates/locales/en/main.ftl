@@ -455,3 +455,44 @@ admin-groups = Groups
 admin-new-group = New group
 field-state-code = Lowercase letters, digits and _, 2 to 40 characters, starting with a letter.
 field-transition-roles = Tick at least one role, or “Taken on approval”.
+
+## Automation rules
+auto-rules = Automation rules
+auto-new = New rule
+auto-when = When
+auto-any = (any)
+auto-event = { $code ->
+    [created] on creation
+    [status_changed] on a status change
+    [comment_added] when a comment is added
+    [field_changed] when the priority or assignment changes
+   *[other] { $code }
+}
+auto-position-help = Rules apply in this order.
+auto-if-category = If the category is
+auto-if-domain = If the domain is
+auto-if-unit = If the unit is
+auto-if-priority = If the priority is
+auto-if-status = If the status (after the event) is
+auto-if-field = If the form field (key)
+auto-if-field-help = For instance cout_estime; leave empty to ignore form fields.
+auto-if-field-op = Comparison
+auto-if-field-value = Compared value
+auto-op = { $code ->
+    [eq] equals
+    [contains] contains
+    [gt] is greater than
+    [lt] is less than
+   *[other] { $code }
+}
+auto-if-text = If the text contains
+auto-if-text-help = Words searched in the title, description and comment, accents ignored.
+auto-then-team = Then assign to the team
+auto-then-assignee = Then assign to the person (email)
+auto-then-assignee-help = The person must be a member of the request's team.
+auto-then-priority = Then set the priority to
+auto-then-watcher = Then put in copy (email)
+auto-then-note = Then add the internal note
+auto-then-notify = Then notify by email (email)
+field-rule-events = Tick at least one event.
+field-rule-actions = Choose at least one action.

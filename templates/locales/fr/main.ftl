@@ -455,3 +455,44 @@ admin-groups = Groupes
 admin-new-group = Nouveau groupe
 field-state-code = Lettres minuscules, chiffres et _, de 2 à 40 caractères, en commençant par une lettre.
 field-transition-roles = Cochez au moins un rôle, ou « Prise à l'approbation ».
+
+## Règles automatiques
+auto-rules = Règles automatiques
+auto-new = Nouvelle règle
+auto-when = Quand
+auto-any = (toutes)
+auto-event = { $code ->
+    [created] à la création
+    [status_changed] au changement de statut
+    [comment_added] à l'ajout d'un commentaire
+    [field_changed] au changement de priorité ou d'assignation
+   *[other] { $code }
+}
+auto-position-help = Les règles s'appliquent dans cet ordre.
+auto-if-category = Si la catégorie est
+auto-if-domain = Si le domaine est
+auto-if-unit = Si l'unité est
+auto-if-priority = Si la priorité est
+auto-if-status = Si le statut (après l'événement) est
+auto-if-field = Si le champ du formulaire (code)
+auto-if-field-help = Par exemple cout_estime; laissez vide pour ne pas tenir compte des champs.
+auto-if-field-op = Comparaison
+auto-if-field-value = Valeur comparée
+auto-op = { $code ->
+    [eq] est égal à
+    [contains] contient
+    [gt] est supérieur à
+    [lt] est inférieur à
+   *[other] { $code }
+}
+auto-if-text = Si le texte contient
+auto-if-text-help = Mots cherchés dans le titre, la description et le commentaire, sans tenir compte des accents.
+auto-then-team = Alors assigner à l'équipe
+auto-then-assignee = Alors assigner à la personne (courriel)
+auto-then-assignee-help = La personne doit faire partie de l'équipe de la demande.
+auto-then-priority = Alors mettre la priorité à
+auto-then-watcher = Alors mettre en copie (courriel)
+auto-then-note = Alors ajouter la note interne
+auto-then-notify = Alors aviser par courriel (courriel)
+field-rule-events = Cochez au moins un événement.
+field-rule-actions = Choisissez au moins une action.

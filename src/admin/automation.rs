@@ -1,0 +1,345 @@
+//! Administration of automation rules: when (events), if (conditions), then (actions).
+
+use super::*;
+use crate::automation::service::{self as rules, RuleInput};
+use crate::automation::{FieldOp, Trigger};
+use crate::db::RuleId;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin/automation", web::get().to(rule_list))
+        .route("/admin/automation", web::post().to(rule_create))
+        .route("/admin/automation/new", web::get().to(rule_new))
+        .route("/admin/automation/{id}", web::get().to(rule_edit))
+        .route("/admin/automation/{id}", web::post().to(rule_update));
+}
+
+async fn rule_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    require_admin(&ctx.user)?;
+    let all = state.db(|c| Ok(rules::all(c)?)).await?;
+    let loc = ctx.locale;
+    let rows = all
+        .iter()
+        .map(|r| {
+            let events = r
+                .events
+                .iter()
+                .map(|e| i18n::tr(loc, "auto-event", &[("code".into(), e.clone())]))
+                .collect::<Vec<_>>()
+                .join(", ");
+            json!({ "url": format!("/admin/automation/{}", r.id),
+                    "cells": [r.name, events, r.position.to_string(), yes_no(loc, r.active)] })
+        })
+        .collect();
+    let cols = ["admin-name", "auto-when", "admin-position", "admin-state"]
+        .iter()
+        .map(|k| ctx.t(k))
+        .collect();
+    list_page(
+        &ctx,
+        &state,
+        ListHead {
+            title: ctx.t("auto-rules"),
+            new_url: "/admin/automation/new",
+            new_label: ctx.t("auto-new"),
+        },
+        cols,
+        rows,
+        json!({}),
+    )
+}
+
+async fn rule_form(
+    ctx: &Ctx,
+    state: &AppState,
+    id: Option<RuleId>,
+    input: RuleInput,
+    problem: Option<AppError>,
+) -> Result<HttpResponse, AppError> {
+    let (cats, teams, unit_list, states) = state
+        .db(|c| {
+            Ok((
+                catalog::all_categories(c)?,
+                users::teams(c)?,
+                units::all(c)?,
+                crate::workflow::queries::state_choices(c)?,
+            ))
+        })
+        .await?;
+    let loc = ctx.locale;
+    let any = || vec![(String::new(), ctx.t("auto-any"))];
+    let with_any = |v: Vec<(String, String)>| {
+        let mut o = any();
+        o.extend(v);
+        o
+    };
+    let none = |v: Vec<(String, String)>| {
+        let mut o = vec![(String::new(), ctx.t("admin-none"))];
+        o.extend(v);
+        o
+    };
+    let priorities: Vec<(String, String)> = Priority::ALL
+        .iter()
+        .map(|p| {
+            (
+                p.code().to_string(),
+                i18n::tr(loc, "priority", &[("code".into(), p.code().into())]),
+            )
+        })
+        .collect();
+    let mut fields = vec![
+        required(field("name", ctx.t("admin-name"), "text", &input.name)),
+        field(
+            "active",
+            ctx.t("admin-active"),
+            "checkbox",
+            checkbox_value(input.active.is_some()),
+        ),
+        help(
+            field(
+                "position",
+                ctx.t("admin-position"),
+                "number",
+                &input.position,
+            ),
+            ctx.t("auto-position-help"),
+        ),
+    ];
+    for (name, t, on) in [
+        ("on_created", Trigger::Created, &input.on_created),
+        (
+            "on_status_changed",
+            Trigger::StatusChanged,
+            &input.on_status_changed,
+        ),
+        (
+            "on_comment_added",
+            Trigger::CommentAdded,
+            &input.on_comment_added,
+        ),
+        (
+            "on_field_changed",
+            Trigger::FieldChanged,
+            &input.on_field_changed,
+        ),
+    ] {
+        fields.push(field(
+            name,
+            format!(
+                "{} : {}",
+                ctx.t("auto-when"),
+                i18n::tr(loc, "auto-event", &[("code".into(), t.code().into())])
+            ),
+            "checkbox",
+            checkbox_value(on.is_some()),
+        ));
+    }
+    fields.extend([
+        options(
+            field(
+                "if_category",
+                ctx.t("auto-if-category"),
+                "select",
+                &input.if_category,
+            ),
+            with_any(
+                cats.iter()
+                    .map(|c| (c.code.clone(), loc.pick(&c.name_fr, &c.name_en).to_string()))
+                    .collect(),
+            ),
+        ),
+        options(
+            field(
+                "if_domain",
+                ctx.t("auto-if-domain"),
+                "select",
+                &input.if_domain,
+            ),
+            with_any(domain_options(loc)),
+        ),
+        options(
+            field("if_unit", ctx.t("auto-if-unit"), "select", &input.if_unit),
+            with_any(
+                unit_list
+                    .iter()
+                    .map(|u| (u.code.clone(), loc.pick(&u.name_fr, &u.name_en).to_string()))
+                    .collect(),
+            ),
+        ),
+        options(
+            field(
+                "if_priority",
+                ctx.t("auto-if-priority"),
+                "select",
+                &input.if_priority,
+            ),
+            with_any(priorities.clone()),
+        ),
+        options(
+            field(
+                "if_status",
+                ctx.t("auto-if-status"),
+                "select",
+                &input.if_status,
+            ),
+            with_any(
+                states
+                    .iter()
+                    .map(|s| (s.code.clone(), s.label(loc).to_string()))
+                    .collect(),
+            ),
+        ),
+        help(
+            field(
+                "if_field_key",
+                ctx.t("auto-if-field"),
+                "text",
+                &input.if_field_key,
+            ),
+            ctx.t("auto-if-field-help"),
+        ),
+        options(
+            field(
+                "if_field_op",
+                ctx.t("auto-if-field-op"),
+                "select",
+                &input.if_field_op,
+            ),
+            FieldOp::ALL
+                .iter()
+                .map(|o| {
+                    (
+                        o.code().to_string(),
+                        i18n::tr(loc, "auto-op", &[("code".into(), o.code().into())]),
+                    )
+                })
+                .collect(),
+        ),
+        field(
+            "if_field_value",
+            ctx.t("auto-if-field-value"),
+            "text",
+            &input.if_field_value,
+        ),
+        help(
+            field("if_text", ctx.t("auto-if-text"), "text", &input.if_text),
+            ctx.t("auto-if-text-help"),
+        ),
+        options(
+            field(
+                "then_team",
+                ctx.t("auto-then-team"),
+                "select",
+                &input.then_team,
+            ),
+            none(
+                teams
+                    .iter()
+                    .filter(|t| t.active)
+                    .map(|t| (t.code.clone(), loc.pick(&t.name_fr, &t.name_en).to_string()))
+                    .collect(),
+            ),
+        ),
+        help(
+            field(
+                "then_assignee",
+                ctx.t("auto-then-assignee"),
+                "email",
+                &input.then_assignee,
+            ),
+            ctx.t("auto-then-assignee-help"),
+        ),
+        options(
+            field(
+                "then_priority",
+                ctx.t("auto-then-priority"),
+                "select",
+                &input.then_priority,
+            ),
+            none(priorities),
+        ),
+        field(
+            "then_watcher",
+            ctx.t("auto-then-watcher"),
+            "email",
+            &input.then_watcher,
+        ),
+        field(
+            "then_note",
+            ctx.t("auto-then-note"),
+            "textarea",
+            &input.then_note,
+        ),
+        field(
+            "then_notify",
+            ctx.t("auto-then-notify"),
+            "email",
+            &input.then_notify,
+        ),
+    ]);
+    let page = FormPage {
+        title: if id.is_none() {
+            ctx.t("auto-new")
+        } else {
+            input.name.clone()
+        },
+        action: id.map_or("/admin/automation".to_string(), |i| {
+            format!("/admin/automation/{i}")
+        }),
+        back_url: "/admin/automation",
+        fields,
+        sections: vec![],
+    };
+    render_form(ctx, state, page, problem)
+}
+
+async fn rule_new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    require_admin(&ctx.user)?;
+    let blank = RuleInput {
+        active: Some("on".into()),
+        position: "0".into(),
+        on_created: Some("on".into()),
+        ..Default::default()
+    };
+    rule_form(&ctx, &state, None, blank, None).await
+}
+
+async fn rule_create(
+    ctx: Ctx,
+    form: CsrfForm<RuleInput>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&ctx.user)?;
+    let (user, input) = (ctx.user.clone(), form.0.clone());
+    match state.db(move |c| rules::create(c, &user, input)).await {
+        Ok(_) => Ok(see_other("/admin/automation")),
+        Err(e) if is_refusal(&e) => rule_form(&ctx, &state, None, form.0, Some(e)).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn rule_edit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&ctx.user)?;
+    let id = RuleId(path.into_inner());
+    let rule = state.db(move |c| Ok(rules::find(c, id)?)).await?;
+    rule_form(&ctx, &state, Some(id), RuleInput::of(&rule), None).await
+}
+
+async fn rule_update(
+    ctx: Ctx,
+    form: CsrfForm<RuleInput>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&ctx.user)?;
+    let id = RuleId(path.into_inner());
+    let (user, input) = (ctx.user.clone(), form.0.clone());
+    match state.db(move |c| rules::update(c, &user, id, input)).await {
+        Ok(()) => Ok(see_other("/admin/automation")),
+        Err(e) if is_refusal(&e) => rule_form(&ctx, &state, Some(id), form.0, Some(e)).await,
+        Err(e) => Err(e),
+    }
+}
