@@ -13,6 +13,7 @@ pub async fn start(
 ) -> Result<JobScheduler, JobSchedulerError> {
     let scheduler = JobScheduler::new().await?;
     let pool_for_sla = pool.clone();
+    let recurring_pool = pool.clone();
     scheduler
         .add(Job::new_async("0 */10 * * * *", move |_, _| {
             let pool = pool.clone();
@@ -48,6 +49,19 @@ pub async fn start(
                     }
                     Ok(_) => {}
                     Err(e) => log::warn!("SLA scan failed (will retry next minute): {e}"),
+                }
+            })
+        })?)
+        .await?;
+    scheduler
+        .add(Job::new_async("30 */5 * * * *", move |_, _| {
+            let pool = recurring_pool.clone();
+            Box::pin(async move {
+                let today = crate::recurring::service::today(chrono::Utc::now());
+                match db::run(&pool, move |c| crate::recurring::service::run_due(c, today)).await {
+                    Ok(n) if n > 0 => log::info!("recurring requests: {n} created"),
+                    Ok(_) => {}
+                    Err(e) => log::warn!("recurring requests failed (will retry): {e}"),
                 }
             })
         })?)

@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod notify;
 pub mod openapi;
+pub mod recurring;
 pub mod requests;
 pub mod seed;
 pub mod sla;

@@ -382,6 +382,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    recurring_requests (id) {
+        id -> Int8,
+        title -> Text,
+        description -> Text,
+        category_id -> Int8,
+        requester_id -> Int8,
+        unit_ids -> Array<Int8>,
+        fields -> Jsonb,
+        priority -> Nullable<Text>,
+        frequency -> Text,
+        month -> Nullable<Int2>,
+        day -> Int2,
+        starts_on -> Date,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    recurring_runs (recurring_id, occurs_on, unit_id) {
+        recurring_id -> Int8,
+        occurs_on -> Date,
+        unit_id -> Int8,
+        request_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(recurring_runs -> recurring_requests (recurring_id));
 diesel::joinable!(workflow_states -> workflows (workflow_id));
 diesel::joinable!(workflow_transitions -> workflows (workflow_id));
 diesel::joinable!(user_group_members -> user_groups (group_id));
@@ -439,4 +470,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_group_members,
     request_approvals,
     automation_rules,
+    recurring_requests,
+    recurring_runs,
 );

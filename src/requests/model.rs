@@ -20,6 +20,7 @@ code_enum!(Source {
     Web => "web",
     Email => "email",
     Api => "api",
+    Schedule => "schedule",
 });
 
 code_enum!(EventKind {
@@ -231,7 +232,7 @@ pub struct RequestView {
     pub room: Option<String>,
     #[schema(value_type = Object)]
     pub fields: serde_json::Value,
-    /// `web`, `email` or `api`.
+    /// `web`, `email`, `api` or `schedule` (a recurring request).
     pub source: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -57,6 +57,25 @@ pub fn create(
     user: &CurrentUser,
     cmd: NewRequestCmd,
 ) -> Result<Request, AppError> {
+    create_in(conn, user, cmd, false)
+}
+
+/// Submits a scheduled (recurring) request for any active unit, in the name of the person who
+/// scheduled it.
+pub(crate) fn create_scheduled(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    cmd: NewRequestCmd,
+) -> Result<Request, AppError> {
+    create_in(conn, user, cmd, true)
+}
+
+fn create_in(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    cmd: NewRequestCmd,
+    any_unit: bool,
+) -> Result<Request, AppError> {
     let mut errors = FieldErrors::default();
     check_text(&mut errors, "title", &cmd.title, true, TITLE_MAX);
     check_text(
@@ -79,7 +98,7 @@ pub fn create(
 
     let allowed_units = user.requesting_units();
     let unit = match cmd.unit {
-        Some(u) if allowed_units.contains(&u) => u,
+        Some(u) if allowed_units.contains(&u) || any_unit => u,
         Some(_) => {
             errors.add("unit", Msg::new("field-choice"));
             return Err(AppError::Invalid(errors));

@@ -496,3 +496,48 @@ auto-then-note = Then add the internal note
 auto-then-notify = Then notify by email (email)
 field-rule-events = Tick at least one event.
 field-rule-actions = Choose at least one action.
+
+## Recurring requests
+rec-title = Recurring requests
+rec-new = New recurring request
+rec-frequency = Frequency
+rec-kind = { $code ->
+    [weekly] Every week
+    [monthly] Every month
+    [yearly] Every year
+   *[other] { $code }
+}
+rec-every = { $kind ->
+    [weekly] Every week (day { $day })
+    [monthly] Every month, on the { $day }
+    [yearly] Every year, on { $month }/{ $day }
+   *[other] { $kind }
+}
+rec-next = Next
+rec-created = Created
+rec-requester = Requester (email)
+rec-requester-help = Requests are created in this person's name; each unit's director sees them too.
+rec-month = Month (yearly)
+rec-month-name = { $n ->
+    [1] January
+    [2] February
+    [3] March
+    [4] April
+    [5] May
+    [6] June
+    [7] July
+    [8] August
+    [9] September
+    [10] October
+    [11] November
+   *[12] December
+}
+rec-day = Day
+rec-day-help = Weekly: 1 = Monday … 7 = Sunday. Otherwise the day of the month (31 = the month's last day).
+rec-starts-on = Starting on
+rec-starts-on-help = YYYY-MM-DD; today if empty. No request is created for an earlier date.
+rec-category-priority = The category's priority
+rec-fields = Form values (JSON)
+rec-fields-help = For instance {"{"} "article": "IWB" {"}"}; checked against the category's form.
+rec-unit = For the unit
+field-recurring-units = Tick at least one unit.

@@ -496,3 +496,48 @@ auto-then-note = Alors ajouter la note interne
 auto-then-notify = Alors aviser par courriel (courriel)
 field-rule-events = Cochez au moins un événement.
 field-rule-actions = Choisissez au moins une action.
+
+## Demandes récurrentes
+rec-title = Demandes récurrentes
+rec-new = Nouvelle demande récurrente
+rec-frequency = Fréquence
+rec-kind = { $code ->
+    [weekly] Chaque semaine
+    [monthly] Chaque mois
+    [yearly] Chaque année
+   *[other] { $code }
+}
+rec-every = { $kind ->
+    [weekly] Chaque semaine (jour { $day })
+    [monthly] Chaque mois, le { $day }
+    [yearly] Chaque année, le { $day }/{ $month }
+   *[other] { $kind }
+}
+rec-next = Prochaine
+rec-created = Créées
+rec-requester = Personne demanderesse (courriel)
+rec-requester-help = Les demandes sont créées en son nom; la direction de chaque unité les voit aussi.
+rec-month = Mois (chaque année)
+rec-month-name = { $n ->
+    [1] janvier
+    [2] février
+    [3] mars
+    [4] avril
+    [5] mai
+    [6] juin
+    [7] juillet
+    [8] août
+    [9] septembre
+    [10] octobre
+    [11] novembre
+   *[12] décembre
+}
+rec-day = Jour
+rec-day-help = Chaque semaine : 1 = lundi … 7 = dimanche. Sinon, le jour du mois (31 = dernier jour du mois).
+rec-starts-on = À partir du
+rec-starts-on-help = AAAA-MM-JJ; aujourd'hui si vide. Aucune demande n'est créée pour une date antérieure.
+rec-category-priority = Priorité de la catégorie
+rec-fields = Valeurs du formulaire (JSON)
+rec-fields-help = Par exemple {"{"} "article": "TNI" {"}"}; vérifiées avec le formulaire de la catégorie.
+rec-unit = Pour l'unité
+field-recurring-units = Cochez au moins une unité.

@@ -1,0 +1,297 @@
+//! Administration of recurring requests: what to ask, for which units, how often.
+
+use super::*;
+use crate::recurring::service::{self as recurring, RecurringInput};
+use crate::recurring::Frequency;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin/recurring", web::get().to(recurring_list))
+        .route("/admin/recurring", web::post().to(recurring_create))
+        .route("/admin/recurring/new", web::get().to(recurring_new))
+        .route("/admin/recurring/{id}", web::get().to(recurring_edit))
+        .route("/admin/recurring/{id}", web::post().to(recurring_update));
+}
+
+fn frequency_label(loc: Locale, r: &crate::recurring::service::Recurring) -> String {
+    let month = r.month.map(|m| m.to_string()).unwrap_or_default();
+    i18n::tr(
+        loc,
+        "rec-every",
+        &[
+            ("kind".into(), r.frequency.code().into()),
+            ("day".into(), r.day.to_string()),
+            ("month".into(), month),
+        ],
+    )
+}
+
+async fn recurring_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    require_admin(&ctx.user)?;
+    let (all, counts) = state
+        .db(|c| Ok((recurring::all(c)?, recurring::run_counts(c)?)))
+        .await?;
+    let loc = ctx.locale;
+    let today = recurring::today(chrono::Utc::now());
+    let rows = all
+        .iter()
+        .map(|r| {
+            let next = r
+                .schedule()
+                .next(today)
+                .map(|d| i18n::format_date(loc, d))
+                .unwrap_or_default();
+            let created = counts.iter().find(|c| c.0 == r.id).map_or(0, |c| c.1);
+            json!({ "url": format!("/admin/recurring/{}", r.id),
+                    "cells": [r.title, frequency_label(loc, r), r.unit_ids.len().to_string(), next,
+                              created.to_string(), yes_no(loc, r.active)] })
+        })
+        .collect();
+    let cols = [
+        "col-title",
+        "rec-frequency",
+        "admin-units",
+        "rec-next",
+        "rec-created",
+        "admin-state",
+    ]
+    .iter()
+    .map(|k| ctx.t(k))
+    .collect();
+    list_page(
+        &ctx,
+        &state,
+        ListHead {
+            title: ctx.t("rec-title"),
+            new_url: "/admin/recurring/new",
+            new_label: ctx.t("rec-new"),
+        },
+        cols,
+        rows,
+        json!({}),
+    )
+}
+
+async fn recurring_form(
+    ctx: &Ctx,
+    state: &AppState,
+    id: Option<i64>,
+    input: RecurringInput,
+    problem: Option<AppError>,
+) -> Result<HttpResponse, AppError> {
+    let (cats, unit_list) = state
+        .db(|c| Ok((catalog::active_categories(c)?, units::all(c)?)))
+        .await?;
+    let loc = ctx.locale;
+    let mut fields = vec![
+        required(field("title", ctx.t("col-title"), "text", &input.title)),
+        field(
+            "description",
+            ctx.t("description-heading"),
+            "textarea",
+            &input.description,
+        ),
+        options(
+            field("category", ctx.t("col-category"), "select", &input.category),
+            cats.iter()
+                .map(|c| (c.code.clone(), loc.pick(&c.name_fr, &c.name_en).to_string()))
+                .collect(),
+        ),
+        help(
+            required(field(
+                "requester",
+                ctx.t("rec-requester"),
+                "email",
+                &input.requester,
+            )),
+            ctx.t("rec-requester-help"),
+        ),
+        options(
+            field(
+                "frequency",
+                ctx.t("rec-frequency"),
+                "select",
+                &input.frequency,
+            ),
+            Frequency::ALL
+                .iter()
+                .map(|f| {
+                    (
+                        f.code().to_string(),
+                        i18n::tr(loc, "rec-kind", &[("code".into(), f.code().into())]),
+                    )
+                })
+                .collect(),
+        ),
+        options(
+            field("month", ctx.t("rec-month"), "select", &input.month),
+            std::iter::once((String::new(), ctx.t("admin-none")))
+                .chain((1..=12).map(|m| {
+                    (
+                        m.to_string(),
+                        i18n::tr(loc, "rec-month-name", &[("n".into(), m.to_string())]),
+                    )
+                }))
+                .collect(),
+        ),
+        help(
+            required(field("day", ctx.t("rec-day"), "number", &input.day)),
+            ctx.t("rec-day-help"),
+        ),
+        help(
+            field(
+                "starts_on",
+                ctx.t("rec-starts-on"),
+                "text",
+                &input.starts_on,
+            ),
+            ctx.t("rec-starts-on-help"),
+        ),
+        options(
+            field("priority", ctx.t("col-priority"), "select", &input.priority),
+            std::iter::once((String::new(), ctx.t("rec-category-priority")))
+                .chain(Priority::ALL.iter().map(|p| {
+                    (
+                        p.code().to_string(),
+                        i18n::tr(loc, "priority", &[("code".into(), p.code().into())]),
+                    )
+                }))
+                .collect(),
+        ),
+        help(
+            field("fields", ctx.t("rec-fields"), "textarea", &input.fields),
+            ctx.t("rec-fields-help"),
+        ),
+        field(
+            "active",
+            ctx.t("admin-active"),
+            "checkbox",
+            checkbox_value(input.active),
+        ),
+    ];
+    let at = fields.len() - 2;
+    for (i, u) in unit_list.iter().filter(|u| u.active).enumerate() {
+        let mut f = field(
+            &format!("unit_{}", u.code),
+            format!(
+                "{} : {}",
+                ctx.t("rec-unit"),
+                loc.pick(&u.name_fr, &u.name_en)
+            ),
+            "checkbox",
+            checkbox_value(input.units.contains(&u.code)),
+        );
+        if i == 0 {
+            f["id"] = json!("units-choice");
+        }
+        fields.insert(at + i, f);
+    }
+    // Messages about the units go on the first unit's box.
+    if let Some(AppError::Invalid(f)) = &problem {
+        if let (Some(msgs), Some(first)) = (
+            field_messages(loc, f).get("units").cloned(),
+            fields.iter_mut().find(|f| f["id"] == "units-choice"),
+        ) {
+            first["errors"] = msgs;
+        }
+    }
+    let page = FormPage {
+        title: if id.is_none() {
+            ctx.t("rec-new")
+        } else {
+            input.title.clone()
+        },
+        action: id.map_or("/admin/recurring".to_string(), |i| {
+            format!("/admin/recurring/{i}")
+        }),
+        back_url: "/admin/recurring",
+        fields,
+        sections: vec![],
+    };
+    render_form(ctx, state, page, problem)
+}
+
+async fn recurring_new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    require_admin(&ctx.user)?;
+    let blank = RecurringInput {
+        requester: ctx.user.email.clone(),
+        frequency: "monthly".into(),
+        day: "1".into(),
+        active: true,
+        ..Default::default()
+    };
+    recurring_form(&ctx, &state, None, blank, None).await
+}
+
+async fn recurring_create(
+    ctx: Ctx,
+    form: CsrfForm<Vec<(String, String)>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&ctx.user)?;
+    let input = RecurringInput::from_pairs(&form.0);
+    let (user, i) = (ctx.user.clone(), input.clone());
+    match state.db(move |c| recurring::create(c, &user, i)).await {
+        Ok(_) => Ok(see_other("/admin/recurring")),
+        Err(e) if is_refusal(&e) => recurring_form(&ctx, &state, None, input, Some(e)).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn recurring_edit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&ctx.user)?;
+    let id = path.into_inner();
+    let input = state
+        .db(move |c| {
+            let r = recurring::find(c, id)?;
+            let cat = catalog::find(c, r.category_id)?;
+            let requester = users::find(c, r.requester_id)?;
+            let unit_codes = units::by_ids(
+                c,
+                &r.unit_ids.iter().map(|u| UnitId(*u)).collect::<Vec<_>>(),
+            )?
+            .into_iter()
+            .map(|u| u.code)
+            .collect();
+            Ok(RecurringInput {
+                title: r.title,
+                description: r.description,
+                category: cat.code,
+                requester: requester.email,
+                units: unit_codes,
+                fields: if r.fields.as_object().is_some_and(|m| m.is_empty()) {
+                    String::new()
+                } else {
+                    serde_json::to_string_pretty(&r.fields).unwrap_or_default()
+                },
+                priority: r.priority.map(|p| p.code().to_string()).unwrap_or_default(),
+                frequency: r.frequency.code().into(),
+                month: r.month.map(|m| m.to_string()).unwrap_or_default(),
+                day: r.day.to_string(),
+                starts_on: r.starts_on.to_string(),
+                active: r.active,
+            })
+        })
+        .await?;
+    recurring_form(&ctx, &state, Some(id), input, None).await
+}
+
+async fn recurring_update(
+    ctx: Ctx,
+    form: CsrfForm<Vec<(String, String)>>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&ctx.user)?;
+    let id = path.into_inner();
+    let input = RecurringInput::from_pairs(&form.0);
+    let (user, i) = (ctx.user.clone(), input.clone());
+    match state.db(move |c| recurring::update(c, &user, id, i)).await {
+        Ok(()) => Ok(see_other("/admin/recurring")),
+        Err(e) if is_refusal(&e) => recurring_form(&ctx, &state, Some(id), input, Some(e)).await,
+        Err(e) => Err(e),
+    }
+}

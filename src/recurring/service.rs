@@ -1,0 +1,416 @@
+//! Creating the due occurrences of recurring requests, and managing the schedules. Each
+//! occurrence and unit is claimed by inserting its `recurring_runs` row (primary key) in the
+//! transaction that creates the request: a second server waits for the first and then finds the
+//! row already there, so nothing is created twice.
+
+use super::{Frequency, Schedule};
+use crate::audit;
+use crate::auth::CurrentUser;
+use crate::db::schema::{recurring_requests as rr, recurring_runs as runs};
+use crate::db::{CategoryId, UnitId, UserId};
+use crate::error::{AppError, FieldErrors, Msg};
+use crate::requests::model::{Priority, Source};
+use crate::requests::service::{self as requests, CategoryRef, NewRequestCmd};
+use crate::users::queries as users;
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use serde_json::{json, Map, Value};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = rr)]
+pub struct Recurring {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub category_id: CategoryId,
+    pub requester_id: UserId,
+    pub unit_ids: Vec<i64>,
+    pub fields: Value,
+    pub priority: Option<Priority>,
+    pub frequency: Frequency,
+    pub month: Option<i16>,
+    pub day: i16,
+    pub starts_on: NaiveDate,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Recurring {
+    pub fn schedule(&self) -> Schedule {
+        Schedule {
+            frequency: self.frequency,
+            month: self.month.map(|m| m as u32),
+            day: self.day.max(1) as u32,
+            starts_on: self.starts_on,
+        }
+    }
+}
+
+pub fn all(conn: &mut PgConnection) -> QueryResult<Vec<Recurring>> {
+    rr::table
+        .order(rr::title)
+        .select(Recurring::as_select())
+        .load(conn)
+}
+
+pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<Recurring> {
+    rr::table
+        .find(id)
+        .select(Recurring::as_select())
+        .first(conn)
+}
+
+/// Today in the board's time zone.
+pub fn today(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&chrono_tz::America::Toronto).date_naive()
+}
+
+/// Creates every due occurrence not created yet; returns how many requests were created. A
+/// schedule that fails (its category's form changed, its requester left) is logged and tried
+/// again next time; the others go on.
+pub fn run_due(conn: &mut PgConnection, today: NaiveDate) -> Result<usize, AppError> {
+    let schedules: Vec<Recurring> = rr::table
+        .filter(rr::active.eq(true))
+        .order(rr::id)
+        .select(Recurring::as_select())
+        .load(conn)?;
+    let mut created = 0;
+    for s in schedules {
+        let Some(occurs_on) = s.schedule().latest(today) else {
+            continue;
+        };
+        for unit in &s.unit_ids {
+            match create_occurrence(conn, &s, occurs_on, UnitId(*unit)) {
+                Ok(true) => created += 1,
+                Ok(false) => {}
+                Err(e) => log::warn!(
+                    "recurring request {} for unit {unit} on {occurs_on} not created: {e}",
+                    s.id
+                ),
+            }
+        }
+    }
+    Ok(created)
+}
+
+fn create_occurrence(
+    conn: &mut PgConnection,
+    s: &Recurring,
+    occurs_on: NaiveDate,
+    unit: UnitId,
+) -> Result<bool, AppError> {
+    conn.transaction(|conn| {
+        let claimed = diesel::insert_into(runs::table)
+            .values((
+                runs::recurring_id.eq(s.id),
+                runs::occurs_on.eq(occurs_on),
+                runs::unit_id.eq(unit),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+        if claimed == 0 {
+            return Ok(false);
+        }
+        let person = users::find(conn, s.requester_id)?;
+        let who = crate::users::service::identity(conn, &person)?;
+        let r = requests::create_scheduled(
+            conn,
+            &who,
+            NewRequestCmd {
+                category: CategoryRef::Id(s.category_id),
+                title: s.title.clone(),
+                description: s.description.clone(),
+                priority: s.priority,
+                unit: Some(unit),
+                room: None,
+                fields: s.fields.as_object().cloned().unwrap_or_default(),
+                source: Source::Schedule,
+            },
+        )?;
+        diesel::update(
+            runs::table
+                .filter(runs::recurring_id.eq(s.id))
+                .filter(runs::occurs_on.eq(occurs_on))
+                .filter(runs::unit_id.eq(unit)),
+        )
+        .set(runs::request_id.eq(r.id))
+        .execute(conn)?;
+        Ok(true)
+    })
+}
+
+// --- administration ---
+
+/// The schedule form; `units` are unit codes.
+#[derive(Debug, Clone, Default)]
+pub struct RecurringInput {
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub requester: String,
+    pub units: Vec<String>,
+    pub fields: String,
+    pub priority: String,
+    pub frequency: String,
+    pub month: String,
+    pub day: String,
+    pub starts_on: String,
+    pub active: bool,
+}
+
+impl RecurringInput {
+    /// From the raw form pairs (`unit_<code>` checkboxes).
+    pub fn from_pairs(pairs: &[(String, String)]) -> RecurringInput {
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        RecurringInput {
+            title: get("title"),
+            description: get("description"),
+            category: get("category"),
+            requester: get("requester"),
+            units: pairs
+                .iter()
+                .filter_map(|(k, _)| k.strip_prefix("unit_").map(str::to_string))
+                .collect(),
+            fields: get("fields"),
+            priority: get("priority"),
+            frequency: get("frequency"),
+            month: get("month"),
+            day: get("day"),
+            starts_on: get("starts_on"),
+            active: pairs.iter().any(|(k, _)| k == "active"),
+        }
+    }
+}
+
+struct Checked {
+    title: String,
+    description: String,
+    category: CategoryId,
+    requester: UserId,
+    units: Vec<i64>,
+    fields: Value,
+    priority: Option<Priority>,
+    frequency: Frequency,
+    month: Option<i16>,
+    day: i16,
+    starts_on: NaiveDate,
+}
+
+fn check(conn: &mut PgConnection, i: &RecurringInput) -> Result<Checked, AppError> {
+    let mut errors = FieldErrors::default();
+    let title = i.title.trim().to_string();
+    if title.is_empty() {
+        errors.add("title", Msg::new("field-required"));
+    } else if title.chars().count() > 200 {
+        errors.add("title", Msg::new("field-too-long").arg("max", 200));
+    }
+    let category = crate::catalog::queries::by_code(conn, i.category.trim())?.filter(|c| c.active);
+    if category.is_none() {
+        errors.add("category", Msg::new("field-choice"));
+    }
+    let requester = users::by_email(conn, &i.requester)?.filter(|u| u.active);
+    if requester.is_none() {
+        errors.add("requester", Msg::new("field-person-unknown"));
+    }
+    let mut units = Vec::new();
+    for code in &i.units {
+        match crate::units::queries::by_code(conn, code).optional()? {
+            Some(u) if u.active => units.push(u.id.0),
+            _ => errors.add("units", Msg::new("field-choice")),
+        }
+    }
+    if i.units.is_empty() {
+        errors.add("units", Msg::new("field-recurring-units"));
+    }
+    let fields = match i.fields.trim() {
+        "" => json!({}),
+        text => match serde_json::from_str::<Map<String, Value>>(text) {
+            Ok(m) => match category.as_ref().map(|c| c.form_def().validate(&m)) {
+                Some(Err(field_errors)) => {
+                    let detail = field_errors
+                        .0
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    errors.add("fields", Msg::new("field-form").arg("detail", detail));
+                    json!({})
+                }
+                Some(Ok(values)) => Value::Object(values),
+                None => json!({}),
+            },
+            Err(e) => {
+                errors.add(
+                    "fields",
+                    Msg::new("field-form").arg("detail", e.to_string()),
+                );
+                json!({})
+            }
+        },
+    };
+    // Without values, the category's form must still accept the request.
+    if i.fields.trim().is_empty() {
+        if let Some(Err(field_errors)) = category
+            .as_ref()
+            .map(|c| c.form_def().validate(&Map::new()))
+        {
+            let detail = field_errors
+                .0
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            errors.add("fields", Msg::new("field-form").arg("detail", detail));
+        }
+    }
+    let priority = match i.priority.trim() {
+        "" => None,
+        p => {
+            let parsed = Priority::parse(p);
+            if parsed.is_none() {
+                errors.add("priority", Msg::new("field-choice"));
+            }
+            parsed
+        }
+    };
+    let frequency = Frequency::parse(i.frequency.trim());
+    if frequency.is_none() {
+        errors.add("frequency", Msg::new("field-choice"));
+    }
+    let frequency = frequency.unwrap_or(Frequency::Monthly);
+    let day = i.day.trim().parse::<i16>().ok();
+    let max_day = if frequency == Frequency::Weekly {
+        7
+    } else {
+        31
+    };
+    let day = match day {
+        Some(d) if (1..=max_day).contains(&d) => d,
+        _ => {
+            errors.add(
+                "day",
+                Msg::new("field-between").arg("min", 1).arg("max", max_day),
+            );
+            1
+        }
+    };
+    let month = match (frequency, i.month.trim().parse::<i16>().ok()) {
+        (Frequency::Yearly, Some(m)) if (1..=12).contains(&m) => Some(m),
+        (Frequency::Yearly, _) => {
+            errors.add("month", Msg::new("field-choice"));
+            None
+        }
+        _ => None,
+    };
+    let starts_on = match i.starts_on.trim() {
+        "" => today(Utc::now()),
+        s => NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|_| {
+            errors.add("starts_on", Msg::new("field-date"));
+            today(Utc::now())
+        }),
+    };
+    errors.into_result()?;
+    Ok(Checked {
+        title,
+        description: i.description.trim().to_string(),
+        category: category.map(|c| c.id).unwrap_or(CategoryId(0)),
+        requester: requester.map(|u| u.id).unwrap_or(UserId(0)),
+        units,
+        fields,
+        priority,
+        frequency,
+        month,
+        day,
+        starts_on,
+    })
+}
+
+pub fn create(
+    conn: &mut PgConnection,
+    actor: &CurrentUser,
+    input: RecurringInput,
+) -> Result<i64, AppError> {
+    conn.transaction(|conn| {
+        let c = check(conn, &input)?;
+        let id: i64 = diesel::insert_into(rr::table)
+            .values((
+                rr::title.eq(&c.title),
+                rr::description.eq(&c.description),
+                rr::category_id.eq(c.category),
+                rr::requester_id.eq(c.requester),
+                rr::unit_ids.eq(&c.units),
+                rr::fields.eq(&c.fields),
+                rr::priority.eq(c.priority),
+                rr::frequency.eq(c.frequency),
+                rr::month.eq(c.month),
+                rr::day.eq(c.day),
+                rr::starts_on.eq(c.starts_on),
+                rr::active.eq(input.active),
+            ))
+            .returning(rr::id)
+            .get_result(conn)?;
+        audit::record(
+            conn,
+            &actor.origin(),
+            "recurring.create",
+            "recurring_request",
+            id,
+            json!({ "title": c.title, "frequency": c.frequency, "units": c.units }),
+        )?;
+        Ok(id)
+    })
+}
+
+pub fn update(
+    conn: &mut PgConnection,
+    actor: &CurrentUser,
+    id: i64,
+    input: RecurringInput,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        find(conn, id)?;
+        let c = check(conn, &input)?;
+        diesel::update(rr::table.find(id))
+            .set((
+                rr::title.eq(&c.title),
+                rr::description.eq(&c.description),
+                rr::category_id.eq(c.category),
+                rr::requester_id.eq(c.requester),
+                rr::unit_ids.eq(&c.units),
+                rr::fields.eq(&c.fields),
+                rr::priority.eq(c.priority),
+                rr::frequency.eq(c.frequency),
+                rr::month.eq(c.month),
+                rr::day.eq(c.day),
+                rr::starts_on.eq(c.starts_on),
+                rr::active.eq(input.active),
+                rr::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            &actor.origin(),
+            "recurring.update",
+            "recurring_request",
+            id,
+            json!({ "title": c.title, "frequency": c.frequency, "units": c.units, "active": input.active }),
+        )?;
+        Ok(())
+    })
+}
+
+/// How many requests each schedule created so far.
+pub fn run_counts(conn: &mut PgConnection) -> QueryResult<Vec<(i64, i64)>> {
+    runs::table
+        .filter(runs::request_id.is_not_null())
+        .group_by(runs::recurring_id)
+        .select((runs::recurring_id, diesel::dsl::count_star()))
+        .load(conn)
+}
