@@ -30,10 +30,12 @@ echo "Loading $N open requests (1 % past their resolution due date)…"
 load_start=$(date +%s.%N)
 psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 <<SQL
 ALTER TABLE requests DISABLE TRIGGER requests_search_refresh;
-INSERT INTO requests (title, description, category_id, domain, requester_id, unit_id, priority, status, team_id,
+INSERT INTO requests (title, description, category_id, domain, requester_id, unit_id, priority, status, status_kind,
+                      workflow_id, team_id,
                       fields, source, created_at, updated_at, first_response_at, sla_policy_id,
                       first_response_due, first_response_warn_at, resolution_due, resolution_warn_at)
-SELECT 'Demande de charge ' || g, '', c.id, c.domain, ur.user_id, ur.unit_id, 'normal', 'in_progress', c.default_team_id,
+SELECT 'Demande de charge ' || g, '', c.id, c.domain, ur.user_id, ur.unit_id, 'normal', 'in_progress', 'open',
+       (SELECT id FROM workflows WHERE code = 'standard'), c.default_team_id,
        '{}', 'api', now() - interval '2 days', now(), now() - interval '1 day', p.id,
        now() - interval '1 day', now() - interval '1 day',
        CASE WHEN g % 100 = 0 THEN now() - interval '1 minute' ELSE now() + interval '5 days' END,

@@ -742,6 +742,23 @@ fn categories() -> Vec<DemoCategory> {
             vec![],
         ),
         (
+            "ti-inventaire",
+            Ti,
+            "ti-soutien",
+            Low,
+            "Inventaire d'équipements",
+            "Equipment inventory",
+            "Inventaire périodique des appareils d'une école ou d'un service.",
+            "Periodic inventory of a school's or service's devices.",
+            vec![f(
+                "appareils",
+                "Appareils visés",
+                "Devices concerned",
+                "text",
+                false,
+            )],
+        ),
+        (
             "ti-acces-rp",
             Ti,
             "ti-soutien",
@@ -1003,7 +1020,7 @@ fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
         "fr",
         vec![(unit("sti"), Role::ServiceManager)],
     )?;
-    person(
+    let anne = person(
         conn,
         "admin@guichet.example",
         "Anne Bouchard",
@@ -1176,6 +1193,8 @@ fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
         )?;
     }
     configure_processes(conn)?;
+    let admin = identity_of(conn, anne)?;
+    examples(conn, &admin)?;
 
     // Requests in every status, through the services.
     let identity = |conn: &mut PgConnection, id: UserId| -> Result<CurrentUser, AppError> {
@@ -1346,6 +1365,56 @@ fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
             )?,
         }
     }
+    Ok(())
+}
+
+fn identity_of(conn: &mut PgConnection, id: UserId) -> Result<CurrentUser, AppError> {
+    let u = users::find(conn, id)?;
+    Ok(accounts::identity(conn, &u)?)
+}
+
+/// An automation rule and a recurring request, so administrators see what they look like.
+fn examples(conn: &mut PgConnection, admin: &CurrentUser) -> Result<(), AppError> {
+    use crate::automation::service::{self as rules, RuleInput};
+    use crate::recurring::service::{self as recurring, RecurringInput};
+    rules::create(
+        conn,
+        admin,
+        RuleInput {
+            name: "Fuites d'eau : priorité urgente".into(),
+            active: Some("on".into()),
+            position: "1".into(),
+            on_created: Some("on".into()),
+            if_domain: "materiel".into(),
+            if_text: "fuite".into(),
+            then_priority: "urgent".into(),
+            then_note: "Vérifier le robinet d'arrêt et prévenir la direction de l'immeuble.".into(),
+            ..Default::default()
+        },
+    )?;
+    let schools: Vec<String> = units::all(conn)?
+        .into_iter()
+        .filter(|u| u.kind == UnitKind::School)
+        .map(|u| u.code)
+        .collect();
+    recurring::create(
+        conn,
+        admin,
+        RecurringInput {
+            title: "Inventaire annuel des TNI".into(),
+            description: "Vérifier chaque tableau numérique interactif de l'école et signaler ceux à réparer.".into(),
+            category: "ti-inventaire".into(),
+            requester: admin.email.clone(),
+            units: schools,
+            fields: r#"{"appareils": "Tableaux numériques interactifs (TNI)"}"#.into(),
+            priority: "normal".into(),
+            frequency: "yearly".into(),
+            month: "8".into(),
+            day: "1".into(),
+            starts_on: String::new(),
+            active: true,
+        },
+    )?;
     Ok(())
 }
 
