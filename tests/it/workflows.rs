@@ -522,3 +522,46 @@ async fn the_approvals_page_is_empty_for_people_who_approve_nothing() {
     let page = app.signed_in(MANAGER_A).await.get("/requests").await;
     assert!(page.body.contains("href=\"/approvals\""));
 }
+
+#[actix_rt::test]
+async fn the_group_refuses_access_and_the_requester_is_told_why() {
+    let app = TestApp::new().await;
+    let r = create(
+        &app,
+        REQUESTER_B,
+        json!({"category": "ti-acces-rp", "title": "Accès aux dossiers du personnel", "fields": {"dossier": "Tous"}}),
+    )
+    .await;
+    let number = r["number"].as_str().unwrap().to_string();
+    let res = decide(
+        &app,
+        DG_MEMBER,
+        &number,
+        "refuse",
+        "Demande trop large : précisez le dossier.",
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.json()["status_kind"], "cancelled");
+    assert_eq!(
+        outbox(&app, &number).last().unwrap(),
+        &("approval_refused".to_string(), REQUESTER_B.to_string())
+    );
+    let events = app
+        .api(REQUESTER_B)
+        .get(&format!("/api/v1/requests/{number}/events"))
+        .await
+        .json();
+    assert!(events.as_array().unwrap().iter().any(
+        |e| e["kind"] == "refused" && e["body"] == "Demande trop large : précisez le dossier."
+    ));
+    // Nothing more can happen to it.
+    let res = app
+        .api(REQUESTER_B)
+        .post(
+            &format!("/api/v1/requests/{number}/comments"),
+            json!({"body": "Pourquoi ?"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+}
