@@ -93,6 +93,26 @@ fn field(name: &str, label: String, kind: &str, value: &str) -> Value {
     })
 }
 
+/// The code of a configured thing: chosen on creation, fixed afterwards.
+fn code_field(ctx: &Ctx, creating: bool, code: &str) -> Value {
+    if creating {
+        help(
+            required(field("code", ctx.t("admin-code"), "text", code)),
+            ctx.t("admin-code-help"),
+        )
+    } else {
+        field("code", ctx.t("admin-code"), "readonly", code)
+    }
+}
+
+fn name_fr_field(ctx: &Ctx, value: &str) -> Value {
+    required(field("name_fr", ctx.t("admin-name-fr"), "text", value))
+}
+
+fn name_en_field(ctx: &Ctx, value: &str) -> Value {
+    required(field("name_en", ctx.t("admin-name-en"), "text", value))
+}
+
 fn required(mut f: Value) -> Value {
     f["required"] = json!(true);
     f
@@ -262,26 +282,9 @@ fn unit_fields(
     let mut parent_opts = vec![(String::new(), ctx.t("admin-none"))];
     parent_opts.extend(parents.iter().cloned());
     vec![
-        if creating {
-            help(
-                required(field("code", ctx.t("admin-code"), "text", &input.code)),
-                ctx.t("admin-code-help"),
-            )
-        } else {
-            field("code", ctx.t("admin-code"), "readonly", &input.code)
-        },
-        required(field(
-            "name_fr",
-            ctx.t("admin-name-fr"),
-            "text",
-            &input.name_fr,
-        )),
-        required(field(
-            "name_en",
-            ctx.t("admin-name-en"),
-            "text",
-            &input.name_en,
-        )),
+        code_field(ctx, creating, &input.code),
+        name_fr_field(ctx, &input.name_fr),
+        name_en_field(ctx, &input.name_en),
         options(
             field("kind", ctx.t("admin-kind"), "select", &input.kind),
             kind_options(ctx.locale),
@@ -825,26 +828,9 @@ fn team_fields(
     let mut lead_opts = vec![(String::new(), ctx.t("admin-none"))];
     lead_opts.extend(members.iter().cloned());
     let mut v = vec![
-        if creating {
-            help(
-                required(field("code", ctx.t("admin-code"), "text", &input.code)),
-                ctx.t("admin-code-help"),
-            )
-        } else {
-            field("code", ctx.t("admin-code"), "readonly", &input.code)
-        },
-        required(field(
-            "name_fr",
-            ctx.t("admin-name-fr"),
-            "text",
-            &input.name_fr,
-        )),
-        required(field(
-            "name_en",
-            ctx.t("admin-name-en"),
-            "text",
-            &input.name_en,
-        )),
+        code_field(ctx, creating, &input.code),
+        name_fr_field(ctx, &input.name_fr),
+        name_en_field(ctx, &input.name_en),
     ];
     if creating {
         v.push(options(
@@ -1102,14 +1088,7 @@ async fn category_form(
     }));
     let creating = id.is_none();
     let mut fields = vec![
-        if creating {
-            help(
-                required(field("code", ctx.t("admin-code"), "text", &input.code)),
-                ctx.t("admin-code-help"),
-            )
-        } else {
-            field("code", ctx.t("admin-code"), "readonly", &input.code)
-        },
+        code_field(ctx, creating, &input.code),
         if creating {
             options(
                 field("domain", ctx.t("col-domain"), "select", &input.domain),
@@ -1123,18 +1102,8 @@ async fn category_form(
                 &i18n::tr(loc, "domain", &[("code".into(), input.domain.clone())]),
             )
         },
-        required(field(
-            "name_fr",
-            ctx.t("admin-name-fr"),
-            "text",
-            &input.name_fr,
-        )),
-        required(field(
-            "name_en",
-            ctx.t("admin-name-en"),
-            "text",
-            &input.name_en,
-        )),
+        name_fr_field(ctx, &input.name_fr),
+        name_en_field(ctx, &input.name_en),
         field(
             "description_fr",
             ctx.t("admin-description-fr"),

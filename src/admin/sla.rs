@@ -72,26 +72,9 @@ fn policy_fields(
 ) -> Vec<Value> {
     let loc = ctx.locale;
     let mut v = vec![
-        if creating {
-            help(
-                required(field("code", ctx.t("admin-code"), "text", &input.code)),
-                ctx.t("admin-code-help"),
-            )
-        } else {
-            field("code", ctx.t("admin-code"), "readonly", &input.code)
-        },
-        required(field(
-            "name_fr",
-            ctx.t("admin-name-fr"),
-            "text",
-            &input.name_fr,
-        )),
-        required(field(
-            "name_en",
-            ctx.t("admin-name-en"),
-            "text",
-            &input.name_en,
-        )),
+        code_field(ctx, creating, &input.code),
+        name_fr_field(ctx, &input.name_fr),
+        name_en_field(ctx, &input.name_en),
         options(
             field(
                 "calendar",
@@ -370,26 +353,9 @@ fn calendar_page(
         }),
         back_url: "/admin/sla/calendars",
         fields: vec![
-            if id.is_none() {
-                help(
-                    required(field("code", ctx.t("admin-code"), "text", &input.code)),
-                    ctx.t("admin-code-help"),
-                )
-            } else {
-                field("code", ctx.t("admin-code"), "readonly", &input.code)
-            },
-            required(field(
-                "name_fr",
-                ctx.t("admin-name-fr"),
-                "text",
-                &input.name_fr,
-            )),
-            required(field(
-                "name_en",
-                ctx.t("admin-name-en"),
-                "text",
-                &input.name_en,
-            )),
+            code_field(ctx, id.is_none(), &input.code),
+            name_fr_field(ctx, &input.name_fr),
+            name_en_field(ctx, &input.name_en),
             definition,
         ],
         sections: vec![],

@@ -88,26 +88,9 @@ async fn workflow_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpRespo
 
 fn workflow_fields(ctx: &Ctx, input: &WorkflowInput, creating: bool) -> Vec<Value> {
     vec![
-        if creating {
-            help(
-                required(field("code", ctx.t("admin-code"), "text", &input.code)),
-                ctx.t("admin-code-help"),
-            )
-        } else {
-            field("code", ctx.t("admin-code"), "readonly", &input.code)
-        },
-        required(field(
-            "name_fr",
-            ctx.t("admin-name-fr"),
-            "text",
-            &input.name_fr,
-        )),
-        required(field(
-            "name_en",
-            ctx.t("admin-name-en"),
-            "text",
-            &input.name_en,
-        )),
+        code_field(ctx, creating, &input.code),
+        name_fr_field(ctx, &input.name_fr),
+        name_en_field(ctx, &input.name_en),
         field(
             "description_fr",
             ctx.t("admin-description-fr"),
@@ -484,26 +467,9 @@ async fn group_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse
 
 fn group_fields(ctx: &Ctx, input: &GroupInput, creating: bool) -> Vec<Value> {
     vec![
-        if creating {
-            help(
-                required(field("code", ctx.t("admin-code"), "text", &input.code)),
-                ctx.t("admin-code-help"),
-            )
-        } else {
-            field("code", ctx.t("admin-code"), "readonly", &input.code)
-        },
-        required(field(
-            "name_fr",
-            ctx.t("admin-name-fr"),
-            "text",
-            &input.name_fr,
-        )),
-        required(field(
-            "name_en",
-            ctx.t("admin-name-en"),
-            "text",
-            &input.name_en,
-        )),
+        code_field(ctx, creating, &input.code),
+        name_fr_field(ctx, &input.name_fr),
+        name_en_field(ctx, &input.name_en),
     ]
 }
 

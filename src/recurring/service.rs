@@ -189,18 +189,22 @@ impl RecurringInput {
     }
 }
 
+/// A checked schedule, as stored.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = rr, treat_none_as_null = true)]
 struct Checked {
     title: String,
     description: String,
-    category: CategoryId,
-    requester: UserId,
-    units: Vec<i64>,
+    category_id: CategoryId,
+    requester_id: UserId,
+    unit_ids: Vec<i64>,
     fields: Value,
     priority: Option<Priority>,
     frequency: Frequency,
     month: Option<i16>,
     day: i16,
     starts_on: NaiveDate,
+    active: bool,
 }
 
 fn check(conn: &mut PgConnection, i: &RecurringInput) -> Result<Checked, AppError> {
@@ -320,15 +324,16 @@ fn check(conn: &mut PgConnection, i: &RecurringInput) -> Result<Checked, AppErro
     Ok(Checked {
         title,
         description: i.description.trim().to_string(),
-        category: category.map(|c| c.id).unwrap_or(CategoryId(0)),
-        requester: requester.map(|u| u.id).unwrap_or(UserId(0)),
-        units,
+        category_id: category.map(|c| c.id).unwrap_or(CategoryId(0)),
+        requester_id: requester.map(|u| u.id).unwrap_or(UserId(0)),
+        unit_ids: units,
         fields,
         priority,
         frequency,
         month,
         day,
         starts_on,
+        active: i.active,
     })
 }
 
@@ -340,20 +345,7 @@ pub fn create(
     conn.transaction(|conn| {
         let c = check(conn, &input)?;
         let id: i64 = diesel::insert_into(rr::table)
-            .values((
-                rr::title.eq(&c.title),
-                rr::description.eq(&c.description),
-                rr::category_id.eq(c.category),
-                rr::requester_id.eq(c.requester),
-                rr::unit_ids.eq(&c.units),
-                rr::fields.eq(&c.fields),
-                rr::priority.eq(c.priority),
-                rr::frequency.eq(c.frequency),
-                rr::month.eq(c.month),
-                rr::day.eq(c.day),
-                rr::starts_on.eq(c.starts_on),
-                rr::active.eq(input.active),
-            ))
+            .values(&c)
             .returning(rr::id)
             .get_result(conn)?;
         audit::record(
@@ -362,7 +354,7 @@ pub fn create(
             "recurring.create",
             "recurring_request",
             id,
-            json!({ "title": c.title, "frequency": c.frequency, "units": c.units }),
+            json!({ "title": c.title, "frequency": c.frequency, "units": c.unit_ids }),
         )?;
         Ok(id)
     })
@@ -378,21 +370,7 @@ pub fn update(
         find(conn, id)?;
         let c = check(conn, &input)?;
         diesel::update(rr::table.find(id))
-            .set((
-                rr::title.eq(&c.title),
-                rr::description.eq(&c.description),
-                rr::category_id.eq(c.category),
-                rr::requester_id.eq(c.requester),
-                rr::unit_ids.eq(&c.units),
-                rr::fields.eq(&c.fields),
-                rr::priority.eq(c.priority),
-                rr::frequency.eq(c.frequency),
-                rr::month.eq(c.month),
-                rr::day.eq(c.day),
-                rr::starts_on.eq(c.starts_on),
-                rr::active.eq(input.active),
-                rr::updated_at.eq(diesel::dsl::now),
-            ))
+            .set((&c, rr::updated_at.eq(diesel::dsl::now)))
             .execute(conn)?;
         audit::record(
             conn,
@@ -400,7 +378,7 @@ pub fn update(
             "recurring.update",
             "recurring_request",
             id,
-            json!({ "title": c.title, "frequency": c.frequency, "units": c.units, "active": input.active }),
+            json!({ "title": c.title, "frequency": c.frequency, "units": c.unit_ids, "active": c.active }),
         )?;
         Ok(())
     })
