@@ -63,5 +63,10 @@ fi
 
 $BIN migrate
 $BIN seed-demo --if-empty
+if grep -q '^smtp_host' data/guichet.toml 2>/dev/null || [ -n "${GUICHET_SMTP_HOST:-}" ]; then
+  echo "Outgoing mail: through the SMTP server configured in data/guichet.toml."
+else
+  echo "Outgoing mail: no SMTP server configured; messages are written as .eml files to $(pwd)/data/mail/"
+fi
 echo "Guichet: http://${GUICHET_BIND:-127.0.0.1:8080}  (Ctrl-C to stop)"
 $BIN serve

@@ -12,6 +12,8 @@ pg_bin >/dev/null && [ -f /usr/share/postgresql/15/extension/unaccent.control ] 
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v node >/dev/null || need_apt+=(nodejs npm)
 command -v curl >/dev/null || need_apt+=(curl)
+# A real SMTP server for the email tests (aiosmtpd, run with the system's Python).
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need_apt+=(python3-aiosmtpd)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing: ${need_apt[*]}"
   apt-get update -qq
@@ -32,6 +34,7 @@ pg_init "$tmp/pg" postgres
 port=$(free_port)
 pg_start "$tmp/pg" "$port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300
 export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port"
+export GUICHET_TEST_PYTHON=/usr/bin/python3
 
 echo "== Unit and integration tests"
 cargo test --no-fail-fast -- --test-threads="${TEST_THREADS:-4}"
@@ -42,6 +45,7 @@ psql "postgres://postgres@127.0.0.1:$port/postgres" -qc "CREATE DATABASE guichet
 cargo build --quiet
 BIN=target/debug/guichet
 export GUICHET_COOKIE_SECURE=false GUICHET_ATTACHMENTS_DIR="$tmp/attachments" GUICHET_CONFIG=/dev/null
+export GUICHET_MAIL_DIR="$tmp/mail"
 web_port=$(free_port)
 export GUICHET_BIND="127.0.0.1:$web_port" GUICHET_BASE_URL="http://127.0.0.1:$web_port"
 $BIN migrate >/dev/null
@@ -56,4 +60,11 @@ done
 if ! GUICHET_URL="http://127.0.0.1:$web_port" node tests/browser/smoke.mjs; then
   echo "--- server log"; tail -50 "$tmp/server.log"
   exit 1
+fi
+# The server's mail sender wrote what the browser run caused (no SMTP configured: .eml files).
+sleep 6
+mails=$(find "$tmp/mail" -name '*.eml' 2>/dev/null | wc -l)
+echo "mail: $mails messages written to the mail folder by the demo server"
+if [ "$mails" -eq 0 ]; then
+  echo "the server sent no mail"; tail -50 "$tmp/server.log"; exit 1
 fi

@@ -57,6 +57,38 @@ pub struct Settings {
     /// Number of worker threads of the web server (0 = one per core).
     #[serde(default)]
     pub workers: usize,
+    /// SMTP server for outgoing mail; without one, messages are written as .eml files to
+    /// `mail_dir`.
+    #[serde(default)]
+    pub smtp_host: Option<String>,
+    #[serde(default = "defaults::smtp_port")]
+    pub smtp_port: u16,
+    /// `starttls` (port 587), `tls` (implicit TLS, port 465) or `none` (a relay on a trusted
+    /// network only).
+    #[serde(default = "defaults::smtp_security")]
+    pub smtp_security: String,
+    #[serde(default)]
+    pub smtp_username: Option<String>,
+    #[serde(default)]
+    pub smtp_password: Option<String>,
+    /// The sender of notifications, e.g. `Guichet <guichet@example.org>`.
+    #[serde(default = "defaults::mail_from")]
+    pub mail_from: String,
+    /// Where replies go: the support mailbox Guichet reads (inbound mail).
+    #[serde(default)]
+    pub mail_reply_to: Option<String>,
+    /// Folder of the .eml files written when no SMTP server is configured.
+    #[serde(default = "defaults::mail_dir")]
+    pub mail_dir: PathBuf,
+    /// Attempts before a message is marked failed (shown to admins, who may resend it).
+    #[serde(default = "defaults::mail_max_attempts")]
+    pub mail_max_attempts: i32,
+    /// Wait before the first retry, in seconds; doubled at each attempt, at most an hour.
+    #[serde(default = "defaults::mail_retry_seconds")]
+    pub mail_retry_seconds: i64,
+    /// Hour (0–23, America/Toronto) at which daily digests are sent.
+    #[serde(default = "defaults::digest_hour")]
+    pub digest_hour: u32,
 }
 
 mod defaults {
@@ -99,6 +131,27 @@ mod defaults {
     }
     pub fn reopen_days() -> i64 {
         10
+    }
+    pub fn smtp_port() -> u16 {
+        587
+    }
+    pub fn smtp_security() -> String {
+        "starttls".into()
+    }
+    pub fn mail_from() -> String {
+        "Guichet <guichet@localhost>".into()
+    }
+    pub fn mail_dir() -> PathBuf {
+        "data/mail".into()
+    }
+    pub fn mail_max_attempts() -> i32 {
+        8
+    }
+    pub fn mail_retry_seconds() -> i64 {
+        30
+    }
+    pub fn digest_hour() -> u32 {
+        7
     }
 }
 
@@ -230,6 +283,29 @@ impl Settings {
         }
         if self.max_attachment_bytes == 0 {
             return bad("max_attachment_bytes", "must be at least 1");
+        }
+        if !["starttls", "tls", "none"].contains(&self.smtp_security.as_str()) {
+            return bad("smtp_security", "must be starttls, tls or none");
+        }
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return bad(
+                "mail_from",
+                "must be an address such as Guichet <guichet@example.org>",
+            );
+        }
+        if let Some(r) = &self.mail_reply_to {
+            if r.parse::<lettre::message::Mailbox>().is_err() {
+                return bad(
+                    "mail_reply_to",
+                    "must be an address such as soutien@example.org",
+                );
+            }
+        }
+        if self.mail_max_attempts < 1 {
+            return bad("mail_max_attempts", "must be at least 1");
+        }
+        if self.digest_hour > 23 {
+            return bad("digest_hour", "must be an hour from 0 to 23");
         }
         Ok(())
     }

@@ -10,8 +10,45 @@ use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 pub async fn start(
     pool: PgPool,
     settings: Arc<Settings>,
+    mail_wakeup: Arc<tokio::sync::Notify>,
 ) -> Result<JobScheduler, JobSchedulerError> {
     let scheduler = JobScheduler::new().await?;
+    match crate::notify::mailer::Mailer::from_settings(&settings) {
+        Ok(mailer) => {
+            let mailer = Arc::new(mailer);
+            tokio::spawn(sender_loop(
+                pool.clone(),
+                mailer.clone(),
+                mail_wakeup.clone(),
+            ));
+            let wake = mail_wakeup.clone();
+            scheduler
+                .add(Job::new_async("*/5 * * * * *", move |_, _| {
+                    let wake = wake.clone();
+                    Box::pin(async move { wake.notify_one() })
+                })?)
+                .await?;
+            let digest_pool = pool.clone();
+            scheduler
+                .add(Job::new_async_tz(
+                    format!("0 0 {} * * *", settings.digest_hour).as_str(),
+                    chrono_tz::America::Toronto,
+                    move |_, _| {
+                        let pool = digest_pool.clone();
+                        let mailer = mailer.clone();
+                        Box::pin(async move {
+                            match db::run(&pool, move |c| mailer.make_digests(c)).await {
+                                Ok(n) if n > 0 => log::info!("{n} daily digests queued"),
+                                Ok(_) => {}
+                                Err(e) => log::warn!("daily digests failed: {e}"),
+                            }
+                        })
+                    },
+                )?)
+                .await?;
+        }
+        Err(e) => log::error!("outgoing mail is off: {e}"),
+    }
     let pool_for_sla = pool.clone();
     let recurring_pool = pool.clone();
     scheduler
@@ -68,4 +105,38 @@ pub async fn start(
         .await?;
     scheduler.start().await?;
     Ok(scheduler)
+}
+
+/// Sends what is due whenever woken (every few seconds, and after each change), in batches
+/// until nothing is left.
+async fn sender_loop(
+    pool: PgPool,
+    mailer: Arc<crate::notify::mailer::Mailer>,
+    wake: Arc<tokio::sync::Notify>,
+) {
+    loop {
+        wake.notified().await;
+        loop {
+            let m = mailer.clone();
+            match db::run(&pool, move |c| m.send_due(c, 50)).await {
+                Ok(r) => {
+                    if r.sent + r.failed + r.retried > 0 {
+                        log::info!(
+                            "mail: {} sent, {} to retry, {} failed",
+                            r.sent,
+                            r.retried,
+                            r.failed
+                        );
+                    }
+                    if r.sent + r.failed + r.retried < 50 {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    log::warn!("mail sender: {e}");
+                    break;
+                }
+            }
+        }
+    }
 }

@@ -34,6 +34,8 @@ pub struct AppState {
     pub settings: Arc<config::Settings>,
     pub templates: Arc<handlebars::Handlebars<'static>>,
     pub storage: storage::Storage,
+    /// Wakes the mail sender: changes that queue messages need not wait for its next round.
+    pub mail_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             storage: storage::Storage::local(&settings.attachments_dir),
             settings: Arc::new(settings),
             templates: Arc::new(templates),
+            mail_wakeup: Arc::new(tokio::sync::Notify::new()),
         })
     }
 
@@ -70,11 +73,29 @@ pub fn build_app(
     >,
 > {
     let settings = state.settings.clone();
+    let wakeup = state.mail_wakeup.clone();
     App::new()
         .app_data(state)
         .app_data(web::json_config(&settings))
         .app_data(web::form_config(&settings))
         .app_data(aw::PayloadConfig::new(settings.max_body_bytes))
+        .wrap_fn(move |req, srv| {
+            // Anything but a read may have queued messages: wake the sender.
+            use actix_web::dev::Service;
+            let changes = !matches!(
+                *req.method(),
+                actix_web::http::Method::GET | actix_web::http::Method::HEAD
+            );
+            let wakeup = wakeup.clone();
+            let fut = srv.call(req);
+            async move {
+                let res = fut.await?;
+                if changes {
+                    wakeup.notify_one();
+                }
+                Ok(res)
+            }
+        })
         .wrap(web::errors::handlers())
         .wrap(web::security_headers())
         .configure(|cfg| web::routes(cfg, &settings))

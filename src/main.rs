@@ -161,9 +161,13 @@ async fn serve(settings: Settings, pool: db::PgPool) -> std::io::Result<()> {
     let workers = settings.workers;
     let state =
         actix_web::web::Data::new(AppState::new(settings, pool).map_err(std::io::Error::other)?);
-    let _jobs = guichet::jobs::start(state.pool.clone(), state.settings.clone())
-        .await
-        .map_err(|e| std::io::Error::other(format!("cannot start the jobs: {e}")))?;
+    let _jobs = guichet::jobs::start(
+        state.pool.clone(),
+        state.settings.clone(),
+        state.mail_wakeup.clone(),
+    )
+    .await
+    .map_err(|e| std::io::Error::other(format!("cannot start the jobs: {e}")))?;
     log::info!("Guichet listening on http://{bind}");
     let mut server =
         actix_web::HttpServer::new(move || guichet::build_app(state.clone())).bind(&bind)?;

@@ -24,6 +24,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 mod automation;
+mod emails;
 mod recurring;
 mod sla;
 mod workflows;
@@ -33,6 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(workflows::routes);
     cfg.configure(automation::routes);
     cfg.configure(recurring::routes);
+    cfg.configure(emails::routes);
     cfg.route("/admin", web::get().to(index))
         .route("/admin/units", web::get().to(unit_list))
         .route("/admin/units", web::post().to(unit_create))

@@ -127,9 +127,12 @@ fn notify_approvers(conn: &mut PgConnection, r: &Request, step: &Step) -> QueryR
     notify::queue(
         conn,
         &people,
-        "approval_needed",
-        Some(r.id),
-        &payload(r, json!({ "step": step.step, "approver": step.approver })),
+        &notify::Notice {
+            template: "approval_needed",
+            request: Some(r.id),
+            event: None,
+            payload: payload(r, json!({ "step": step.step, "approver": step.approver })),
+        },
     )
 }
 
@@ -352,9 +355,12 @@ fn tell_requester(
     notify::queue(
         conn,
         &people,
-        template,
-        Some(r.id),
-        &payload(r, json!({ "comment": comment })),
+        &notify::Notice {
+            template,
+            request: Some(r.id),
+            event: None,
+            payload: payload(r, json!({ "comment": comment })),
+        },
     )
 }
 

@@ -179,9 +179,12 @@ fn apply(
                 notify::queue(
                     conn,
                     &[u],
-                    "automation_notice",
-                    Some(r.id),
-                    &json!({ "number": r.number().to_string(), "title": r.title, "rule": rule.name }),
+                    &notify::Notice {
+                        template: "automation_notice",
+                        request: Some(r.id),
+                        event: None,
+                        payload: json!({ "rule": rule.name }),
+                    },
                 )?;
                 applied.push(json!({ "notify": email }));
             }

@@ -48,6 +48,8 @@ diesel::table! {
         deactivated_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        notify_digest -> Bool,
+        notify_optional -> Bool,
     }
 }
 
@@ -294,6 +296,10 @@ diesel::table! {
         last_error -> Nullable<Text>,
         message_id -> Nullable<Text>,
         created_at -> Timestamptz,
+        event_id -> Nullable<Int8>,
+        digest -> Bool,
+        digested_into -> Nullable<Int8>,
+        subject -> Nullable<Text>,
     }
 }
 

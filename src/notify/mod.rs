@@ -1,11 +1,24 @@
 //! Outgoing notifications: rows written to the outbox in the transaction of the change that
-//! causes them. The sender that renders and mails them comes with the email issue; until then
-//! the rows wait, nothing is lost.
+//! causes them (`queue`, and `events` for who hears about what), then rendered (`render`) and
+//! sent (`mailer`) by a job that claims them, retries and reports failures.
 
 use crate::db::schema::{outbox, team_members, teams, user_roles, users};
-use crate::db::{RequestId, TeamId, UserId};
+use crate::db::{EventId, RequestId, TeamId, UserId};
 use crate::users::model::{Domain, Role, User};
 use diesel::prelude::*;
+
+pub mod events;
+pub mod mailer;
+pub mod render;
+
+/// Templates that always go, at once: a person may turn off the others or receive them in a
+/// daily digest, never these.
+pub const ESSENTIAL: &[&str] = &[
+    "approval_needed",
+    "approval_given",
+    "approval_refused",
+    "sla_breach",
+];
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = outbox)]
@@ -16,28 +29,47 @@ struct NewOutbox {
     locale: String,
     request_id: Option<i64>,
     payload: serde_json::Value,
+    event_id: Option<i64>,
+    digest: bool,
 }
 
-/// Queues one message per person (each in their language), skipping inactive accounts.
-pub fn queue(
-    conn: &mut PgConnection,
-    people: &[User],
-    template: &str,
-    request: Option<RequestId>,
-    payload: &serde_json::Value,
-) -> QueryResult<usize> {
+/// What to tell: a template, the request and timeline event it is about, and the values the
+/// template needs beyond the request itself.
+#[derive(Debug, Clone)]
+pub struct Notice<'a> {
+    pub template: &'a str,
+    pub request: Option<RequestId>,
+    pub event: Option<EventId>,
+    pub payload: serde_json::Value,
+}
+
+/// Queues one message per person (each in their language), once each, as their preferences
+/// say: inactive accounts get nothing, non-essential messages may be off or wait for the digest.
+pub fn queue(conn: &mut PgConnection, people: &[User], notice: &Notice) -> QueryResult<usize> {
+    let essential = ESSENTIAL.contains(&notice.template);
+    let mut seen = Vec::new();
     let rows: Vec<NewOutbox> = people
         .iter()
-        .filter(|u| u.active)
+        .filter(|u| u.active && (essential || u.notify_optional))
+        .filter(|u| {
+            let first = !seen.contains(&u.id);
+            seen.push(u.id);
+            first
+        })
         .map(|u| NewOutbox {
             recipient_id: Some(u.id.0),
             recipient: u.email.clone(),
-            template: template.to_string(),
+            template: notice.template.to_string(),
             locale: u.locale.clone(),
-            request_id: request.map(|r| r.0),
-            payload: payload.clone(),
+            request_id: notice.request.map(|r| r.0),
+            payload: notice.payload.clone(),
+            event_id: notice.event.map(|e| e.0),
+            digest: !essential && u.notify_digest,
         })
         .collect();
+    if rows.is_empty() {
+        return Ok(0);
+    }
     diesel::insert_into(outbox::table)
         .values(&rows)
         .execute(conn)

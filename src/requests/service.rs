@@ -11,6 +11,7 @@ use crate::catalog::queries as catalog;
 use crate::db::{CategoryId, RoomId, TeamId, UnitId, UserId};
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::i18n::Locale;
+use crate::notify;
 use crate::units::queries as units;
 use crate::users::model::PersonRef;
 use crate::users::queries as users;
@@ -163,7 +164,7 @@ fn create_in(
                 source: cmd.source,
             },
         )?;
-        queries::insert_event(
+        let created = queries::insert_event(
             conn,
             &NewEvent {
                 request_id: request.id,
@@ -189,6 +190,7 @@ fn create_in(
         }
         automation::run(conn, request.number(), Trigger::Created, "")?;
         let request = queries::by_number(conn, request.number)?;
+        notify::events::created(conn, &request, user.id, created.id)?;
         audit::record(
             conn,
             &user.origin(),
@@ -573,6 +575,15 @@ pub fn comment(
             },
         )?;
         queries::touch(conn, r.id)?;
+        notify::events::commented(
+            conn,
+            &r,
+            user.id,
+            standing.staff,
+            cmd.internal,
+            cmd.body.trim(),
+            event.id,
+        )?;
         automation::run(conn, r.number(), Trigger::CommentAdded, cmd.body.trim())?;
         let now = Utc::now();
         if standing.staff && !cmd.internal {
@@ -698,7 +709,7 @@ pub(crate) fn move_to(
     if let (Some(d), Some(e)) = (data.as_object_mut(), extra.as_object()) {
         d.extend(e.clone());
     }
-    queries::insert_event(
+    let event = queries::insert_event(
         conn,
         &NewEvent {
             request_id: r.id,
@@ -709,6 +720,10 @@ pub(crate) fn move_to(
             data,
         },
     )?;
+    // An approval's outcome is told by its own message.
+    if extra.get("by_approval").is_none() {
+        notify::events::status_changed(conn, r, to, actor, note, event.id)?;
+    }
     if r.status_kind == StateKind::Approval && to.kind != StateKind::Approval {
         crate::approvals::service::withdraw_open(conn, r.id)?;
     }
@@ -779,7 +794,7 @@ pub fn assign(
             "team_from": r.team_id, "team_to": team,
             "assignee_from": r.assignee_id, "assignee_to": assignee,
         });
-        queries::insert_event(
+        let event = queries::insert_event(
             conn,
             &NewEvent {
                 request_id: r.id,
@@ -798,6 +813,9 @@ pub fn assign(
             r.number(),
             data,
         )?;
+        if assignee != r.assignee_id {
+            notify::events::assigned(conn, &r, assignee, Some(user.id), event.id)?;
+        }
         automation::run(conn, r.number(), Trigger::FieldChanged, "")?;
         Ok(())
     })

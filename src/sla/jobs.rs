@@ -86,7 +86,7 @@ fn emit(
             data: json!({ "job": true }),
         },
     )?;
-    requests::insert_event(
+    let event = requests::insert_event(
         conn,
         &NewEvent {
             request_id: id,
@@ -109,9 +109,12 @@ fn emit(
     notify::queue(
         conn,
         &people,
-        if breach { "sla_breach" } else { "sla_warning" },
-        Some(id),
-        &payload,
+        &notify::Notice {
+            template: if breach { "sla_breach" } else { "sla_warning" },
+            request: Some(id),
+            event: Some(event.id),
+            payload,
+        },
     )?;
     if breach {
         escalate(conn, &r, clock, now)?;

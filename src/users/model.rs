@@ -34,6 +34,8 @@ pub struct User {
     pub deactivated_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub notify_digest: bool,
+    pub notify_optional: bool,
 }
 
 impl User {

@@ -301,6 +301,71 @@ pub fn set_locale(
     Ok(())
 }
 
+/// How a person wants to hear about their requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotifyChoice {
+    /// One message per event.
+    All,
+    /// Non-essential messages gathered in a daily digest.
+    Digest,
+    /// Only approvals and exceeded times.
+    Essential,
+}
+
+impl NotifyChoice {
+    pub fn parse(s: &str) -> Option<NotifyChoice> {
+        match s {
+            "all" => Some(NotifyChoice::All),
+            "digest" => Some(NotifyChoice::Digest),
+            "essential" => Some(NotifyChoice::Essential),
+            _ => None,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            NotifyChoice::All => "all",
+            NotifyChoice::Digest => "digest",
+            NotifyChoice::Essential => "essential",
+        }
+    }
+    pub fn of(u: &super::model::User) -> NotifyChoice {
+        match (u.notify_optional, u.notify_digest) {
+            (false, _) => NotifyChoice::Essential,
+            (true, true) => NotifyChoice::Digest,
+            (true, false) => NotifyChoice::All,
+        }
+    }
+}
+
+/// Saves a person's own preferences: language and notifications.
+pub fn set_preferences(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    locale: crate::i18n::Locale,
+    choice: NotifyChoice,
+) -> Result<(), AppError> {
+    use crate::db::schema::users as u;
+    conn.transaction(|conn| {
+        diesel::update(u::table.find(user.id))
+            .set((
+                u::locale.eq(locale.code()),
+                u::notify_digest.eq(choice == NotifyChoice::Digest),
+                u::notify_optional.eq(choice != NotifyChoice::Essential),
+                u::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)?;
+        crate::audit::record(
+            conn,
+            &user.origin(),
+            "user.preferences",
+            "user",
+            user.id,
+            serde_json::json!({ "locale": locale.code(), "notifications": choice.code() }),
+        )?;
+        Ok(())
+    })
+}
+
 /// Forgets idle sessions and old sign-in attempts. Idempotent, so several servers may run it.
 pub fn purge_expired(
     conn: &mut PgConnection,

@@ -59,6 +59,8 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
         .route("/login", web::post().to(pages::login))
         .route("/logout", web::post().to(pages::logout))
         .route("/language", web::post().to(pages::language))
+        .route("/profile", web::get().to(pages::profile))
+        .route("/profile", web::post().to(pages::profile_save))
         .configure(requests::pages::routes)
         .configure(crate::approvals::pages::routes)
         .configure(crate::admin::routes)

@@ -172,6 +172,71 @@ pub async fn language(
     Ok(res)
 }
 
+#[derive(Deserialize)]
+pub struct ProfileQuery {
+    ok: Option<String>,
+}
+
+/// One's own preferences: language and notifications.
+pub async fn profile(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    q: web::Query<ProfileQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = ctx.user.id;
+    let me = state
+        .db(move |c| Ok(crate::users::queries::find(c, id)?))
+        .await?;
+    let choice = users::NotifyChoice::of(&me).code();
+    let options = ["all", "digest", "essential"]
+        .iter()
+        .map(|c| json!({ "value": c, "label": ctx.t(&format!("profile-notify-{c}")), "checked": *c == choice }))
+        .collect::<Vec<_>>();
+    let mut data = json!({
+        "title": ctx.t("profile-title"),
+        "name": me.display_name,
+        "email": me.email,
+        "locales": [
+            { "value": "fr", "label": "Français", "selected": me.locale == "fr" },
+            { "value": "en", "label": "English", "selected": me.locale == "en" },
+        ],
+        "notify_options": options,
+    });
+    if q.ok.is_some() {
+        data["flash"] = json!(ctx.t("profile-saved"));
+    }
+    ctx.render(&state, "pages/profile", data)
+}
+
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    locale: String,
+    notifications: String,
+}
+
+pub async fn profile_save(
+    ctx: Ctx,
+    form: CsrfForm<ProfileForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let locale =
+        Locale::parse(&form.0.locale).ok_or_else(|| AppError::BadRequest("locale".into()))?;
+    let choice = users::NotifyChoice::parse(&form.0.notifications)
+        .ok_or_else(|| AppError::BadRequest("notifications".into()))?;
+    let user = ctx.user.clone();
+    state
+        .db(move |c| users::set_preferences(c, &user, locale, choice))
+        .await?;
+    let mut res = see_other("/profile?ok=1");
+    res.add_cookie(&super::cookie(
+        LANG_COOKIE,
+        locale.code().to_string(),
+        state.settings.cookie_secure,
+    ))
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(res)
+}
+
 #[cfg(test)]
 mod tests {
     use super::safe_next;

@@ -9,6 +9,7 @@ mod authorization;
 mod automation;
 mod cli;
 mod config_example;
+mod email;
 mod recurring;
 mod schema;
 mod sla;

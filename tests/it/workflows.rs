@@ -13,10 +13,11 @@ fn n(number: &str) -> i64 {
     number.trim_start_matches("DS-").parse().unwrap()
 }
 
-/// Outbox rows of a request: (template, recipient).
+/// Approval messages of a request: (template, recipient).
 fn outbox(app: &TestApp, number: &str) -> Vec<(String, String)> {
     use guichet::db::schema::{outbox, requests};
     outbox::table
+        .filter(outbox::template.like("approval%"))
         .inner_join(requests::table.on(requests::id.nullable().eq(outbox::request_id)))
         .filter(requests::number.eq(n(number)))
         .order(outbox::id)

@@ -541,3 +541,42 @@ rec-fields = Form values (JSON)
 rec-fields-help = For instance {"{"} "article": "IWB" {"}"}; checked against the category's form.
 rec-unit = For the unit
 field-recurring-units = Tick at least one unit.
+
+## Email and preferences
+profile-title = My profile
+profile-language = Language of pages and emails
+profile-notifications = Email notifications
+profile-notify-all = One email per event
+profile-notify-digest = One summary a day (approvals and exceeded times arrive at once)
+profile-notify-essential = Only approvals and exceeded times
+profile-notifications-help = Approvals to give and exceeded times are always sent to you.
+profile-saved = Your preferences are saved.
+email-admin-title = Emails
+email-admin-templates = Templates
+email-admin-templates-help = Each template exists in French and English (subject, HTML and text); the preview uses a sample request.
+email-admin-failed = Emails not sent
+email-admin-no-failed = No failed email.
+email-admin-recipient = Recipient
+email-admin-template = Template
+email-admin-error = Error (attempts)
+email-admin-when = Since
+email-admin-resend = Resend
+email-admin-subject = Subject
+email-admin-html = HTML version
+email-admin-text = Text version
+email-template = { $code ->
+    [request_created] Acknowledgement to the requester
+    [request_for_team] New request for the team
+    [assigned] Request assigned
+    [comment] New comment
+    [internal_note] Internal note
+    [status_changed] Status change
+    [approval_needed] Approval requested
+    [approval_given] Request approved
+    [approval_refused] Request refused
+    [sla_warning] Due soon
+    [sla_breach] Time exceeded
+    [automation_notice] Automation rule notice
+    [digest] Daily summary
+   *[other] { $code }
+}

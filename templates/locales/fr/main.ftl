@@ -541,3 +541,42 @@ rec-fields = Valeurs du formulaire (JSON)
 rec-fields-help = Par exemple {"{"} "article": "TNI" {"}"}; vérifiées avec le formulaire de la catégorie.
 rec-unit = Pour l'unité
 field-recurring-units = Cochez au moins une unité.
+
+## Courriels et préférences
+profile-title = Mon profil
+profile-language = Langue des pages et des courriels
+profile-notifications = Avis par courriel
+profile-notify-all = Un courriel à chaque événement
+profile-notify-digest = Un résumé par jour (les approbations et les délais dépassés arrivent tout de suite)
+profile-notify-essential = Seulement les approbations et les délais dépassés
+profile-notifications-help = Les approbations à donner et les délais dépassés vous sont toujours envoyés.
+profile-saved = Vos préférences sont enregistrées.
+email-admin-title = Courriels
+email-admin-templates = Modèles
+email-admin-templates-help = Chaque modèle existe en français et en anglais (objet, HTML et texte); l'aperçu utilise une demande fictive.
+email-admin-failed = Courriels non envoyés
+email-admin-no-failed = Aucun courriel en échec.
+email-admin-recipient = Destinataire
+email-admin-template = Modèle
+email-admin-error = Erreur (tentatives)
+email-admin-when = Depuis
+email-admin-resend = Renvoyer
+email-admin-subject = Objet
+email-admin-html = Version HTML
+email-admin-text = Version texte
+email-template = { $code ->
+    [request_created] Accusé de réception au demandeur
+    [request_for_team] Nouvelle demande pour l'équipe
+    [assigned] Demande assignée
+    [comment] Nouveau commentaire
+    [internal_note] Note interne
+    [status_changed] Changement de statut
+    [approval_needed] Approbation demandée
+    [approval_given] Demande approuvée
+    [approval_refused] Demande refusée
+    [sla_warning] Échéance proche
+    [sla_breach] Délai dépassé
+    [automation_notice] Avis d'une règle automatique
+    [digest] Résumé quotidien
+   *[other] { $code }
+}

@@ -1,0 +1,164 @@
+//! Who hears about what happens to a request. Each function runs in the transaction of the
+//! change and queues one message per recipient: never to the person who acted (except the
+//! acknowledgement of their own request), never an internal note to the requester's side.
+
+use super::{queue, Notice};
+use crate::db::schema::{request_watchers, team_members, users};
+use crate::db::{EventId, UserId};
+use crate::requests::model::Request;
+use crate::users::model::User;
+use crate::workflow::{State, StateKind};
+use diesel::prelude::*;
+use serde_json::json;
+
+fn people(
+    conn: &mut PgConnection,
+    ids: Vec<UserId>,
+    actor: Option<UserId>,
+) -> QueryResult<Vec<User>> {
+    let ids: Vec<UserId> = ids.into_iter().filter(|i| Some(*i) != actor).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    users::table
+        .filter(users::id.eq_any(ids))
+        .order(users::id)
+        .select(User::as_select())
+        .load(conn)
+}
+
+fn watchers(conn: &mut PgConnection, r: &Request) -> QueryResult<Vec<UserId>> {
+    request_watchers::table
+        .filter(request_watchers::request_id.eq(r.id))
+        .select(request_watchers::user_id)
+        .load(conn)
+}
+
+fn team(conn: &mut PgConnection, r: &Request) -> QueryResult<Vec<UserId>> {
+    match r.team_id {
+        Some(t) => team_members::table
+            .filter(team_members::team_id.eq(t))
+            .select(team_members::user_id)
+            .load(conn),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn notice<'a>(
+    template: &'a str,
+    r: &Request,
+    event: EventId,
+    payload: serde_json::Value,
+) -> Notice<'a> {
+    Notice {
+        template,
+        request: Some(r.id),
+        event: Some(event),
+        payload,
+    }
+}
+
+/// A new request: the acknowledgement to the requester (what happens next), and its team.
+pub fn created(
+    conn: &mut PgConnection,
+    r: &Request,
+    actor: UserId,
+    event: EventId,
+) -> QueryResult<()> {
+    let requester = people(conn, vec![r.requester_id], None)?;
+    queue(
+        conn,
+        &requester,
+        &notice("request_created", r, event, json!({})),
+    )?;
+    let ids = team(conn, r)?;
+    let team = people(conn, ids, Some(actor))?;
+    queue(
+        conn,
+        &team,
+        &notice("request_for_team", r, event, json!({})),
+    )?;
+    Ok(())
+}
+
+/// The request is now someone's: tell them.
+pub fn assigned(
+    conn: &mut PgConnection,
+    r: &Request,
+    assignee: Option<UserId>,
+    actor: Option<UserId>,
+    event: EventId,
+) -> QueryResult<()> {
+    let Some(a) = assignee else { return Ok(()) };
+    let to = people(conn, vec![a], actor)?;
+    queue(conn, &to, &notice("assigned", r, event, json!({})))?;
+    Ok(())
+}
+
+/// A comment: a staff member's public comment goes to the requester and the people in copy;
+/// the requester's side goes to the assignee (or the team) and the people in copy. An internal
+/// note goes to the assignee only.
+pub fn commented(
+    conn: &mut PgConnection,
+    r: &Request,
+    actor: UserId,
+    by_staff: bool,
+    internal: bool,
+    body: &str,
+    event: EventId,
+) -> QueryResult<()> {
+    let mut ids = Vec::new();
+    if internal {
+        ids.extend(r.assignee_id);
+    } else {
+        if by_staff {
+            ids.push(r.requester_id);
+        } else {
+            match r.assignee_id {
+                Some(a) => ids.push(a),
+                None => ids.extend(team(conn, r)?),
+            }
+        }
+        ids.extend(watchers(conn, r)?);
+    }
+    let to = people(conn, ids, Some(actor))?;
+    let template = if internal { "internal_note" } else { "comment" };
+    queue(
+        conn,
+        &to,
+        &notice(template, r, event, json!({ "body": body })),
+    )?;
+    Ok(())
+}
+
+/// A status the requester must hear about: waiting for them, resolved, closed or cancelled,
+/// with how to answer or reopen.
+pub fn status_changed(
+    conn: &mut PgConnection,
+    r: &Request,
+    to: &State,
+    actor: Option<UserId>,
+    note: &str,
+    event: EventId,
+) -> QueryResult<()> {
+    if !matches!(
+        to.kind,
+        StateKind::Pending | StateKind::Resolved | StateKind::Closed | StateKind::Cancelled
+    ) {
+        return Ok(());
+    }
+    let mut ids = vec![r.requester_id];
+    ids.extend(watchers(conn, r)?);
+    let people = people(conn, ids, actor)?;
+    queue(
+        conn,
+        &people,
+        &notice(
+            "status_changed",
+            r,
+            event,
+            json!({ "to": to.code, "to_kind": to.kind, "note": note }),
+        ),
+    )?;
+    Ok(())
+}
