@@ -34,7 +34,7 @@ pg_init "$tmp/pg" postgres
 port=$(free_port)
 pg_start "$tmp/pg" "$port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300
 export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port"
-export GUICHET_TEST_PYTHON=/usr/bin/python3
+export TEST_SMTPD_PYTHON=/usr/bin/python3
 
 echo "== Unit and integration tests"
 cargo test --no-fail-fast -- --test-threads="${TEST_THREADS:-4}"

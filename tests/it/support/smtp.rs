@@ -21,7 +21,7 @@ pub fn free_port() -> u16 {
 }
 
 fn python() -> String {
-    std::env::var("GUICHET_TEST_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".into())
+    std::env::var("TEST_SMTPD_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".into())
 }
 
 impl SmtpServer {
