@@ -65,6 +65,12 @@ fi
 sleep 6
 mails=$(find "$tmp/mail" -name '*.eml' 2>/dev/null | wc -l)
 echo "mail: $mails messages written to the mail folder by the demo server"
+/usr/bin/python3 - "$tmp/mail" <<'PY'
+import email, email.policy, pathlib, sys
+for p in sorted(pathlib.Path(sys.argv[1]).glob('*.eml'), key=lambda p: p.stat().st_mtime):
+    m = email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+    print(f"  {m['To']:<34} {m['Subject']}")
+PY
 if [ "$mails" -eq 0 ]; then
   echo "the server sent no mail"; tail -50 "$tmp/server.log"; exit 1
 fi

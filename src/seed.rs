@@ -893,7 +893,12 @@ const TITLES: &[&str] = &[
 
 /// Loads everything, in one transaction. Meant for an empty database (`--if-empty` checks).
 pub fn demo(conn: &mut PgConnection) -> Result<(), AppError> {
-    conn.transaction(demo_inner)
+    conn.transaction(|conn| {
+        demo_inner(conn)?;
+        // The demo's history is not news: nobody is mailed about it.
+        diesel::delete(crate::db::schema::outbox::table).execute(conn)?;
+        Ok(())
+    })
 }
 
 fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {

@@ -201,6 +201,7 @@ pub async fn profile(
             { "value": "en", "label": "English", "selected": me.locale == "en" },
         ],
         "notify_options": options,
+        "flash": null,
     });
     if q.ok.is_some() {
         data["flash"] = json!(ctx.t("profile-saved"));

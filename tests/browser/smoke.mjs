@@ -175,6 +175,21 @@ try {
     await page.getByRole('link', { name: 'Direction générale' }).click();
     await page.getByText('Hélène Lapointe').waitFor();
     await axe(page, 'admin group');
+    await page.getByRole('link', { name: 'Courriels' }).click();
+    await page.getByRole('heading', { name: 'Courriels non envoyés' }).waitFor();
+    await axe(page, 'admin emails');
+    await page.locator('a[href="/admin/emails/status_changed?lang=fr"]').click();
+    await page.getByRole('heading', { name: 'Version texte' }).waitFor();
+    await axe(page, 'admin email preview');
+    await page.getByRole('link', { name: 'Anne Bouchard' }).click();
+    await page.getByRole('heading', { name: 'Mon profil' }).waitFor();
+    await axe(page, 'profile');
+    await page.getByLabel('Un résumé par jour', { exact: false }).check();
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('Vos préférences sont enregistrées.').waitFor();
+    await page.getByLabel('Un courriel à chaque événement').check();
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('Vos préférences sont enregistrées.').waitFor();
   });
 
   await check('a director approves a request from « À approuver »', async () => {
