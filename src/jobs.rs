@@ -107,6 +107,9 @@ pub async fn start(
     Ok(scheduler)
 }
 
+/// Parallel senders of one server.
+const SENDERS: usize = 4;
+
 /// Sends what is due whenever woken (every few seconds, and after each change), in batches
 /// until nothing is left.
 async fn sender_loop(
@@ -116,27 +119,35 @@ async fn sender_loop(
 ) {
     loop {
         wake.notified().await;
-        loop {
-            let m = mailer.clone();
-            match db::run(&pool, move |c| m.send_due(c, 50)).await {
-                Ok(r) => {
-                    if r.sent + r.failed + r.retried > 0 {
-                        log::info!(
-                            "mail: {} sent, {} to retry, {} failed",
-                            r.sent,
-                            r.retried,
-                            r.failed
-                        );
+        // A few senders at once, each on its own SMTP connection: each message waits on the
+        // server's acknowledgement, so parallel connections multiply the throughput.
+        let senders = (0..SENDERS).map(|_| {
+            let (pool, mailer) = (pool.clone(), mailer.clone());
+            async move {
+                loop {
+                    let m = mailer.clone();
+                    match db::run(&pool, move |c| m.send_due(c, 25)).await {
+                        Ok(r) => {
+                            if r.sent + r.failed + r.retried > 0 {
+                                log::info!(
+                                    "mail: {} sent, {} to retry, {} failed",
+                                    r.sent,
+                                    r.retried,
+                                    r.failed
+                                );
+                            }
+                            if r.sent + r.failed + r.retried < 25 {
+                                break;
+                            }
+                        }
+                        Err(e) => {
+                            log::warn!("mail sender: {e}");
+                            break;
+                        }
                     }
-                    if r.sent + r.failed + r.retried < 50 {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    log::warn!("mail sender: {e}");
-                    break;
                 }
             }
-        }
+        });
+        futures_util::future::join_all(senders).await;
     }
 }

@@ -41,6 +41,12 @@ enum Command {
     },
     /// Run the SLA scan once now (warnings and breaches due); prints what it emitted.
     SlaScan,
+    /// Send the due outgoing mail now, with several senders, until none is left; prints the rate.
+    SendMail {
+        /// Senders working at once (each claims its own messages).
+        #[arg(long, default_value_t = 4)]
+        workers: usize,
+    },
     /// API tokens.
     Token {
         #[command(subcommand)]
@@ -119,6 +125,40 @@ fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::error::E
                 report.warnings,
                 report.breaches,
                 started.elapsed().as_millis()
+            );
+        }
+        Command::SendMail { workers } => {
+            let mailer =
+                std::sync::Arc::new(guichet::notify::mailer::Mailer::from_settings(&settings)?);
+            let started = std::time::Instant::now();
+            let handles: Vec<_> = (0..workers.max(1))
+                .map(|_| {
+                    let (pool, mailer) = (pool.clone(), mailer.clone());
+                    std::thread::spawn(move || -> Result<(usize, usize), String> {
+                        let mut conn = pool.get().map_err(|e| e.to_string())?;
+                        let (mut sent, mut failed) = (0, 0);
+                        loop {
+                            let r = mailer.send_due(&mut conn, 50).map_err(|e| e.to_string())?;
+                            sent += r.sent;
+                            failed += r.failed;
+                            if r.sent + r.failed + r.retried == 0 {
+                                return Ok((sent, failed));
+                            }
+                        }
+                    })
+                })
+                .collect();
+            let (mut sent, mut failed) = (0, 0);
+            for h in handles {
+                let (s, f) = h.join().map_err(|_| "a sender panicked")??;
+                sent += s;
+                failed += f;
+            }
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "{sent} sent, {failed} failed in {:.0} ms ({:.0} messages/s)",
+                secs * 1000.0,
+                sent as f64 / secs.max(0.001)
             );
         }
         Command::CreateAdmin { email, name } => {
