@@ -73,15 +73,23 @@ SQL
 }
 queue_mail
 files=$(GUICHET_MAIL_DIR="$tmp/mail" $BIN send-mail --workers 1)
-smtp_port=$(free_port)
-/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$tmp/Maildir" &
-smtpd=$!
-for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/$smtp_port) 2>/dev/null && break; sleep 0.1; done
-queue_mail
-smtp4=$(GUICHET_SMTP_HOST=127.0.0.1 GUICHET_SMTP_PORT=$smtp_port GUICHET_SMTP_SECURITY=none $BIN send-mail --workers 4)
-queue_mail
-smtp32=$(GUICHET_POOL_SIZE=40 GUICHET_SMTP_HOST=127.0.0.1 GUICHET_SMTP_PORT=$smtp_port GUICHET_SMTP_SECURITY=none $BIN send-mail --workers 32)
-kill $smtpd 2>/dev/null || true
+# A real SMTP server on loopback: aiosmtpd, accepting and discarding (Sink) to measure Guichet's
+# side, then storing every message in a Maildir (the Python server is then the bottleneck).
+smtp_run() { # handler, senders
+  local port pid out
+  port=$(free_port)
+  /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" -c "aiosmtpd.handlers.$1" ${3:-} &
+  pid=$!
+  for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+  queue_mail
+  out=$(GUICHET_SMTP_HOST=127.0.0.1 GUICHET_SMTP_PORT=$port GUICHET_SMTP_SECURITY=none $BIN send-mail --workers "$2")
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  echo "$out"
+}
+sink1=$(smtp_run Sink 1)
+sink4=$(smtp_run Sink 4)
+maildir4=$(smtp_run Mailbox 4 "$tmp/Maildir")
 
 echo
 echo "| measure | result | target |"
@@ -93,5 +101,6 @@ while IFS= read -r line; do
   [ -n "$line" ] && echo "| ${line%%|*} (mean) | ${line#*|} | < 5 µs |"
 done <<< "$cal"
 echo "| notifications rendered and written as .eml files, 1 sender | $files | — |"
-echo "| notifications rendered and handed to a local SMTP server (aiosmtpd), 4 senders | $smtp4 | ≥ 500/s |"
-echo "| the same, 32 senders (one SMTP connection each) | $smtp32 | ≥ 500/s |"
+echo "| notifications rendered and handed to a local SMTP server (aiosmtpd Sink), 1 sender | $sink1 | — |"
+echo "| the same, 4 senders (one SMTP connection each, as the server runs) | $sink4 | ≥ 500/s |"
+echo "| the same to aiosmtpd storing a Maildir (the Python server is the limit), 4 senders | $maildir4 | — |"

@@ -14,15 +14,28 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
-use lettre::{FileTransport, Message, SmtpTransport, Transport};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+use lettre::{FileTransport, Message, Transport};
 use rand::RngCore;
 use serde_json::{json, Value};
 
 enum Outgoing {
-    Smtp(Box<SmtpTransport>),
+    Smtp(SmtpServer),
     Files(FileTransport),
+}
+
+/// Where and how to reach the SMTP server.
+struct SmtpServer {
+    host: String,
+    port: u16,
+    /// Implicit TLS from the first byte (port 465).
+    implicit_tls: bool,
+    /// STARTTLS after the greeting (port 587).
+    starttls: Option<TlsParameters>,
+    tls: Option<TlsParameters>,
+    credentials: Option<Credentials>,
 }
 
 /// How mail leaves: the transport and the envelope settings.
@@ -71,22 +84,21 @@ impl Mailer {
                 Outgoing::Files(FileTransport::new(&s.mail_dir))
             }
             Some(host) => {
-                let builder = match s.smtp_security.as_str() {
-                    "tls" => SmtpTransport::relay(host).map_err(|e| bad("smtp_host", &e))?,
-                    "starttls" => {
-                        let tls =
-                            TlsParameters::new(host.clone()).map_err(|e| bad("smtp_host", &e))?;
-                        SmtpTransport::builder_dangerous(host).tls(Tls::Required(tls))
-                    }
-                    _ => SmtpTransport::builder_dangerous(host).tls(Tls::None),
+                let tls = match s.smtp_security.as_str() {
+                    "none" => None,
+                    _ => Some(TlsParameters::new(host.clone()).map_err(|e| bad("smtp_host", &e))?),
                 };
-                let mut builder = builder
-                    .port(s.smtp_port)
-                    .timeout(Some(std::time::Duration::from_secs(15)));
-                if let (Some(u), Some(p)) = (&s.smtp_username, &s.smtp_password) {
-                    builder = builder.credentials(Credentials::new(u.clone(), p.clone()));
-                }
-                Outgoing::Smtp(Box::new(builder.build()))
+                Outgoing::Smtp(SmtpServer {
+                    host: host.clone(),
+                    port: s.smtp_port,
+                    implicit_tls: s.smtp_security == "tls",
+                    starttls: tls.clone().filter(|_| s.smtp_security == "starttls"),
+                    tls,
+                    credentials: match (&s.smtp_username, &s.smtp_password) {
+                        (Some(u), Some(p)) => Some(Credentials::new(u.clone(), p.clone())),
+                        _ => None,
+                    },
+                })
             }
         };
         let domain = url::Url::parse(&s.base_url)
@@ -129,6 +141,7 @@ impl Mailer {
     fn build(
         &self,
         conn: &mut PgConnection,
+        cache: &mut render::Cache,
         row: &Row,
     ) -> Result<(Message, String, String), Failure> {
         let to: Mailbox = row.recipient.trim().parse().map_err(|e| {
@@ -149,6 +162,7 @@ impl Mailer {
         };
         let mut data = render::data_for(
             conn,
+            cache,
             &self.base_url,
             locale,
             name.as_deref().unwrap_or(""),
@@ -192,19 +206,42 @@ impl Mailer {
         Ok((message, message_id, subject))
     }
 
-    fn deliver(&self, m: &Message) -> Result<(), Failure> {
+    /// Delivers a batch: to files, or over one SMTP session (reopened if the server drops it).
+    fn deliver_all(&self, messages: &[&Message]) -> Vec<Result<(), Failure>> {
         match &self.outgoing {
-            Outgoing::Files(t) => t
-                .send(m)
-                .map(|_| ())
-                .map_err(|e| Failure::Retry(e.to_string())),
-            Outgoing::Smtp(t) => t.send(m).map(|_| ()).map_err(|e| {
-                if e.is_permanent() {
-                    Failure::Permanent(e.to_string())
-                } else {
-                    Failure::Retry(e.to_string())
-                }
-            }),
+            Outgoing::Files(t) => messages
+                .iter()
+                .map(|m| {
+                    t.send(m)
+                        .map(|_| ())
+                        .map_err(|e| Failure::Retry(e.to_string()))
+                })
+                .collect(),
+            Outgoing::Smtp(_) if messages.is_empty() => Vec::new(),
+            Outgoing::Smtp(server) => {
+                // The session runs on its own small runtime and thread, so it works the same
+                // from the server's job, a command or a test.
+                let lost = |e: String| -> Vec<Result<(), Failure>> {
+                    messages
+                        .iter()
+                        .map(|_| Err(Failure::Retry(e.clone())))
+                        .collect()
+                };
+                std::thread::scope(|scope| {
+                    scope
+                        .spawn(|| {
+                            match tokio::runtime::Builder::new_current_thread()
+                                .enable_all()
+                                .build()
+                            {
+                                Ok(rt) => rt.block_on(smtp_session(server, messages)),
+                                Err(e) => lost(e.to_string()),
+                            }
+                        })
+                        .join()
+                        .unwrap_or_else(|_| lost("SMTP session failed".into()))
+                })
+            }
         }
     }
 
@@ -224,10 +261,25 @@ impl Mailer {
                 .select(Row::as_select())
                 .load(conn)?;
             let mut report = Report::default();
-            for row in rows {
-                let outcome = self
-                    .build(conn, &row)
-                    .and_then(|(m, id, subject)| self.deliver(&m).map(|_| (id, subject)));
+            let mut cache = render::Cache::default();
+            let built: Vec<Result<(Message, String, String), Failure>> = rows
+                .iter()
+                .map(|row| self.build(conn, &mut cache, row))
+                .collect();
+            let ready: Vec<&Message> = built
+                .iter()
+                .filter_map(|b| b.as_ref().ok())
+                .map(|b| &b.0)
+                .collect();
+            let mut delivered = self.deliver_all(&ready).into_iter();
+            for (row, b) in rows.into_iter().zip(built) {
+                let outcome = match b {
+                    Ok((_, id, subject)) => delivered
+                        .next()
+                        .unwrap_or_else(|| Err(Failure::Retry("not delivered".into())))
+                        .map(|_| (id, subject)),
+                    Err(f) => Err(f),
+                };
                 match outcome {
                     Ok((message_id, subject)) => {
                         diesel::update(outbox::table.find(row.id))
@@ -327,6 +379,93 @@ impl Mailer {
 
 /// id, recipient id, address, locale, template, request, payload.
 type DigestRow = (i64, Option<i64>, String, String, String, Option<i64>, Value);
+
+const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+fn failure(e: lettre::transport::smtp::Error) -> Failure {
+    if e.is_permanent() {
+        Failure::Permanent(e.to_string())
+    } else {
+        Failure::Retry(e.to_string())
+    }
+}
+
+/// Opens an SMTP session. The TCP connection has Nagle's algorithm off: lettre writes the end
+/// of DATA separately, and with Nagle each message would wait for the server's delayed ACK.
+async fn smtp_connect(s: &SmtpServer) -> Result<AsyncSmtpConnection, Failure> {
+    let hello = ClientId::default();
+    let retry = Failure::Retry;
+    let mut conn = if s.implicit_tls {
+        AsyncSmtpConnection::connect_tokio1(
+            (s.host.as_str(), s.port),
+            Some(SMTP_TIMEOUT),
+            &hello,
+            s.tls.clone(),
+            None,
+        )
+        .await
+        .map_err(failure)?
+    } else {
+        let tcp = tokio::time::timeout(
+            SMTP_TIMEOUT,
+            tokio::net::TcpStream::connect((s.host.as_str(), s.port)),
+        )
+        .await
+        .map_err(|_| retry(format!("SMTP {}:{}: connection timed out", s.host, s.port)))?
+        .map_err(|e| retry(format!("SMTP {}:{}: {e}", s.host, s.port)))?;
+        tcp.set_nodelay(true).map_err(|e| retry(e.to_string()))?;
+        let mut conn = tokio::time::timeout(
+            SMTP_TIMEOUT,
+            AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &hello),
+        )
+        .await
+        .map_err(|_| retry("SMTP greeting timed out".into()))?
+        .map_err(failure)?;
+        if let Some(tls) = &s.starttls {
+            conn.starttls(tls.clone(), &hello).await.map_err(failure)?;
+        }
+        conn
+    };
+    if let Some(c) = &s.credentials {
+        conn.auth(&[Mechanism::Plain, Mechanism::Login], c)
+            .await
+            .map_err(failure)?;
+    }
+    Ok(conn)
+}
+
+/// Sends each message over one session, reopening it if the server drops it; when the server
+/// cannot be reached, every message left waits for the next try.
+async fn smtp_session(s: &SmtpServer, messages: &[&Message]) -> Vec<Result<(), Failure>> {
+    let mut out: Vec<Result<(), Failure>> = Vec::with_capacity(messages.len());
+    let mut conn: Option<AsyncSmtpConnection> = None;
+    for m in messages {
+        if conn.as_ref().is_none_or(|c| c.has_broken()) {
+            match smtp_connect(s).await {
+                Ok(c) => conn = Some(c),
+                Err(Failure::Permanent(e) | Failure::Retry(e)) => {
+                    while out.len() < messages.len() {
+                        out.push(Err(Failure::Retry(e.clone())));
+                    }
+                    return out;
+                }
+            }
+        }
+        let Some(c) = conn.as_mut() else { break };
+        let sent = tokio::time::timeout(SMTP_TIMEOUT, c.send(m.envelope(), &m.formatted())).await;
+        out.push(match sent {
+            Ok(r) => r.map(|_| ()).map_err(failure),
+            Err(_) => {
+                conn = None;
+                Err(Failure::Retry("SMTP timed out".into()))
+            }
+        });
+    }
+    if let Some(mut c) = conn {
+        let _ = c.quit().await;
+    }
+    out
+}
 
 enum Failure {
     /// Will not work however often it is tried (a malformed address, a refused recipient).

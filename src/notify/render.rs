@@ -90,8 +90,17 @@ impl MailTemplates {
 }
 
 /// The data of one outbox row: the request as it is now, the event's values, links.
+/// What a batch already loaded: each request's data per language, and its workflow (several
+/// messages of a batch are often about the same request).
+#[derive(Default)]
+pub struct Cache {
+    requests: std::collections::HashMap<(i64, &'static str), (Value, crate::workflow::Workflow)>,
+}
+
+#[allow(clippy::too_many_arguments)]
 pub fn data_for(
     conn: &mut PgConnection,
+    cache: &mut Cache,
     base_url: &str,
     locale: Locale,
     recipient_name: &str,
@@ -105,11 +114,18 @@ pub fn data_for(
         "p": payload,
     });
     if let Some(id) = request {
-        let r = requests::by_id(conn, crate::db::RequestId(id))?;
-        data["r"] = request_data(conn, &r, base_url, locale)?;
-        if let Some(to) = payload.get("to").and_then(Value::as_str) {
+        let key = (id, locale.code());
+        if !cache.requests.contains_key(&key) {
+            let r = requests::by_id(conn, crate::db::RequestId(id))?;
             let wf = crate::workflow::queries::load(conn, r.workflow_id)?;
-            data["to_label"] = json!(wf.label(to, locale));
+            let value = request_data(conn, &r, base_url, locale)?;
+            cache.requests.insert(key, (value, wf));
+        }
+        if let Some((value, wf)) = cache.requests.get(&key) {
+            data["r"] = value.clone();
+            if let Some(to) = payload.get("to").and_then(Value::as_str) {
+                data["to_label"] = json!(wf.label(to, locale));
+            }
         }
     }
     flags(&mut data, payload);
@@ -230,8 +246,9 @@ pub fn digest_items(
     rows: &[(i64, String, Option<i64>, Value)],
 ) -> Result<Vec<Value>, AppError> {
     let mut items = Vec::new();
+    let mut cache = Cache::default();
     for (_, template, request, payload) in rows {
-        let data = data_for(conn, base_url, locale, "", *request, payload)?;
+        let data = data_for(conn, &mut cache, base_url, locale, "", *request, payload)?;
         let subject = templates.render(template, locale, &data)?.subject;
         items.push(json!({
             "number": data["r"]["number"],
