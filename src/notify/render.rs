@@ -115,11 +115,10 @@ pub fn data_for(
     });
     if let Some(id) = request {
         let key = (id, locale.code());
-        if !cache.requests.contains_key(&key) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = cache.requests.entry(key) {
             let r = requests::by_id(conn, crate::db::RequestId(id))?;
             let wf = crate::workflow::queries::load(conn, r.workflow_id)?;
-            let value = request_data(conn, &r, base_url, locale)?;
-            cache.requests.insert(key, (value, wf));
+            slot.insert((request_data(conn, &r, base_url, locale)?, wf));
         }
         if let Some((value, wf)) = cache.requests.get(&key) {
             data["r"] = value.clone();
