@@ -96,8 +96,8 @@ pub fn assigned(
 }
 
 /// A comment: a staff member's public comment goes to the requester and the people in copy;
-/// the requester's side goes to the assignee (or the team) and the people in copy. An internal
-/// note goes to the assignee only.
+/// a comment from the requester's side or a person in copy goes to the assignee (or the team),
+/// the requester and the people in copy. An internal note goes to the assignee only.
 pub fn commented(
     conn: &mut PgConnection,
     r: &Request,
@@ -111,9 +111,9 @@ pub fn commented(
     if internal {
         ids.extend(r.assignee_id);
     } else {
-        if by_staff {
-            ids.push(r.requester_id);
-        } else {
+        // The requester hears every public word but their own (the actor is left out below).
+        ids.push(r.requester_id);
+        if !by_staff {
             match r.assignee_id {
                 Some(a) => ids.push(a),
                 None => ids.extend(team(conn, r)?),

@@ -414,3 +414,41 @@ async fn every_template_renders_in_both_languages_and_admins_preview_them() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[actix_rt::test]
+async fn a_comment_from_a_person_in_copy_reaches_the_requester_and_the_assignee() {
+    let app = TestApp::new().await;
+    let number = new_request(&app, "Tableau blanc").await;
+    app.api(TECH_TI)
+        .post(
+            &format!("/api/v1/requests/{number}/assign"),
+            json!({"assignee": "me"}),
+        )
+        .await;
+    app.api(REQUESTER_A)
+        .post(
+            &format!("/api/v1/requests/{number}/watchers"),
+            json!({"email": REQUESTER_B}),
+        )
+        .await;
+    let res = app
+        .api(REQUESTER_B)
+        .post(
+            &format!("/api/v1/requests/{number}/comments"),
+            json!({"body": "Même problème dans ma classe."}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let mut to: Vec<String> = {
+        use guichet::db::schema::outbox::dsl::*;
+        outbox
+            .filter(template.eq("comment"))
+            .select(recipient)
+            .load(&mut app.conn())
+            .unwrap()
+    };
+    to.sort();
+    let mut expected = vec![REQUESTER_A.to_string(), TECH_TI.to_string()];
+    expected.sort();
+    assert_eq!(to, expected, "not the author");
+}
