@@ -6,6 +6,7 @@ use crate::db::schema::{outbox, team_members, teams, user_roles, users};
 use crate::db::{EventId, RequestId, TeamId, UserId};
 use crate::users::model::{Domain, Role, User};
 use diesel::prelude::*;
+use std::collections::hash_map::Entry;
 
 pub mod events;
 pub mod mailer;
@@ -75,38 +76,65 @@ pub fn queue(conn: &mut PgConnection, people: &[User], notice: &Notice) -> Query
         .execute(conn)
 }
 
+/// What an SLA scan already looked up: team leads and each domain's service managers.
+#[derive(Default)]
+pub struct SlaAudience {
+    leads: std::collections::HashMap<TeamId, Option<UserId>>,
+    managers: std::collections::HashMap<Domain, Vec<UserId>>,
+    people: std::collections::HashMap<UserId, User>,
+}
+
 /// Who hears about a request's SLA: its assignee, its team's lead, and the service managers of
 /// its domain — each once.
 pub fn sla_recipients(
     conn: &mut PgConnection,
+    seen: &mut SlaAudience,
     assignee: Option<UserId>,
     team: Option<TeamId>,
     domain: Domain,
 ) -> QueryResult<Vec<User>> {
     let mut ids: Vec<UserId> = assignee.into_iter().collect();
     if let Some(t) = team {
-        if let Some(lead) = teams::table
-            .find(t)
-            .select(teams::lead_id)
-            .first::<Option<UserId>>(conn)?
-        {
-            ids.push(lead);
+        if let Entry::Vacant(slot) = seen.leads.entry(t) {
+            slot.insert(
+                teams::table
+                    .find(t)
+                    .select(teams::lead_id)
+                    .first::<Option<UserId>>(conn)?,
+            );
         }
+        ids.extend(seen.leads.get(&t).copied().flatten());
     }
-    let managers: Vec<UserId> = user_roles::table
-        .inner_join(team_members::table.on(team_members::user_id.eq(user_roles::user_id)))
-        .inner_join(teams::table.on(teams::id.eq(team_members::team_id)))
-        .filter(user_roles::role.eq(Role::ServiceManager))
-        .filter(teams::domain.eq(domain))
-        .select(user_roles::user_id)
-        .distinct()
-        .load(conn)?;
-    ids.extend(managers);
+    if let Entry::Vacant(slot) = seen.managers.entry(domain) {
+        let managers: Vec<UserId> = user_roles::table
+            .inner_join(team_members::table.on(team_members::user_id.eq(user_roles::user_id)))
+            .inner_join(teams::table.on(teams::id.eq(team_members::team_id)))
+            .filter(user_roles::role.eq(Role::ServiceManager))
+            .filter(teams::domain.eq(domain))
+            .select(user_roles::user_id)
+            .distinct()
+            .load(conn)?;
+        slot.insert(managers);
+    }
+    ids.extend(seen.managers.get(&domain).cloned().unwrap_or_default());
     ids.sort();
     ids.dedup();
-    users::table
-        .filter(users::id.eq_any(ids))
-        .order(users::id)
-        .select(User::as_select())
-        .load(conn)
+    let missing: Vec<UserId> = ids
+        .iter()
+        .filter(|i| !seen.people.contains_key(i))
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        let found: Vec<User> = users::table
+            .filter(users::id.eq_any(missing))
+            .select(User::as_select())
+            .load(conn)?;
+        for u in found {
+            seen.people.insert(u.id, u);
+        }
+    }
+    Ok(ids
+        .iter()
+        .filter_map(|i| seen.people.get(i).cloned())
+        .collect())
 }

@@ -7,7 +7,6 @@
 use super::model::{Clock, ClockEventKind, Escalation, NewClockEvent};
 use super::queries;
 use crate::audit::{self, Origin};
-use crate::db::RequestId;
 use crate::error::AppError;
 use crate::notify;
 use crate::requests::model::Priority;
@@ -31,6 +30,7 @@ pub fn scan(
     batch: i64,
 ) -> Result<ScanReport, AppError> {
     let mut report = ScanReport::default();
+    let mut seen = Lookups::default();
     for (clock, breach) in [
         (Clock::FirstResponse, true),
         (Clock::Resolution, true),
@@ -40,8 +40,12 @@ pub fn scan(
         loop {
             let emitted = conn.transaction(|conn| -> Result<usize, AppError> {
                 let claimed = queries::claim(conn, clock, breach, now, batch)?;
-                for id in &claimed {
-                    emit(conn, *id, clock, breach, now)?;
+                let rows: Vec<Request> = crate::db::schema::requests::table
+                    .filter(crate::db::schema::requests::id.eq_any(&claimed))
+                    .select(Request::as_select())
+                    .load(conn)?;
+                for r in &rows {
+                    emit(conn, &mut seen, r, clock, breach, now)?;
                 }
                 Ok(claimed.len())
             })?;
@@ -58,14 +62,22 @@ pub fn scan(
     Ok(report)
 }
 
+/// What a scan looked up once: recipients and each policy's escalation.
+#[derive(Default)]
+struct Lookups {
+    audience: notify::SlaAudience,
+    escalations: std::collections::HashMap<i64, Escalation>,
+}
+
 fn emit(
     conn: &mut PgConnection,
-    id: RequestId,
+    seen: &mut Lookups,
+    r: &Request,
     clock: Clock,
     breach: bool,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let r: Request = requests::by_id(conn, id)?;
+    let id = r.id;
     let due = match clock {
         Clock::FirstResponse => r.first_response_due,
         Clock::Resolution => r.resolution_due,
@@ -101,7 +113,8 @@ fn emit(
             data: json!({ "clock": clock, "due": due }),
         },
     )?;
-    let people = notify::sla_recipients(conn, r.assignee_id, r.team_id, r.domain)?;
+    let people =
+        notify::sla_recipients(conn, &mut seen.audience, r.assignee_id, r.team_id, r.domain)?;
     let payload = json!({
         "number": RequestNumber(r.number).to_string(), "title": r.title, "clock": clock,
         "due": due, "priority": r.priority,
@@ -117,7 +130,7 @@ fn emit(
         },
     )?;
     if breach {
-        escalate(conn, &r, clock, now)?;
+        escalate(conn, seen, r, clock, now)?;
     }
     Ok(())
 }
@@ -125,6 +138,7 @@ fn emit(
 /// Applies the policy's escalation to a breached request: a higher priority, another team.
 fn escalate(
     conn: &mut PgConnection,
+    seen: &mut Lookups,
     r: &Request,
     clock: Clock,
     now: DateTime<Utc>,
@@ -132,8 +146,15 @@ fn escalate(
     let Some(policy_id) = r.sla_policy_id else {
         return Ok(());
     };
-    let policy = queries::policy(conn, policy_id)?;
-    let esc: Escalation = serde_json::from_value(policy.escalation).unwrap_or_default();
+    if let std::collections::hash_map::Entry::Vacant(slot) = seen.escalations.entry(policy_id) {
+        let policy = queries::policy(conn, policy_id)?;
+        slot.insert(serde_json::from_value(policy.escalation).unwrap_or_default());
+    }
+    let esc = seen
+        .escalations
+        .get(&policy_id)
+        .cloned()
+        .unwrap_or_default();
     let system = Origin::default();
     let number = RequestNumber(r.number);
     if esc.raise_priority {
