@@ -58,6 +58,13 @@ pub fn run(
         .order((ar::position, ar::id))
         .select(RuleRow::as_select())
         .load(conn)?;
+    if rules.is_empty() {
+        return Ok(());
+    }
+    // Rules change the team, assignee, priority or watchers, never the category or the unit.
+    let first = requests::by_number(conn, number.0)?;
+    let category = catalog::find(conn, first.category_id)?;
+    let unit = units::find(conn, first.unit_id)?;
     for rule in rules {
         let r = requests::by_number(conn, number.0)?;
         if r.status_kind.is_final() {
@@ -70,8 +77,6 @@ pub fn run(
             log::warn!("automation rule {} is unreadable; skipped", rule.id);
             continue;
         };
-        let category = catalog::find(conn, r.category_id)?;
-        let unit = units::find(conn, r.unit_id)?;
         let fields = r.fields.as_object().cloned().unwrap_or_default();
         let hay = format!("{} {} {}", r.title, r.description, text);
         let facts = Facts {
