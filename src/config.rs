@@ -89,6 +89,51 @@ pub struct Settings {
     /// Hour (0–23, America/Toronto) at which daily digests are sent.
     #[serde(default = "defaults::digest_hour")]
     pub digest_hour: u32,
+    /// Largest inbound message accepted, in bytes (35 MB).
+    #[serde(default = "defaults::inbound_max_bytes")]
+    pub inbound_max_bytes: usize,
+    /// Secret the MTA pipe (`guichet mailgate`) and `POST /api/v1/inbound-mail` present as a
+    /// Bearer token; without it, the HTTP intake is closed.
+    #[serde(default)]
+    pub inbound_token: Option<String>,
+    /// Category code of requests opened by a new message (a `+code` on the support address
+    /// chooses another); without it, new messages get a reply pointing to the web form.
+    #[serde(default)]
+    pub inbound_category: Option<String>,
+    /// Messages from addresses that are nobody's: `reject` (a polite reply) or `triage` (a
+    /// request in the name of a guest account, for the unit `inbound_triage_unit`).
+    #[serde(default = "defaults::inbound_unknown_senders")]
+    pub inbound_unknown_senders: String,
+    #[serde(default)]
+    pub inbound_triage_unit: Option<String>,
+    /// The support mailbox Guichet polls; without `imap_host`, no polling.
+    #[serde(default)]
+    pub imap_host: Option<String>,
+    #[serde(default = "defaults::imap_port")]
+    pub imap_port: u16,
+    /// `tls` (implicit TLS, port 993) or `none` (a server on this machine only).
+    #[serde(default = "defaults::imap_security")]
+    pub imap_security: String,
+    #[serde(default)]
+    pub imap_username: Option<String>,
+    /// The password, or with `imap_auth = "xoauth2"` an OAuth2 access token (Microsoft 365,
+    /// Google Workspace).
+    #[serde(default)]
+    pub imap_password: Option<String>,
+    /// `password` (LOGIN) or `xoauth2`.
+    #[serde(default = "defaults::imap_auth")]
+    pub imap_auth: String,
+    #[serde(default = "defaults::imap_mailbox")]
+    pub imap_mailbox: String,
+    /// Folder processed messages are moved to; without it they are only marked as read.
+    #[serde(default)]
+    pub imap_processed_mailbox: Option<String>,
+    /// A PEM file of certificate authorities to trust for IMAP besides the usual ones.
+    #[serde(default)]
+    pub imap_ca_file: Option<PathBuf>,
+    /// Seconds between two polls of the mailbox.
+    #[serde(default = "defaults::imap_poll_seconds")]
+    pub imap_poll_seconds: u64,
 }
 
 mod defaults {
@@ -152,6 +197,27 @@ mod defaults {
     }
     pub fn digest_hour() -> u32 {
         7
+    }
+    pub fn inbound_max_bytes() -> usize {
+        35 * 1024 * 1024
+    }
+    pub fn inbound_unknown_senders() -> String {
+        "reject".into()
+    }
+    pub fn imap_port() -> u16 {
+        993
+    }
+    pub fn imap_security() -> String {
+        "tls".into()
+    }
+    pub fn imap_auth() -> String {
+        "password".into()
+    }
+    pub fn imap_mailbox() -> String {
+        "INBOX".into()
+    }
+    pub fn imap_poll_seconds() -> u64 {
+        60
     }
 }
 
@@ -283,6 +349,29 @@ impl Settings {
         }
         if self.max_attachment_bytes == 0 {
             return bad("max_attachment_bytes", "must be at least 1");
+        }
+        if !["reject", "triage"].contains(&self.inbound_unknown_senders.as_str()) {
+            return bad("inbound_unknown_senders", "must be reject or triage");
+        }
+        if self.inbound_unknown_senders == "triage" && self.inbound_triage_unit.is_none() {
+            return bad(
+                "inbound_triage_unit",
+                "must name the unit code of guests' requests when inbound_unknown_senders = triage",
+            );
+        }
+        if !["tls", "none"].contains(&self.imap_security.as_str()) {
+            return bad("imap_security", "must be tls or none");
+        }
+        if !["password", "xoauth2"].contains(&self.imap_auth.as_str()) {
+            return bad("imap_auth", "must be password or xoauth2");
+        }
+        if self.imap_host.is_some()
+            && (self.imap_username.is_none() || self.imap_password.is_none())
+        {
+            return bad(
+                "imap_username",
+                "and imap_password are needed with imap_host",
+            );
         }
         if !["starttls", "tls", "none"].contains(&self.smtp_security.as_str()) {
             return bad("smtp_security", "must be starttls, tls or none");

@@ -49,6 +49,12 @@ pub async fn start(
         }
         Err(e) => log::error!("outgoing mail is off: {e}"),
     }
+    // Inbound mail: the IMAP poller, which also finishes messages a crash left unprocessed.
+    tokio::spawn(crate::inbound::imap::run(
+        settings.clone(),
+        pool.clone(),
+        crate::storage::Storage::local(&settings.attachments_dir),
+    ));
     let pool_for_sla = pool.clone();
     let recurring_pool = pool.clone();
     scheduler

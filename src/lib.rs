@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod i18n;
+pub mod inbound;
 pub mod jobs;
 pub mod notify;
 pub mod openapi;

@@ -1,4 +1,5 @@
-//! The `guichet` command: serve, migrate, seed-demo, create-admin, token create.
+//! The `guichet` command: serve, migrate, seed-demo, create-admin, token create, and the mail
+//! commands (send-mail, receive-mail, poll-mail, mailgate).
 
 use clap::{Parser, Subcommand};
 use guichet::config::Settings;
@@ -47,6 +48,28 @@ enum Command {
         #[arg(long, default_value_t = 4)]
         workers: usize,
     },
+    /// Process raw messages (.eml files, or standard input with `-`) through the inbound
+    /// pipeline, as if they had arrived by mail; prints what became of each.
+    ReceiveMail {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Poll the support mailbox (IMAP) once now; prints what it fetched.
+    PollMail,
+    /// For the mail server (e.g. Postfix's pipe): read one message on standard input and post
+    /// it to Guichet. Exit codes follow sysexits: 75 (temporary failure: the server retries),
+    /// 65 (message refused), 77 (token refused), 74 (input unreadable). Needs no configuration.
+    Mailgate {
+        /// Guichet's address, e.g. https://guichet.example.org
+        #[arg(long)]
+        url: String,
+        /// The inbound token (prefer --token-file: command lines are visible to other users).
+        #[arg(long)]
+        token: Option<String>,
+        /// A file holding the inbound token.
+        #[arg(long)]
+        token_file: Option<PathBuf>,
+    },
     /// API tokens.
     Token {
         #[command(subcommand)]
@@ -71,6 +94,14 @@ fn main() -> ExitCode {
     )
     .init();
     let cli = Cli::parse();
+    if let Command::Mailgate {
+        url,
+        token,
+        token_file,
+    } = &cli.command
+    {
+        return mailgate(url, token.as_deref(), token_file.as_deref());
+    }
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(s) => s,
         Err(e) => {
@@ -161,6 +192,55 @@ fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::error::E
                 sent as f64 / secs.max(0.001)
             );
         }
+        Command::ReceiveMail { files } => {
+            let storage = guichet::storage::Storage::local(&settings.attachments_dir);
+            let mut conn = pool.get()?;
+            let intake = guichet::inbound::service::Intake::new(&mut conn, &settings)?;
+            for f in files {
+                let raw = if f.as_os_str() == "-" {
+                    let mut v = Vec::new();
+                    std::io::Read::read_to_end(&mut std::io::stdin(), &mut v)?;
+                    v
+                } else {
+                    std::fs::read(&f)?
+                };
+                let r = guichet::inbound::service::receive(
+                    &mut conn,
+                    &intake,
+                    &storage,
+                    &raw,
+                    guichet::inbound::service::Channel::Pipe,
+                )?;
+                println!(
+                    "{}: {}{}{}{}",
+                    f.display(),
+                    r.outcome,
+                    if r.reason.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", r.reason)
+                    },
+                    r.request.map(|n| format!(" {n}")).unwrap_or_default(),
+                    if r.duplicate {
+                        " [already received]"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+        Command::PollMail => {
+            let storage = guichet::storage::Storage::local(&settings.attachments_dir);
+            let round = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?
+                .block_on(guichet::inbound::imap::poll(&settings, &pool, &storage))?;
+            println!(
+                "{} fetched, {} processed, {} left for later",
+                round.fetched, round.processed, round.left
+            );
+        }
+        Command::Mailgate { .. } => unreachable!("handled before the configuration is read"),
         Command::CreateAdmin { email, name } => {
             let password = match std::env::var("GUICHET_ADMIN_PASSWORD") {
                 Ok(p) => p,
@@ -193,6 +273,75 @@ fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::error::E
         }
     }
     Ok(())
+}
+
+/// `guichet mailgate`: posts standard input to the HTTP intake, answering the mail server in
+/// sysexits codes.
+fn mailgate(url: &str, token: Option<&str>, token_file: Option<&std::path::Path>) -> ExitCode {
+    const EX_USAGE: u8 = 64;
+    const EX_DATAERR: u8 = 65;
+    const EX_IOERR: u8 = 74;
+    const EX_TEMPFAIL: u8 = 75;
+    const EX_NOPERM: u8 = 77;
+    let token = match (token, token_file) {
+        (Some(t), _) => t.trim().to_string(),
+        (None, Some(f)) => match std::fs::read_to_string(f) {
+            Ok(t) => t.trim().to_string(),
+            Err(e) => {
+                eprintln!("guichet mailgate: {}: {e}", f.display());
+                return ExitCode::from(EX_USAGE);
+            }
+        },
+        (None, None) => {
+            eprintln!("guichet mailgate: --token or --token-file is required");
+            return ExitCode::from(EX_USAGE);
+        }
+    };
+    let mut raw = Vec::new();
+    if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut raw) {
+        eprintln!("guichet mailgate: cannot read the message: {e}");
+        return ExitCode::from(EX_IOERR);
+    }
+    let endpoint = format!("{}/api/v1/inbound-mail", url.trim_end_matches('/'));
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(std::time::Duration::from_secs(120)))
+        .build()
+        .into();
+    let response = agent
+        .post(&endpoint)
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", "message/rfc822")
+        .header("X-Guichet-Channel", "pipe")
+        .send(&raw[..]);
+    match response {
+        Err(e) => {
+            eprintln!("guichet mailgate: {endpoint}: {e}");
+            ExitCode::from(EX_TEMPFAIL)
+        }
+        Ok(mut r) => {
+            let status = r.status().as_u16();
+            let body = r.body_mut().read_to_string().unwrap_or_default();
+            match status {
+                200..=299 => {
+                    println!("{body}");
+                    ExitCode::SUCCESS
+                }
+                401 | 403 => {
+                    eprintln!("guichet mailgate: the token was refused ({status})");
+                    ExitCode::from(EX_NOPERM)
+                }
+                400 | 413 | 415 | 422 => {
+                    eprintln!("guichet mailgate: message refused ({status}): {body}");
+                    ExitCode::from(EX_DATAERR)
+                }
+                _ => {
+                    eprintln!("guichet mailgate: temporary failure ({status}): {body}");
+                    ExitCode::from(EX_TEMPFAIL)
+                }
+            }
+        }
+    }
 }
 
 #[actix_web::main]

@@ -41,7 +41,8 @@ impl Modify for Bearer {
     info(title = "Guichet API", version = "1", description = "Service requests of the school service centre. Create a token with `guichet token create --email E --name N` and send it as `Authorization: Bearer …`."),
     paths(api::catalog_list, api::create, api::list, api::get, api::events, api::comment, api::transition,
           api::assign, api::priority, api::watchers, api::watcher_add, api::watcher_remove, api::upload, api::download,
-          crate::approvals::api::pending, crate::approvals::api::steps, crate::approvals::api::decide),
+          crate::approvals::api::pending, crate::approvals::api::steps, crate::approvals::api::decide,
+          crate::inbound::api::inbound_mail),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Bearer),
 )]

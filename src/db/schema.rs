@@ -418,6 +418,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    inbound_messages (id) {
+        id -> Int8,
+        message_id -> Nullable<Text>,
+        content_hash -> Text,
+        size_bytes -> Int8,
+        channel -> Text,
+        received_at -> Timestamptz,
+        sender -> Text,
+        subject -> Text,
+        outcome -> Text,
+        reason -> Text,
+        detail -> Text,
+        user_id -> Nullable<Int8>,
+        request_id -> Nullable<Int8>,
+        event_id -> Nullable<Int8>,
+        full_text -> Text,
+        processed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    user_email_aliases (email) {
+        email -> Text,
+        user_id -> Int8,
+    }
+}
+
+diesel::table! {
+    undeliverable_addresses (email) {
+        email -> Text,
+        reason -> Text,
+        marked_at -> Timestamptz,
+        inbound_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    instance_secrets (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
 diesel::joinable!(recurring_runs -> recurring_requests (recurring_id));
 diesel::joinable!(workflow_states -> workflows (workflow_id));
 diesel::joinable!(workflow_transitions -> workflows (workflow_id));
@@ -478,4 +522,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     automation_rules,
     recurring_requests,
     recurring_runs,
+    inbound_messages,
+    user_email_aliases,
+    undeliverable_addresses,
+    instance_secrets,
 );

@@ -144,6 +144,15 @@ impl Mailer {
         cache: &mut render::Cache,
         row: &Row,
     ) -> Result<(Message, String, String), Failure> {
+        if cache
+            .undeliverable
+            .contains(&row.recipient.trim().to_lowercase())
+        {
+            return Err(Failure::Permanent(format!(
+                "adresse non distribuable (retour permanent) : {}",
+                row.recipient
+            )));
+        }
         let to: Mailbox = row.recipient.trim().parse().map_err(|e| {
             Failure::Permanent(format!(
                 "adresse du destinataire invalide « {} » : {e}",
@@ -190,10 +199,24 @@ impl Mailer {
                 HeaderName::new_from_ascii_str("Auto-Submitted"),
                 "auto-generated".into(),
             ));
+        let request_number = number.as_deref().and_then(RequestNumber::parse);
         if let Some(r) = &self.reply_to {
-            b = b.reply_to(r.clone());
+            // Replies about a request go to its signed address, which survives relays that
+            // rewrite Message-IDs (see `inbound::thread`).
+            let reply_to = match (request_number, &cache.reply_key) {
+                (Some(n), Some(key)) => {
+                    let address =
+                        crate::inbound::thread::reply_address(&r.email.to_string(), key, n.0);
+                    address
+                        .parse()
+                        .map(|a| Mailbox::new(r.name.clone(), a))
+                        .unwrap_or_else(|_| r.clone())
+                }
+                _ => r.clone(),
+            };
+            b = b.reply_to(reply_to);
         }
-        if let Some(n) = number.as_deref().and_then(RequestNumber::parse) {
+        if let Some(n) = request_number {
             let thread = self.thread_id(n.0);
             b = b.in_reply_to(thread.clone()).references(thread);
         }
@@ -262,6 +285,11 @@ impl Mailer {
                 .load(conn)?;
             let mut report = Report::default();
             let mut cache = render::Cache::default();
+            if self.reply_to.is_some() {
+                cache.reply_key = Some(crate::inbound::service::reply_key(conn)?);
+            }
+            let recipients: Vec<String> = rows.iter().map(|r| r.recipient.to_lowercase()).collect();
+            cache.undeliverable = crate::inbound::service::undeliverable(conn, &recipients)?;
             let built: Vec<Result<(Message, String, String), Failure>> = rows
                 .iter()
                 .map(|row| self.build(conn, &mut cache, row))

@@ -32,6 +32,8 @@ pub const TEMPLATES: &[&str] = &[
     "sla_breach",
     "automation_notice",
     "digest",
+    "inbound_refused",
+    "inbound_unknown",
 ];
 
 pub struct MailTemplates {
@@ -95,6 +97,10 @@ impl MailTemplates {
 #[derive(Default)]
 pub struct Cache {
     requests: std::collections::HashMap<(i64, &'static str), (Value, crate::workflow::Workflow)>,
+    /// The key that signs reply addresses, when replies go to the support mailbox.
+    pub reply_key: Option<Vec<u8>>,
+    /// Recipients of the batch a permanent bounce marked.
+    pub undeliverable: Vec<String>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -206,6 +212,10 @@ pub fn sample(locale: Locale, base_url: &str) -> Value {
             "clock": "resolution",
             "to": "resolved",
             "to_kind": "resolved",
+            "subject": if fr { "RE: [DS-000123] Projecteur du local 204" } else { "RE: [DS-000123] Projector in room 204" },
+            "problems": [
+                {"what": "#statut livré", "why": if fr { "Aucun état « livré » dans le processus de cette demande." } else { "No state “livré” in this request's process." }}
+            ],
             "items": [
                 {"number": "DS-000123", "subject": if fr { "Nouveau commentaire" } else { "New comment" }, "url": format!("{base_url}/requests/DS-000123")},
                 {"number": "DS-000130", "subject": if fr { "Demande résolue" } else { "Request resolved" }, "url": format!("{base_url}/requests/DS-000130")}

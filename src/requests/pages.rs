@@ -560,6 +560,7 @@ async fn render_show(
             v["is_approved"] = json!(e.kind == "approved");
             v["is_refused"] = json!(e.kind == "refused");
             v["is_automation"] = json!(e.kind == "automation");
+            v["mail_id"] = e.data.get("inbound_id").cloned().unwrap_or(Value::Null);
             v["by_approval"] = json!(e
                 .data
                 .get("by_approval")

@@ -122,7 +122,14 @@ async fn a_request_s_life_reaches_the_right_people_in_their_language() {
     assert_eq!(ack[0].in_reply_to, thread);
     assert_eq!(ack[0].references, thread);
     assert_eq!(ack[0].auto_submitted, "auto-generated");
-    assert_eq!(ack[0].reply_to, "soutien@csss.test");
+    // Replies go to the request's signed address on the support mailbox.
+    let n: i64 = number.trim_start_matches("DS-").parse().unwrap();
+    assert!(
+        ack[0].reply_to.starts_with(&format!("soutien+ds{n}-"))
+            && ack[0].reply_to.ends_with("@csss.test"),
+        "{}",
+        ack[0].reply_to
+    );
     let team = mails_to(&mails, TECH_TI);
     assert_eq!(team.len(), 1);
     assert_eq!(

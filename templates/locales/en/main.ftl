@@ -578,5 +578,25 @@ email-template = { $code ->
     [sla_breach] Time exceeded
     [automation_notice] Automation rule notice
     [digest] Daily summary
+    [inbound_refused] Email not applied
+    [inbound_unknown] Unknown sender
    *[other] { $code }
 }
+
+## Inbound mail
+inbound-not-allowed = You cannot write to this request, or it does not exist.
+inbound-unknown-command = Unknown command.
+inbound-no-resolved-state = This request's process has no “resolved” state.
+inbound-unknown-status = No state “{ $name }” in this request's process.
+inbound-unknown-person = Nobody has the address { $email }.
+inbound-no-category = New requests are not submitted by email: please use Guichet's form.
+inbound-use-form = This category needs information only Guichet's form collects: please submit the request online.
+inbound-untitled = Request received by email
+inbound-attachment-dropped = [Attachment not kept: { $name } ({ $size }), larger than the { $max } limit.]
+event-by-email = by email
+mail-heading = Email received
+mail-from = Sender
+mail-subject = Subject
+mail-received = Received
+mail-full-text = Full text, quoted history included
+mail-back = Back to the request

@@ -578,5 +578,25 @@ email-template = { $code ->
     [sla_breach] Délai dépassé
     [automation_notice] Avis d'une règle automatique
     [digest] Résumé quotidien
+    [inbound_refused] Courriel non appliqué
+    [inbound_unknown] Expéditeur inconnu
    *[other] { $code }
 }
+
+## Inbound mail
+inbound-not-allowed = Vous ne pouvez pas écrire dans cette demande, ou elle n'existe pas.
+inbound-unknown-command = Commande inconnue.
+inbound-no-resolved-state = Le processus de cette demande n'a pas d'état « résolue ».
+inbound-unknown-status = Aucun état « { $name } » dans le processus de cette demande.
+inbound-unknown-person = Aucune personne n'a l'adresse { $email }.
+inbound-no-category = Les nouvelles demandes ne se soumettent pas par courriel : utilisez le formulaire de Guichet.
+inbound-use-form = Cette catégorie demande des renseignements que seul le formulaire de Guichet recueille : soumettez la demande en ligne.
+inbound-untitled = Demande reçue par courriel
+inbound-attachment-dropped = [Pièce jointe non conservée : { $name } ({ $size }), plus grande que la limite de { $max }.]
+event-by-email = par courriel
+mail-heading = Courriel reçu
+mail-from = Expéditeur
+mail-subject = Objet
+mail-received = Reçu le
+mail-full-text = Texte complet, historique cité compris
+mail-back = Retour à la demande

@@ -1,0 +1,5 @@
+DROP TABLE instance_secrets;
+DROP TABLE undeliverable_addresses;
+DROP TABLE user_email_aliases;
+DROP INDEX outbox_request_message_idx;
+DROP TABLE inbound_messages;

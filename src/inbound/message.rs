@@ -1,0 +1,445 @@
+//! Reading a raw message (with `mail-parser`: charsets, quoted-printable, base64, RFC 2047 and
+//! RFC 2231 are its business) into what the pipeline needs, and classifying it. Pure: no
+//! database, no I/O, never panics on hostile input.
+
+use mail_parser::{MessageParser, MimeHeaders, PartType};
+
+/// One attachment of an inbound message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub filename: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What a delivery-status report says.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Dsn {
+    /// At least one recipient failed for good (`Action: failed`, status 5.x.x).
+    pub permanent: bool,
+    /// The recipients that failed for good, lower case.
+    pub failed: Vec<String>,
+}
+
+/// The headers that tell a person's message from a machine's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Signals {
+    pub auto_submitted: Option<String>,
+    pub auto_response_suppress: bool,
+    pub precedence: Option<String>,
+    /// `X-Autoreply`, `X-Autorespond`, `X-Auto-Reply-From` and the like.
+    pub autoreply_header: bool,
+    /// `multipart/report`'s `report-type`.
+    pub report_type: Option<String>,
+    /// The envelope sender was empty (`Return-Path: <>`), as for bounces.
+    pub null_return_path: bool,
+    pub dsn: Option<Dsn>,
+}
+
+/// A message as the pipeline sees it.
+#[derive(Debug, Clone, Default)]
+pub struct Inbound {
+    /// Without angle brackets.
+    pub message_id: Option<String>,
+    /// In-Reply-To then References, without angle brackets.
+    pub refs: Vec<String>,
+    /// The sender's address, lower case.
+    pub from: Option<String>,
+    pub from_name: String,
+    /// To, Cc, Delivered-To and X-Original-To addresses, lower case.
+    pub recipients: Vec<String>,
+    pub subject: String,
+    /// The text body; an HTML-only message is converted to text.
+    pub text: String,
+    /// The HTML body, sanitized (no scripts, no remote content).
+    pub html: Option<String>,
+    pub attachments: Vec<Part>,
+    pub signals: Signals,
+}
+
+fn bare_id(s: &str) -> String {
+    s.trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim()
+        .to_string()
+}
+
+fn text_list(v: &mail_parser::HeaderValue) -> Vec<String> {
+    match v {
+        mail_parser::HeaderValue::Text(t) => t.split_whitespace().map(bare_id).collect(),
+        mail_parser::HeaderValue::TextList(l) => l.iter().map(|t| bare_id(t)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn addresses(a: Option<&mail_parser::Address>) -> Vec<String> {
+    a.map(|a| {
+        a.iter()
+            .filter_map(|x| x.address())
+            .map(|x| x.trim().to_lowercase())
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn header_text(m: &mail_parser::Message, name: &str) -> Option<String> {
+    m.header_raw(name)
+        .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Parses a raw message; `None` when it is not a message at all.
+pub fn parse(raw: &[u8]) -> Option<Inbound> {
+    let m = MessageParser::default().parse(raw)?;
+    if m.headers().is_empty() {
+        return None;
+    }
+    let from = m.from().and_then(|a| a.first());
+    let mut refs = text_list(m.in_reply_to());
+    refs.extend(text_list(m.references()));
+    refs.retain(|r| !r.is_empty());
+    refs.dedup();
+    let mut recipients = addresses(m.to());
+    recipients.extend(addresses(m.cc()));
+    for name in ["Delivered-To", "X-Original-To", "Envelope-To"] {
+        for (h, v) in m.headers_raw() {
+            if h.eq_ignore_ascii_case(name) {
+                let v = bare_id(v).to_lowercase();
+                if v.contains('@') {
+                    recipients.push(v);
+                }
+            }
+        }
+    }
+    recipients.dedup();
+
+    let text = m.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+    let html = m.body_html(0).map(|h| super::sanitize_html(&h));
+    // Only a message with no text part of its own is read from its HTML (body_text converts).
+
+    let report_type = m
+        .content_type()
+        .filter(|c| c.ctype().eq_ignore_ascii_case("multipart"))
+        .filter(|c| {
+            c.subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+        })
+        .and_then(|c| c.attribute("report-type"))
+        .map(|s| s.to_ascii_lowercase());
+    let mut dsn = None;
+    let mut attachments = Vec::new();
+    for (i, part) in m.parts.iter().enumerate() {
+        let ct = part.content_type();
+        let (ctype, subtype) = ct
+            .map(|c| {
+                (
+                    c.ctype().to_ascii_lowercase(),
+                    c.subtype().unwrap_or("").to_ascii_lowercase(),
+                )
+            })
+            .unwrap_or_default();
+        if ctype == "message" && subtype == "delivery-status" {
+            dsn = Some(read_dsn(&String::from_utf8_lossy(part.contents())));
+            continue;
+        }
+        if !m.attachments.contains(&(i as u32)) {
+            continue;
+        }
+        let (bytes, default_name) = match &part.body {
+            PartType::Message(inner) => (inner.raw_message().to_vec(), "message.eml"),
+            PartType::Multipart(_) => continue,
+            _ => (part.contents().to_vec(), "piece-jointe"),
+        };
+        let content_type = match &part.body {
+            PartType::Message(_) => "message/rfc822".to_string(),
+            _ if ctype.is_empty() => "application/octet-stream".to_string(),
+            _ => format!("{ctype}/{subtype}"),
+        };
+        let mut filename = part
+            .attachment_name()
+            .map(str::to_string)
+            .unwrap_or_else(|| default_name.to_string());
+        if content_type == "message/rfc822" && !filename.to_lowercase().ends_with(".eml") {
+            filename.push_str(".eml");
+        }
+        attachments.push(Part {
+            filename,
+            content_type,
+            bytes,
+        });
+    }
+
+    let return_path = m.header_raw("Return-Path").map(str::trim);
+    let signals = Signals {
+        auto_submitted: header_text(&m, "Auto-Submitted").map(|s| s.to_ascii_lowercase()),
+        auto_response_suppress: m.header_raw("X-Auto-Response-Suppress").is_some(),
+        precedence: header_text(&m, "Precedence").map(|s| s.to_ascii_lowercase()),
+        autoreply_header: [
+            "X-Autoreply",
+            "X-Autorespond",
+            "X-Auto-Reply-From",
+            "X-Autogenerated",
+        ]
+        .iter()
+        .any(|h| m.header_raw(*h).is_some()),
+        report_type,
+        null_return_path: return_path == Some("<>"),
+        dsn,
+    };
+    Some(Inbound {
+        message_id: m.message_id().map(bare_id).filter(|s| !s.is_empty()),
+        refs,
+        from: from
+            .and_then(|a| a.address())
+            .map(|a| a.trim().to_lowercase()),
+        from_name: from.and_then(|a| a.name()).unwrap_or("").trim().to_string(),
+        recipients,
+        subject: m.subject().unwrap_or("").trim().to_string(),
+        text,
+        html,
+        attachments,
+        signals,
+    })
+}
+
+/// Reads the per-recipient fields of a `message/delivery-status` part.
+fn read_dsn(text: &str) -> Dsn {
+    let mut dsn = Dsn::default();
+    // Blocks are separated by blank lines; the first is about the message.
+    for block in text.replace("\r\n", "\n").split("\n\n") {
+        let mut recipient = None;
+        let mut failed = false;
+        let mut permanent = false;
+        for line in block.lines() {
+            let Some((name, value)) = line.split_once(':') else {
+                continue;
+            };
+            let value = value.trim();
+            match name.trim().to_ascii_lowercase().as_str() {
+                "final-recipient" | "original-recipient" if recipient.is_none() => {
+                    let addr = value.rsplit(';').next().unwrap_or(value);
+                    recipient = Some(bare_id(addr).to_lowercase());
+                }
+                "action" => failed = value.eq_ignore_ascii_case("failed"),
+                "status" => permanent = value.starts_with('5'),
+                _ => {}
+            }
+        }
+        if let (Some(r), true, true) = (recipient, failed, permanent) {
+            dsn.permanent = true;
+            dsn.failed.push(r);
+        }
+    }
+    dsn
+}
+
+/// What kind of message this is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Class {
+    /// A person wrote it: process it.
+    Person,
+    AutoReply,
+    Bounce(Dsn),
+    Receipt,
+    /// We sent it, or it comes from our own address.
+    Loop,
+}
+
+impl Class {
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Class::Person => "",
+            Class::AutoReply => "auto_reply",
+            Class::Bounce(_) => "bounce",
+            Class::Receipt => "receipt",
+            Class::Loop => "loop",
+        }
+    }
+}
+
+/// Guichet's own addresses and Message-ID domain, to recognize its messages coming back.
+#[derive(Debug, Clone, Default)]
+pub struct Own {
+    /// Lower-case addresses (local part without any `+tag`).
+    pub addresses: Vec<String>,
+    pub message_id_domain: String,
+}
+
+/// The address without a `+tag` in its local part, lower case.
+pub fn base_address(addr: &str) -> String {
+    let addr = addr.trim().to_lowercase();
+    match addr.split_once('@') {
+        Some((local, domain)) => {
+            let local = local.split('+').next().unwrap_or(local);
+            format!("{local}@{domain}")
+        }
+        None => addr,
+    }
+}
+
+const AUTO_SUBJECTS: &[&str] = &[
+    "réponse automatique",
+    "reponse automatique",
+    "réponse automatique d'absence",
+    "automatic reply",
+    "auto reply",
+    "autoreply",
+    "auto-reply",
+    "out of office",
+    "out of the office",
+    "absence du bureau",
+    "absent du bureau",
+    "absente du bureau",
+    "message d'absence",
+    "autosvar",
+    "abwesenheitsnotiz",
+    "automatische antwort",
+];
+
+const BOUNCE_SENDERS: &[&str] = &["mailer-daemon@", "postmaster@"];
+
+const BOUNCE_SUBJECTS: &[&str] = &[
+    "undeliverable",
+    "undelivered mail",
+    "delivery status notification",
+    "mail delivery failed",
+    "non remis",
+    "message non remis",
+    "échec de la remise",
+    "returned mail",
+];
+
+const RECEIPT_SUBJECTS: &[&str] = &["read:", "lu :", "lu:", "non lu :", "not read:"];
+
+/// Tells a person's message from auto-replies, bounces, read receipts and our own mail.
+pub fn classify(m: &Inbound, own: &Own) -> Class {
+    let s = &m.signals;
+    let from = m.from.as_deref().unwrap_or("");
+    let ours = |id: &str| {
+        !own.message_id_domain.is_empty()
+            && id
+                .to_lowercase()
+                .ends_with(&format!("@{}", own.message_id_domain.to_lowercase()))
+    };
+    if !from.is_empty() && own.addresses.contains(&base_address(from)) {
+        return Class::Loop;
+    }
+    if m.message_id.as_deref().is_some_and(ours) {
+        return Class::Loop;
+    }
+    match s.report_type.as_deref() {
+        Some("delivery-status") => return Class::Bounce(s.dsn.clone().unwrap_or_default()),
+        Some("disposition-notification") => return Class::Receipt,
+        _ => {}
+    }
+    if let Some(dsn) = &s.dsn {
+        return Class::Bounce(dsn.clone());
+    }
+    let subject = m.subject.to_lowercase();
+    if BOUNCE_SENDERS.iter().any(|b| from.starts_with(b))
+        || (s.null_return_path && BOUNCE_SUBJECTS.iter().any(|b| subject.contains(b)))
+    {
+        return Class::Bounce(Dsn::default());
+    }
+    if s.auto_submitted.as_deref().is_some_and(|v| v != "no")
+        || s.auto_response_suppress
+        || s.autoreply_header
+        || matches!(
+            s.precedence.as_deref(),
+            Some("bulk" | "junk" | "auto_reply" | "list")
+        )
+    {
+        return Class::AutoReply;
+    }
+    let stripped = super::thread::strip_prefixes(&subject);
+    if AUTO_SUBJECTS
+        .iter()
+        .any(|p| subject.starts_with(p) || stripped.starts_with(p))
+        || subject.starts_with("auto:")
+    {
+        return Class::AutoReply;
+    }
+    if RECEIPT_SUBJECTS.iter().any(|p| subject.starts_with(p)) && m.text.trim().len() < 600 {
+        let t = m.text.to_lowercase();
+        if t.contains("a été lu") || t.contains("was read") || t.contains("n'a pas été lu") {
+            return Class::Receipt;
+        }
+    }
+    Class::Person
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn own() -> Own {
+        Own {
+            addresses: vec!["soutien@csdm.example".into(), "guichet@csdm.example".into()],
+            message_id_domain: "guichet.csdm.example".into(),
+        }
+    }
+
+    #[test]
+    fn reads_a_plain_reply() {
+        let raw = b"From: =?utf-8?q?Julie_Tr=C3=A9panier?= <Julie.Trepanier@Ecole.example>\r\n\
+To: Soutien <soutien+ds42-abc@csdm.example>\r\n\
+Subject: =?iso-8859-1?q?RE=A0:_=5BDS-000042=5D_Projecteur_bris=E9?=\r\n\
+Message-ID: <abc@mail.example>\r\n\
+In-Reply-To: <ds-000042@guichet.csdm.example>\r\n\
+References: <ds-000042@guichet.csdm.example> <17.aa@guichet.csdm.example>\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\r\nMerci, c'est r\xc3\xa9gl\xc3\xa9.\r\n";
+        let m = parse(raw).unwrap();
+        assert_eq!(m.from.as_deref(), Some("julie.trepanier@ecole.example"));
+        assert_eq!(m.from_name, "Julie Trépanier");
+        assert_eq!(m.message_id.as_deref(), Some("abc@mail.example"));
+        assert_eq!(
+            m.refs,
+            vec![
+                "ds-000042@guichet.csdm.example",
+                "17.aa@guichet.csdm.example"
+            ]
+        );
+        assert!(m.subject.contains("Projecteur brisé"), "{}", m.subject);
+        assert_eq!(m.recipients, vec!["soutien+ds42-abc@csdm.example"]);
+        assert_eq!(classify(&m, &own()), Class::Person);
+    }
+
+    #[test]
+    fn garbage_is_not_a_message_and_does_not_panic() {
+        assert!(parse(b"").is_none());
+        for raw in [
+            &b"\x00\x01\x02"[..],
+            b"no colon here",
+            b"Content-Type: multipart/mixed; boundary=\"x\"\r\n\r\n--x\r\n--x\r\n--x--",
+        ] {
+            let _ = parse(raw);
+        }
+    }
+
+    #[test]
+    fn our_own_address_and_message_ids_are_loops() {
+        let raw = b"From: guichet+ds1-aa@csdm.example\r\nSubject: x\r\n\r\nx";
+        assert_eq!(classify(&parse(raw).unwrap(), &own()), Class::Loop);
+        let raw = b"From: a@b.example\r\nMessage-ID: <5.ab@GUICHET.csdm.example>\r\n\r\nx";
+        assert_eq!(classify(&parse(raw).unwrap(), &own()), Class::Loop);
+    }
+
+    #[test]
+    fn a_permanent_dsn_names_the_failed_recipient() {
+        let raw = b"From: MAILER-DAEMON@mx.example\r\nReturn-Path: <>\r\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nDelivery failed.\r\n\
+--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\n\
+Final-Recipient: rfc822; Parti@Ecole.example\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n\
+Final-Recipient: rfc822; lent@ecole.example\r\nAction: delayed\r\nStatus: 4.4.1\r\n\
+--b--\r\n";
+        let m = parse(raw).unwrap();
+        match classify(&m, &own()) {
+            Class::Bounce(d) => {
+                assert!(d.permanent);
+                assert_eq!(d.failed, vec!["parti@ecole.example"]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Which request a message is about, from what it carries: our thread Message-IDs in
+//! `In-Reply-To`/`References`, a signed reply address (`soutien+ds42-1a2b3c4d5e@…`, which
+//! survives relays that rewrite Message-IDs) or the `[DS-000042]` token of the subject. Pure;
+//! the database lookups are in `service`.
+
+use crate::requests::model::RequestNumber;
+use hmac::{Hmac, Mac};
+use once_cell::sync::Lazy;
+use regex::Regex;
+use sha2::Sha256;
+
+static SUBJECT_TOKEN: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?i)\[\s*DS\s*-?\s*(\d{1,12})\s*\]").expect("regex"));
+
+static PREFIX: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?i)^\s*((re|ré|rép|rep|tr|fw|fwd|réf\.?|ref\.?|aw|wg|sv|vs|antw|odp|r)\s*(\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
+    )
+    .expect("regex")
+});
+
+/// The request number in a subject's `[DS-000042]`, whatever the prefixes and spacing.
+pub fn subject_number(subject: &str) -> Option<RequestNumber> {
+    let caps = SUBJECT_TOKEN.captures(subject)?;
+    caps.get(1)?.as_str().parse().ok().map(RequestNumber)
+}
+
+/// The subject without reply and forward prefixes (`RE :`, `TR:`, `Réf. :`, `AW:`, `SV:`…).
+pub fn strip_prefixes(subject: &str) -> String {
+    PREFIX.replace(subject, "").trim().to_string()
+}
+
+/// A new request's title from a subject: no prefixes, no request token.
+pub fn title_of(subject: &str) -> String {
+    let stripped = strip_prefixes(subject);
+    let s = SUBJECT_TOKEN.replace_all(&stripped, "");
+    strip_prefixes(s.trim())
+}
+
+/// The request of one of our thread Message-IDs, `ds-000042@host`.
+pub fn thread_number(reference: &str, domain: &str) -> Option<RequestNumber> {
+    let (local, host) = reference.rsplit_once('@')?;
+    if !host.eq_ignore_ascii_case(domain) {
+        return None;
+    }
+    let digits = local.strip_prefix("ds-")?;
+    if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().map(RequestNumber)
+}
+
+fn signature(key: &[u8], number: i64) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key");
+    mac.update(format!("reply:{number}").as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..5])
+}
+
+/// The reply address of a request: the support address with `+ds<number>-<signature>`.
+pub fn reply_address(support: &str, key: &[u8], number: i64) -> String {
+    match support.split_once('@') {
+        Some((local, domain)) => {
+            let local = local.split('+').next().unwrap_or(local);
+            format!("{local}+ds{number}-{}@{domain}", signature(key, number))
+        }
+        None => support.to_string(),
+    }
+}
+
+/// The request a signed reply address names, when its signature is right.
+pub fn address_number(address: &str, key: &[u8]) -> Option<RequestNumber> {
+    let (local, _) = address.split_once('@')?;
+    let (_, tag) = local.split_once('+')?;
+    let rest = tag.to_ascii_lowercase();
+    let rest = rest.strip_prefix("ds")?;
+    let (digits, sig) = rest.split_once('-')?;
+    let number: i64 = digits.parse().ok()?;
+    let expected = signature(key, number);
+    // Constant-time comparison of the signatures.
+    let same = expected.len() == sig.len()
+        && expected
+            .bytes()
+            .zip(sig.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    same.then_some(RequestNumber(number))
+}
+
+/// The `+tag` of an address that is no reply token: a category code (`soutien+ti-poste@…`).
+pub fn address_tag(address: &str) -> Option<String> {
+    let (local, _) = address.split_once('@')?;
+    let (_, tag) = local.split_once('+')?;
+    let tag = tag.to_ascii_lowercase();
+    (!tag.is_empty()).then_some(tag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subject_tokens_survive_prefixes_and_spacing() {
+        for s in [
+            "[DS-000042] Projecteur",
+            "RE: [DS-000042] Projecteur",
+            "RE : TR: [DS-000042] Projecteur",
+            "Réf. : [ds-42] Projecteur",
+            "AW: [DS 000042] Projecteur",
+            "SV:[ DS-000042 ] Projecteur",
+        ] {
+            assert_eq!(subject_number(s), Some(RequestNumber(42)), "{s}");
+        }
+        assert_eq!(subject_number("DS-000042 sans crochets"), None);
+        assert_eq!(title_of("RE : TR: [DS-000042] Projecteur"), "Projecteur");
+        assert_eq!(title_of("Réf. : Fuite au 2e"), "Fuite au 2e");
+        assert_eq!(title_of("Reprise du local"), "Reprise du local");
+    }
+
+    #[test]
+    fn thread_ids_are_ours_only() {
+        assert_eq!(
+            thread_number("ds-000042@guichet.example", "guichet.example"),
+            Some(RequestNumber(42))
+        );
+        assert_eq!(
+            thread_number("ds-000042@other.example", "guichet.example"),
+            None
+        );
+        assert_eq!(
+            thread_number("ds-4x@guichet.example", "guichet.example"),
+            None
+        );
+    }
+
+    #[test]
+    fn reply_addresses_are_signed() {
+        let key = b"secret";
+        let a = reply_address("Soutien@csdm.example", key, 42);
+        assert!(a.starts_with("Soutien+ds42-"), "{a}");
+        assert_eq!(address_number(&a, key), Some(RequestNumber(42)));
+        assert_eq!(
+            address_number(&a.to_lowercase(), key),
+            Some(RequestNumber(42))
+        );
+        assert_eq!(address_number(&a, b"other"), None);
+        let forged = a.replace("ds42", "ds43");
+        assert_eq!(address_number(&forged, key), None);
+        assert_eq!(address_number("soutien@csdm.example", key), None);
+        assert_eq!(address_tag("soutien+ti-poste@x"), Some("ti-poste".into()));
+    }
+}
