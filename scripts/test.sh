@@ -14,6 +14,9 @@ command -v node >/dev/null || need_apt+=(nodejs npm)
 command -v curl >/dev/null || need_apt+=(curl)
 # A real SMTP server for the email tests (aiosmtpd, run with the system's Python).
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need_apt+=(python3-aiosmtpd)
+# A real IMAP server for the inbound mail tests (Dovecot, with a throwaway configuration per test).
+[ -x /usr/sbin/dovecot ] || need_apt+=(dovecot-imapd)
+command -v openssl >/dev/null || need_apt+=(openssl)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing: ${need_apt[*]}"
   apt-get update -qq
@@ -35,6 +38,7 @@ port=$(free_port)
 pg_start "$tmp/pg" "$port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300
 export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port"
 export TEST_SMTPD_PYTHON=/usr/bin/python3
+export TEST_DOVECOT=/usr/sbin/dovecot
 
 echo "== Unit and integration tests"
 cargo test --no-fail-fast -- --test-threads="${TEST_THREADS:-4}"

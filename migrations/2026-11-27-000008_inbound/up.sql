@@ -59,3 +59,19 @@ CREATE TABLE instance_secrets (
 );
 INSERT INTO instance_secrets (name, value)
 VALUES ('reply_token', replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''));
+
+-- Timeline entries written while a message is applied say so: the pipeline sets
+-- guichet.inbound_id for the transaction, and this stamps each new entry (request_events stays
+-- append-only: nothing is updated afterwards).
+CREATE FUNCTION request_events_inbound_source() RETURNS trigger AS $$
+DECLARE
+  inbound TEXT := current_setting('guichet.inbound_id', true);
+BEGIN
+  IF inbound IS NOT NULL AND inbound <> '' THEN
+    NEW.data := NEW.data || jsonb_build_object('source', 'email', 'inbound_id', inbound::bigint);
+  END IF;
+  RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER request_events_inbound_source BEFORE INSERT ON request_events
+  FOR EACH ROW EXECUTE FUNCTION request_events_inbound_source();

@@ -92,7 +92,7 @@ impl Intake {
             .flatten()
         {
             if let Ok(m) = a.parse::<lettre::message::Mailbox>() {
-                addresses.push(message::base_address(&m.email.to_string()));
+                addresses.push(message::base_address(m.email.as_ref()));
             }
         }
         Ok(Intake {
@@ -585,21 +585,21 @@ fn attach_all(
     Ok(dropped)
 }
 
-/// Marks the timeline entries a message made as coming by email, with a link to it.
-fn mark_events(
+/// While a message is applied, the timeline entries it makes are stamped as coming by email
+/// (a trigger reads this transaction setting); `None` stops the stamping.
+fn stamp_events(conn: &mut PgConnection, inbound_id: Option<i64>) -> QueryResult<()> {
+    diesel::sql_query("SELECT set_config('guichet.inbound_id', $1, true)")
+        .bind::<diesel::sql_types::Text, _>(inbound_id.map(|i| i.to_string()).unwrap_or_default())
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The first timeline entry a message made.
+fn first_event(
     conn: &mut PgConnection,
     request: RequestId,
     after: i64,
-    inbound_id: i64,
 ) -> QueryResult<Option<EventId>> {
-    diesel::sql_query(
-        "UPDATE request_events SET data = data || jsonb_build_object('source', 'email', 'inbound_id', $1::bigint) \
-         WHERE request_id = $2 AND id > $3",
-    )
-    .bind::<diesel::sql_types::BigInt, _>(inbound_id)
-    .bind::<diesel::sql_types::BigInt, _>(request.0)
-    .bind::<diesel::sql_types::BigInt, _>(after)
-    .execute(conn)?;
     request_events::table
         .filter(request_events::request_id.eq(request.0))
         .filter(request_events::id.gt(after))
@@ -630,7 +630,9 @@ fn on_request(
     inbound_id: i64,
 ) -> Result<Done, AppError> {
     let before = last_event_id(conn)?;
+    stamp_events(conn, Some(inbound_id))?;
     let outcome = conn.transaction(|conn| apply(conn, intake, storage, me, number, m, reply));
+    stamp_events(conn, None)?;
     match outcome {
         Ok(applied) => {
             let r = requests::by_number(conn, number.0)?;
@@ -639,7 +641,7 @@ fn on_request(
                 done.outcome = "ignored";
             }
             done.request = Some(r.id);
-            done.event = mark_events(conn, r.id, before, inbound_id)?;
+            done.event = first_event(conn, r.id, before)?;
             Ok(done)
         }
         Err(Failed::Error(e)) => Err(e),
@@ -802,8 +804,7 @@ fn apply(
 /// The resolved state the request can go to from where it is (else the workflow's first, for
 /// the workflow to refuse with its own words).
 fn resolved_state(conn: &mut PgConnection, r: &Request) -> Result<String, Failed> {
-    let wf =
-        crate::workflow::queries::load(conn, r.workflow_id).map_err(|e| Failed::Error(e.into()))?;
+    let wf = crate::workflow::queries::load(conn, r.workflow_id).map_err(Failed::Error)?;
     let reachable = wf
         .transitions
         .iter()
@@ -821,8 +822,7 @@ fn resolved_state(conn: &mut PgConnection, r: &Request) -> Result<String, Failed
 
 /// A state by its code or its French or English name, accents and case aside.
 fn state_named(conn: &mut PgConnection, r: &Request, name: &str) -> Result<String, Failed> {
-    let wf =
-        crate::workflow::queries::load(conn, r.workflow_id).map_err(|e| Failed::Error(e.into()))?;
+    let wf = crate::workflow::queries::load(conn, r.workflow_id).map_err(Failed::Error)?;
     let folded = crate::automation::fold(name.trim());
     wf.states
         .iter()
@@ -936,6 +936,7 @@ fn open(
         fields: serde_json::Map::new(),
         source: Source::Email,
     };
+    stamp_events(conn, Some(inbound_id))?;
     let created = conn.transaction(|conn| {
         let r = match guest_unit {
             Some(_) => domain::create_scheduled(conn, me, cmd)?,
@@ -955,11 +956,12 @@ fn open(
         }
         Ok::<_, AppError>(r)
     });
+    stamp_events(conn, None)?;
     match created {
         Ok(r) => {
             let mut done = Done::new("created", "");
             done.request = Some(r.id);
-            done.event = mark_events(conn, r.id, before, inbound_id)?;
+            done.event = first_event(conn, r.id, before)?;
             Ok(done)
         }
         Err(e) => {

@@ -205,8 +205,7 @@ impl Mailer {
             // rewrite Message-IDs (see `inbound::thread`).
             let reply_to = match (request_number, &cache.reply_key) {
                 (Some(n), Some(key)) => {
-                    let address =
-                        crate::inbound::thread::reply_address(&r.email.to_string(), key, n.0);
+                    let address = crate::inbound::thread::reply_address(r.email.as_ref(), key, n.0);
                     address
                         .parse()
                         .map(|a| Mailbox::new(r.name.clone(), a))

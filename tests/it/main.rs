@@ -10,6 +10,7 @@ mod automation;
 mod cli;
 mod config_example;
 mod email;
+mod inbound;
 mod recurring;
 mod schema;
 mod sla;

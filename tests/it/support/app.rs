@@ -26,9 +26,11 @@ pub struct TestApp {
 
 pub fn settings(db: &TestDb, files: &std::path::Path) -> Settings {
     let toml = format!(
-        "database_url = \"{}\"\nattachments_dir = \"{}\"\nmax_attachment_bytes = 100000\nmax_body_bytes = 20000\npool_size = 4\n",
+        "database_url = \"{}\"\nattachments_dir = \"{}\"\nmax_attachment_bytes = 100000\nmax_body_bytes = 20000\npool_size = 4\n\
+         inbound_token = \"{}\"\ninbound_category = \"ti-projecteur\"\nmail_reply_to = \"soutien@csss.test\"\n",
         db.url,
-        files.display()
+        files.display(),
+        crate::inbound::INBOUND_TOKEN
     );
     Settings::from_sources(&toml, "test", &[]).expect("test settings")
 }

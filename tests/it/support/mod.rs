@@ -1,5 +1,6 @@
 pub mod app;
 pub mod db;
+pub mod imap;
 pub mod smtp;
 pub mod world;
 
