@@ -51,6 +51,10 @@ pub struct Inbound {
     pub subject: String,
     /// The text body; an HTML-only message is converted to text.
     pub text: String,
+    /// The text to read the reply from: the text body, or for an HTML-only message its
+    /// conversion without the quoted history mail clients mark up (blockquote, Gmail's and
+    /// Outlook's reply blocks).
+    pub reply_text: String,
     /// The HTML body, sanitized (no scripts, no remote content).
     pub html: Option<String>,
     pub attachments: Vec<Part>,
@@ -114,8 +118,14 @@ pub fn parse(raw: &[u8]) -> Option<Inbound> {
     recipients.dedup();
 
     let text = m.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+    let html_only = m
+        .text_part(0)
+        .is_some_and(|p| matches!(p.body, PartType::Html(_)));
+    let reply_text = match m.body_html(0) {
+        Some(h) if html_only => mail_parser::decoders::html::html_to_text(&cut_quoted_html(&h)),
+        _ => text.clone(),
+    };
     let html = m.body_html(0).map(|h| super::sanitize_html(&h));
-    // Only a message with no text part of its own is read from its HTML (body_text converts).
 
     let report_type = m
         .content_type()
@@ -158,6 +168,14 @@ pub fn parse(raw: &[u8]) -> Option<Inbound> {
         let mut filename = part
             .attachment_name()
             .map(str::to_string)
+            .or_else(|| match &part.body {
+                // A forwarded message is named after its subject.
+                PartType::Message(inner) => inner
+                    .subject()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty()),
+                _ => None,
+            })
             .unwrap_or_else(|| default_name.to_string());
         if content_type == "message/rfc822" && !filename.to_lowercase().ends_with(".eml") {
             filename.push_str(".eml");
@@ -196,10 +214,26 @@ pub fn parse(raw: &[u8]) -> Option<Inbound> {
         recipients,
         subject: m.subject().unwrap_or("").trim().to_string(),
         text,
+        reply_text,
         html,
         attachments,
         signals,
     })
+}
+
+static QUOTED_HTML: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
+    regex::Regex::new(
+        r#"(?is)<blockquote|<div[^>]+class=["']?gmail_quote|<div[^>]+id=["']?(divRplyFwdMsg|appendonsend)|<div[^>]+class=["']?moz-cite-prefix|<hr[^>]*id=["']?stopSpelling"#,
+    )
+    .expect("regex")
+});
+
+/// HTML up to where the quoted history starts.
+fn cut_quoted_html(html: &str) -> String {
+    match QUOTED_HTML.find(html) {
+        Some(m) => html[..m.start()].to_string(),
+        None => html.to_string(),
+    }
 }
 
 /// Reads the per-recipient fields of a `message/delivery-status` part.

@@ -347,7 +347,7 @@ fn decide(
         },
     };
     let me = crate::users::service::identity(conn, &user)?;
-    let reply = reply::read(&m.text);
+    let reply = reply::read(&m.reply_text);
     let mut done = match threaded(conn, intake, &m, &me)? {
         Some(number) => on_request(conn, intake, storage, &me, number, &m, &reply, inbound_id)?,
         None => open(conn, intake, storage, &me, &m, inbound_id)?,
@@ -906,7 +906,7 @@ fn open(
         )?;
         return Ok(Done::new("rejected", "no_category"));
     };
-    let words = reply::new_words(&m.text);
+    let words = reply::new_words(&m.reply_text);
     let mut title = thread::title_of(&m.subject);
     if title.is_empty() {
         title = words

@@ -11,6 +11,7 @@ mod cli;
 mod config_example;
 mod email;
 mod inbound;
+mod inbound_corpus;
 mod recurring;
 mod schema;
 mod sla;
