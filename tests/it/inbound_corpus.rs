@@ -277,6 +277,24 @@ const CASES: &[(&str, &str, &str, Expect)] = &[
     ("50-empty-reply.eml", "ignored", "empty", Kind("created")),
 ];
 
+/// Fills in the placeholders, byte-wise (some messages are not UTF-8).
+fn fill(raw: &[u8], values: &[(&[u8], String)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    'bytes: while i < raw.len() {
+        for (token, value) in values {
+            if raw[i..].starts_with(token) {
+                out.extend_from_slice(value.as_bytes());
+                i += token.len();
+                continue 'bytes;
+            }
+        }
+        out.push(raw[i]);
+        i += 1;
+    }
+    out
+}
+
 fn attachments(app: &TestApp, n: i64) -> Vec<String> {
     use guichet::db::schema::{attachments as a, requests as r};
     a::table
@@ -304,35 +322,14 @@ async fn every_message_of_the_corpus_has_its_expected_outcome() {
     for (file, outcome, reason, expect) in CASES {
         let (number, n) = new_request(&app, REQUESTER_A, "Projecteur éteint").await;
         let raw = std::fs::read(format!("tests/fixtures/inbound/{file}")).unwrap();
-        let raw = String::from_utf8_lossy(&raw)
-            .contains('%')
-            .then(|| {
-                // Fill in the request, byte-wise (some messages are not UTF-8).
-                let mut out = Vec::with_capacity(raw.len());
-                let mut i = 0;
-                while i < raw.len() {
-                    let rest = &raw[i..];
-                    let mut matched = false;
-                    for (token, value) in [
-                        (&b"%THREAD%"[..], thread(n)),
-                        (&b"%DS%"[..], number.clone()),
-                        (&b"%N%"[..], n.to_string()),
-                    ] {
-                        if rest.starts_with(token) {
-                            out.extend_from_slice(value.as_bytes());
-                            i += token.len();
-                            matched = true;
-                            break;
-                        }
-                    }
-                    if !matched {
-                        out.push(raw[i]);
-                        i += 1;
-                    }
-                }
-                out
-            })
-            .unwrap_or(raw);
+        let raw = fill(
+            &raw,
+            &[
+                (&b"%THREAD%"[..], thread(n)),
+                (&b"%DS%"[..], number.clone()),
+                (&b"%N%"[..], n.to_string()),
+            ],
+        );
         let r = receive(&app, &raw);
         if r.outcome != *outcome || r.reason != *reason {
             failures.push(format!(
