@@ -1,5 +1,6 @@
-//! Email administration: the templates with a preview on sample data, and the messages that
-//! could not be sent, with their error and a « Renvoyer » button.
+//! Email administration: the templates with a preview on sample data, the messages that could
+//! not be sent (with their error and a « Renvoyer » button), the messages received and what
+//! became of each, and the addresses a permanent bounce marked (with « Rétablir »).
 
 use super::*;
 use crate::db::schema::outbox;
@@ -10,7 +11,11 @@ use diesel::prelude::*;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/emails", web::get().to(email_list))
         .route("/admin/emails/{template}", web::get().to(email_preview))
-        .route("/admin/emails/{id}/resend", web::post().to(email_resend));
+        .route("/admin/emails/{id}/resend", web::post().to(email_resend))
+        .route(
+            "/admin/emails/undeliverable/clear",
+            web::post().to(undeliverable_clear),
+        );
 }
 
 type FailedRow = (
@@ -45,7 +50,54 @@ async fn email_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse
                 .load(c)?)
         })
         .await?;
+    let (received, dead) = state
+        .db(|c| {
+            use crate::db::schema::{requests, undeliverable_addresses as u};
+            let received = crate::inbound::service::log(c, None, 100)?;
+            let ids: Vec<i64> = received.iter().filter_map(|r| r.request_id).collect();
+            let numbers: std::collections::HashMap<i64, i64> = requests::table
+                .filter(requests::id.eq_any(&ids))
+                .select((requests::id, requests::number))
+                .load::<(i64, i64)>(c)?
+                .into_iter()
+                .collect();
+            let dead: Vec<(String, DateTime<Utc>)> = u::table
+                .order(u::marked_at.desc())
+                .select((u::email, u::marked_at))
+                .load(c)?;
+            Ok((
+                received
+                    .into_iter()
+                    .map(|r| {
+                        let number = r
+                            .request_id
+                            .and_then(|id| numbers.get(&id))
+                            .map(|n| crate::requests::model::RequestNumber(*n).to_string());
+                        (r, number)
+                    })
+                    .collect::<Vec<_>>(),
+                dead,
+            ))
+        })
+        .await?;
     let loc = ctx.locale;
+    let received: Vec<Value> = received
+        .into_iter()
+        .map(|(r, number)| {
+            json!({
+                "sender": r.sender, "subject": r.subject, "channel": r.channel,
+                "received_at": r.received_at, "number": number, "detail": r.detail,
+                "outcome": i18n::tr(loc, "inbound-outcome", &[("code".into(), r.outcome.clone())]),
+                "reason": if r.reason.is_empty() { String::new() } else {
+                    i18n::tr(loc, "inbound-reason", &[("code".into(), r.reason.clone())])
+                },
+            })
+        })
+        .collect();
+    let dead: Vec<Value> = dead
+        .into_iter()
+        .map(|(email, at)| json!({ "email": email, "marked_at": at }))
+        .collect();
     let templates: Vec<Value> = TEMPLATES
         .iter()
         .map(|t| json!({ "name": t, "label": i18n::tr(loc, "email-template", &[("code".into(), (*t).into())]) }))
@@ -64,7 +116,10 @@ async fn email_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse
     ctx.render(
         &state,
         "pages/admin/emails",
-        json!({ "title": ctx.t("email-admin-title"), "templates": templates, "failed": failed }),
+        json!({
+            "title": ctx.t("email-admin-title"), "templates": templates, "failed": failed,
+            "received": received, "undeliverable": dead,
+        }),
     )
 }
 
@@ -132,5 +187,25 @@ async fn email_resend(
         })
         .await?;
     state.mail_wakeup.notify_one();
+    Ok(see_other("/admin/emails"))
+}
+
+#[derive(Deserialize)]
+struct AddressForm {
+    email: String,
+}
+
+/// Lets mail go again to an address a bounce marked (the person's mailbox works again).
+async fn undeliverable_clear(
+    ctx: Ctx,
+    form: CsrfForm<AddressForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&ctx.user)?;
+    let user = ctx.user.clone();
+    let email = form.0.email;
+    state
+        .db(move |c| crate::inbound::service::clear_undeliverable(c, &user, &email))
+        .await?;
     Ok(see_other("/admin/emails"))
 }

@@ -537,6 +537,31 @@ Final-Recipient: rfc822; julie@ecole-a.test\r\nAction: failed\r\nStatus: 5.1.1\r
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].0, REQUESTER_A);
     assert!(failed[0].1.as_deref().unwrap().contains("non distribuable"));
+    // The administrator sees the address and what came in, and restores it.
+    let admin = app.signed_in(ADMIN).await;
+    let page = admin.get("/admin/emails").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Adresses non distribuables"));
+    assert!(page.body.contains(REQUESTER_A));
+    assert!(page.body.contains("retour de non-livraison"));
+    let res = admin
+        .post(
+            "/admin/emails/undeliverable/clear",
+            &[("email", REQUESTER_A)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(
+        service::undeliverable(&mut app.conn(), &[REQUESTER_A.to_string()])
+            .unwrap()
+            .is_empty()
+    );
+    // Not for anyone else.
+    let tech = app.signed_in(TECH_TI).await;
+    assert_eq!(
+        tech.get("/admin/emails").await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[actix_rt::test]

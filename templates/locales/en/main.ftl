@@ -600,3 +600,34 @@ mail-subject = Subject
 mail-received = Received
 mail-full-text = Full text, quoted history included
 mail-back = Back to the request
+inbound-admin-received = Email received
+inbound-admin-received-help = The latest 100 messages received (IMAP, relay or API) and what Guichet did with each. Auto-replies, bounces and read receipts are recorded and ignored.
+inbound-admin-none = No email received.
+inbound-admin-outcome = Outcome
+inbound-admin-undeliverable = Undeliverable addresses
+inbound-admin-undeliverable-help = A permanent bounce (no such address) marked these addresses: Guichet no longer writes to them. Restore an address once its mailbox works again.
+inbound-admin-no-undeliverable = No address marked.
+inbound-admin-clear = Restore
+inbound-outcome = { $code ->
+    [received] Waiting
+    [applied] Applied to the request
+    [created] New request
+    [ignored] Ignored
+    [rejected] Rejected
+    [refused] Refused
+   *[other] { $code }
+}
+inbound-reason = { $code ->
+    [auto_reply] auto-reply
+    [bounce] delivery failure report
+    [receipt] read receipt
+    [loop] our own message
+    [unknown_sender] unknown sender
+    [forbidden] beyond the sender's rights
+    [command] command refused
+    [no_category] new requests by email turned off
+    [invalid] incomplete request
+    [empty] no new text
+    [unreadable] unreadable message
+   *[other] { $code }
+}

@@ -600,3 +600,34 @@ mail-subject = Objet
 mail-received = Reçu le
 mail-full-text = Texte complet, historique cité compris
 mail-back = Retour à la demande
+inbound-admin-received = Courriels reçus
+inbound-admin-received-help = Les 100 derniers messages reçus (IMAP, relais ou API) et ce que Guichet en a fait. Les réponses automatiques, retours et accusés de lecture sont notés et ignorés.
+inbound-admin-none = Aucun courriel reçu.
+inbound-admin-outcome = Résultat
+inbound-admin-undeliverable = Adresses non distribuables
+inbound-admin-undeliverable-help = Un retour permanent (adresse inexistante) a marqué ces adresses : Guichet ne leur écrit plus. Rétablissez une adresse quand la boîte fonctionne de nouveau.
+inbound-admin-no-undeliverable = Aucune adresse marquée.
+inbound-admin-clear = Rétablir
+inbound-outcome = { $code ->
+    [received] En attente
+    [applied] Appliqué à la demande
+    [created] Nouvelle demande
+    [ignored] Ignoré
+    [rejected] Rejeté
+    [refused] Refusé
+   *[other] { $code }
+}
+inbound-reason = { $code ->
+    [auto_reply] réponse automatique
+    [bounce] retour de non-livraison
+    [receipt] accusé de lecture
+    [loop] notre propre message
+    [unknown_sender] expéditeur inconnu
+    [forbidden] hors des droits de l'expéditeur
+    [command] commande refusée
+    [no_category] nouvelles demandes par courriel désactivées
+    [invalid] demande incomplète
+    [empty] aucun texte nouveau
+    [unreadable] message illisible
+   *[other] { $code }
+}
