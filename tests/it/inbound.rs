@@ -754,3 +754,78 @@ Content-Type: text/plain; charset=UTF-8; format=flowed\r\nContent-Transfer-Encod
     assert!(err.is_err());
     let _ = number;
 }
+
+fn run_gate(url: &str, token: Option<&str>, raw: &[u8]) -> (Option<i32>, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_guichet"));
+    cmd.args(["mailgate", "--url", url]);
+    if let Some(t) = token {
+        cmd.args(["--token", t]);
+    }
+    let mut child = cmd
+        .env("GUICHET_CONFIG", "/nonexistent")
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(raw).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+/// `guichet mailgate`, as Postfix's pipe runs it: the message on standard input, the answer in
+/// sysexits codes (75 makes Postfix retry later; 77 and 64 are configuration mistakes).
+#[actix_rt::test]
+async fn the_mailgate_posts_standard_input_and_answers_in_sysexits_codes() {
+    let app = TestApp::new().await;
+    let (number, n) = new_request(&app, REQUESTER_A, "Projecteur éteint").await;
+    let port = crate::support::smtp::free_port();
+    let state = app.state.clone();
+    let server = actix_web::HttpServer::new(move || guichet::build_app(state.clone()))
+        .workers(1)
+        .bind(("127.0.0.1", port))
+        .unwrap()
+        .run();
+    let handle = server.handle();
+    actix_rt::spawn(server);
+    let url = format!("http://127.0.0.1:{port}");
+    // The command runs off the test's runtime, which keeps serving meanwhile.
+    let gate = |url: &str, token: Option<&str>, raw: &[u8]| {
+        let (url, token, raw) = (url.to_string(), token.map(str::to_string), raw.to_vec());
+        tokio::task::spawn_blocking(move || run_gate(&url, token.as_deref(), &raw))
+    };
+    let raw = reply(
+        TECH_TI,
+        &format!("RE: [{number}]"),
+        Some(&thread(n)),
+        "Par le relais.",
+    );
+    let (code, out) = gate(&url, Some(INBOUND_TOKEN), &raw).await.unwrap();
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("\"outcome\":\"applied\""), "{out}");
+    assert_eq!(timeline(&app, n).last().unwrap().2, "Par le relais.");
+    let channel: String = {
+        use guichet::db::schema::inbound_messages::dsl::*;
+        inbound_messages
+            .order(id.desc())
+            .select(channel)
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    assert_eq!(channel, "pipe");
+    assert_eq!(gate(&url, Some("mauvais"), &raw).await.unwrap().0, Some(77));
+    assert_eq!(gate(&url, None, &raw).await.unwrap().0, Some(64));
+    // Guichet unreachable: a temporary failure, so the mail server keeps the message and retries.
+    let closed = format!("http://127.0.0.1:{}", crate::support::smtp::free_port());
+    assert_eq!(
+        gate(&closed, Some(INBOUND_TOKEN), &raw).await.unwrap().0,
+        Some(75)
+    );
+    handle.stop(true).await;
+}
