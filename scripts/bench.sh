@@ -6,13 +6,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
 pg_ensure_installed
-/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || {
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null; }
+need=()
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
+command -v wrk >/dev/null || need+=(wrk)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
 
 N=${BENCH_OPEN_REQUESTS:-100000}
 tmp=$(mktemp -d /tmp/guichet-bench.XXXXXX)
 chmod 755 "$tmp"
-cleanup() { pg_stop "$tmp/pg"; rm -rf "$tmp"; }
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  pg_stop "$tmp/pg"; rm -rf "$tmp"
+}
 trap cleanup EXIT
 
 pg_init "$tmp/pg" postgres
@@ -91,6 +99,46 @@ sink1=$(smtp_run Sink 1)
 sink4=$(smtp_run Sink 4)
 maildir4=$(smtp_run Mailbox 4 "$tmp/Maildir")
 
+IN_SECONDS=${BENCH_INBOUND_SECONDS:-15}
+echo "Posting replies to the inbound mail intake for ${IN_SECONDS}s (wrk, 8 connections)…"
+# Technicians' replies to open IT requests, each a new message (its own Message-ID), threaded
+# by In-Reply-To: store, classify, thread, extract, apply the comment, queue notifications.
+numbers=$(psql "$DATABASE_URL" -Atc "SELECT string_agg(number::text, ',') FROM (SELECT number FROM requests
+  WHERE domain = 'ti' AND status_kind IN ('new', 'open', 'pending') ORDER BY number LIMIT 100) x")
+cat > "$tmp/inbound.lua" <<LUA
+local numbers = { $numbers }
+local n = 0
+local threads = 0
+-- Each wrk thread has its own Lua state: the tag set here keeps their Message-IDs apart.
+function setup(thread) threads = threads + 1; thread:set("tag", threads) end
+function request()
+  n = n + 1
+  local number = numbers[(n % #numbers) + 1]
+  local body = string.format("From: Karim Benali <tech.ti@guichet.example>\r\nTo: soutien@guichet.example\r\n"
+    .. "Subject: RE: [DS-%06d] Suivi\r\nMessage-ID: <bench-%s-%d@wrk.test>\r\nIn-Reply-To: <ds-%06d@127.0.0.1>\r\n"
+    .. "Content-Type: text/plain; charset=utf-8\r\n\r\nJe passe demain matin avec la pièce (message %d).\r\n\r\n"
+    .. "Le ven. 27 nov. 2026 à 09:00, Guichet <guichet@localhost> a écrit :\r\n> Bonjour\r\n",
+    number, tostring(tag), n, number, n)
+  return wrk.format("POST", "/api/v1/inbound-mail",
+    { ["Authorization"] = "Bearer bench-inbound-token", ["Content-Type"] = "message/rfc822" }, body)
+end
+LUA
+psql "$DATABASE_URL" -qc "DELETE FROM outbox" >/dev/null
+web_port=$(free_port)
+GUICHET_BIND="127.0.0.1:$web_port" GUICHET_INBOUND_TOKEN=bench-inbound-token GUICHET_MAIL_DIR="$tmp/mail" \
+  GUICHET_ATTACHMENTS_DIR="$tmp/files" GUICHET_COOKIE_SECURE=false GUICHET_POOL_SIZE=16 $BIN serve &
+server_pid=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$web_port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+inbound=$(wrk -t2 -c8 -d"${IN_SECONDS}s" --latency -s "$tmp/inbound.lua" "http://127.0.0.1:$web_port" 2>&1)
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+in_rate=$(awk '/Requests\/sec/ {print $2}' <<< "$inbound")
+in_p50=$(awk '$1 == "50%" {print $2}' <<< "$inbound")
+in_p99=$(awk '$1 == "99%" {print $2}' <<< "$inbound")
+in_errors=$(awk '/Non-2xx/ {print $NF}' <<< "$inbound")
+outcomes=$(psql "$DATABASE_URL" -Atc "SELECT string_agg(outcome || ' ' || n, ', ') FROM
+  (SELECT outcome, count(*) n FROM inbound_messages GROUP BY outcome ORDER BY outcome) x")
+notices=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM outbox")
+
 echo
 echo "| measure | result | target |"
 echo "|---|---|---|"
@@ -104,3 +152,4 @@ echo "| notifications rendered and written as .eml files, 1 sender | $files | �
 echo "| notifications rendered and handed to a local SMTP server (aiosmtpd Sink), 1 sender | $sink1 | — |"
 echo "| the same, 4 senders (one SMTP connection each, as the server runs) | $sink4 | ≥ 500/s |"
 echo "| the same to aiosmtpd storing a Maildir (the Python server is the limit), 4 senders | $maildir4 | — |"
+echo "| inbound replies through POST /api/v1/inbound-mail (wrk, 8 connections, ${IN_SECONDS}s) | ${in_rate} messages/s, p50 ${in_p50}, p99 ${in_p99}; ${in_errors:-0} non-2xx; outcomes: ${outcomes}; ${notices} notifications queued | ≥ 300/s |"

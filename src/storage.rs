@@ -31,10 +31,23 @@ impl Storage {
         }
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
-        // Write then rename, so a reader never sees half a file.
-        let tmp = dir.join(format!(".{}.{}", hash, std::process::id()));
+        // Write then rename, so a reader never sees half a file. The temporary name is unique
+        // to this writer: two may store the same bytes at once (the same message arriving by
+        // two paths), and the second rename simply replaces identical content.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let tmp = dir.join(format!(
+            ".{}.{}.{}",
+            hash,
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
         std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, &path)?;
+        if let Err(e) = std::fs::rename(&tmp, &path) {
+            let _ = std::fs::remove_file(&tmp);
+            if !path.exists() {
+                return Err(e.into());
+            }
+        }
         Ok(hash)
     }
 
@@ -60,5 +73,20 @@ mod tests {
         assert_eq!(h1, h2);
         assert_eq!(s.get(&h1).unwrap(), b"bonjour");
         assert!(matches!(s.get("../../etc/passwd"), Err(AppError::NotFound)));
+    }
+
+    #[test]
+    fn the_same_bytes_stored_at_once_by_many_writers_all_succeed() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Storage::local(dir.path());
+        let body = vec![7u8; 200_000];
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8).map(|_| scope.spawn(|| s.put(&body))).collect();
+            for h in handles {
+                assert!(h.join().unwrap().is_ok());
+            }
+        });
+        let hash = s.put(&body).unwrap();
+        assert_eq!(s.get(&hash).unwrap(), body);
     }
 }
