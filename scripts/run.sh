@@ -60,6 +60,15 @@ attachments_dir = "data/attachments"
 cookie_secure = false
 TOML
 fi
+# Inbound mail for the demo: replies go to soutien@guichet.example (scripts/mailbox.sh runs a
+# local mailbox for it), new messages open « Autre demande informatique ».
+if ! grep -q '^inbound_token' data/guichet.toml; then
+  cat >> data/guichet.toml <<TOML
+mail_reply_to = "Soutien Guichet <soutien@guichet.example>"
+inbound_category = "ti-autre"
+inbound_token = "$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')"
+TOML
+fi
 
 $BIN migrate
 $BIN seed-demo --if-empty
@@ -67,6 +76,11 @@ if grep -q '^smtp_host' data/guichet.toml 2>/dev/null || [ -n "${GUICHET_SMTP_HO
   echo "Outgoing mail: through the SMTP server configured in data/guichet.toml."
 else
   echo "Outgoing mail: no SMTP server configured; messages are written as .eml files to $(pwd)/data/mail/"
+fi
+if grep -q '^imap_host' data/guichet.toml 2>/dev/null; then
+  echo "Inbound mail: polling the mailbox of data/guichet.toml every few seconds (scripts/mailbox.sh reply … to answer a notification)."
+else
+  echo "Inbound mail: scripts/mailbox.sh start gives the demo a local support mailbox to answer notifications by email."
 fi
 echo "Guichet: http://${GUICHET_BIND:-127.0.0.1:8080}  (Ctrl-C to stop)"
 $BIN serve

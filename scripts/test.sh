@@ -43,6 +43,13 @@ export TEST_DOVECOT=/usr/sbin/dovecot
 echo "== Unit and integration tests"
 cargo test --no-fail-fast -- --test-threads="${TEST_THREADS:-4}"
 
+echo "== Fuzzing the inbound mail parser (${FUZZ_SECONDS:-60} s)"
+# cargo-fuzz needs nightly features: the stable toolchain allows them with RUSTC_BOOTSTRAP.
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --quiet
+mkdir -p "$tmp/corpus"
+RUSTC_BOOTSTRAP=1 cargo fuzz run --fuzz-dir tests/fuzz inbound "$tmp/corpus" tests/fixtures/inbound -- \
+  -max_total_time="${FUZZ_SECONDS:-60}" -max_len=262144 -print_final_stats=1 2>&1 | tail -n 12
+
 echo "== Browser tests"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/guichet_browser"
 psql "postgres://postgres@127.0.0.1:$port/postgres" -qc "CREATE DATABASE guichet_browser" >/dev/null

@@ -1,5 +1,5 @@
 //! Demonstration data: the units of a fictional school service centre, its people (one per
-//! role), three support teams, 25 categories with their forms and about 200 requests in every
+//! role), three support teams, 27 categories with their forms and about 200 requests in every
 //! status, created through the same services as real ones (so with timelines and audit rows).
 
 use crate::approvals::service::{self as approvals, Decision};
@@ -783,6 +783,18 @@ fn categories() -> Vec<DemoCategory> {
                     true,
                 ),
             ],
+        ),
+        (
+            // Where new requests sent by email land (inbound_category), for the team to sort.
+            "ti-autre",
+            Ti,
+            "ti-soutien",
+            Normal,
+            "Autre demande informatique",
+            "Other IT request",
+            "Toute autre demande au Service des technologies de l'information, dont celles reçues par courriel.",
+            "Any other request to the IT service, including those received by email.",
+            vec![],
         ),
     ]
 }

@@ -459,6 +459,54 @@ async fn unknown_senders_get_one_polite_answer_a_day_and_nothing_is_recorded() {
 }
 
 #[actix_rt::test]
+async fn in_triage_mode_a_stranger_s_message_becomes_a_guest_request_they_can_follow_by_email() {
+    let app = TestApp::new().await;
+    let mut s = (*app.state.settings).clone();
+    s.inbound_unknown_senders = "triage".into();
+    s.inbound_triage_unit = Some("sti".into());
+    let intake = Intake::new(&mut app.conn(), &s).unwrap();
+    let take = |raw: &[u8]| {
+        service::receive(
+            &mut app.conn(),
+            &intake,
+            &app.state.storage,
+            raw,
+            Channel::Imap,
+        )
+        .unwrap()
+    };
+    let raw = reply(
+        "Fournisseur Inc. <ventes@fournisseur.test>",
+        "Livraison des portables",
+        None,
+        "Les 30 portables arrivent jeudi.",
+    );
+    let r = take(&raw);
+    assert_eq!(r.outcome, "created", "{r:?}");
+    let number = r.request.unwrap();
+    let res = app
+        .api(TECH_TI)
+        .get(&format!("/api/v1/requests/{number}"))
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.json()["unit"]["code"], "sti");
+    assert_eq!(res.json()["requester"]["email"], "ventes@fournisseur.test");
+    // The guest's account cannot sign in (no password), but their reply threads.
+    let n: i64 = number.trim_start_matches("DS-").parse().unwrap();
+    let r = take(&reply(
+        "ventes@fournisseur.test",
+        &format!("RE: [{number}]"),
+        Some(&thread(n)),
+        "Plutôt vendredi.",
+    ));
+    assert_eq!(r.outcome, "applied", "{r:?}");
+    assert_eq!(timeline(&app, n).last().unwrap().2, "Plutôt vendredi.");
+    let b = app.browser();
+    let res = b.sign_in("ventes@fournisseur.test", "").await;
+    assert_ne!(res.status, StatusCode::SEE_OTHER);
+}
+
+#[actix_rt::test]
 async fn a_new_message_opens_a_request_in_the_category_of_its_address_with_its_attachments() {
     let app = TestApp::new().await;
     let raw = "From: Julie <julie@ecole-a.test>\r\nTo: soutien+rm-mobilier@csss.test\r\n\
