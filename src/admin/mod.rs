@@ -56,6 +56,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/admin/users/{id}/roles/{role}/remove",
             web::post().to(role_remove),
         )
+        .route("/admin/users/{id}/aliases", web::post().to(alias_add))
+        .route(
+            "/admin/users/{id}/aliases/{email}/remove",
+            web::post().to(alias_remove),
+        )
         .route("/admin/teams", web::get().to(team_list))
         .route("/admin/teams", web::post().to(team_create))
         .route("/admin/teams/new", web::get().to(team_new))
@@ -634,8 +639,14 @@ async fn user_page(
     problem: Option<AppError>,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.user.clone();
-    let ((u, roles), all_units) = state
-        .db(move |c| Ok((people::person(c, &actor, id)?, units::all(c)?)))
+    let ((u, roles), all_units, aliases) = state
+        .db(move |c| {
+            Ok((
+                people::person(c, &actor, id)?,
+                units::all(c)?,
+                people::aliases(c, id)?,
+            ))
+        })
         .await?;
     let loc = ctx.locale;
     let unit_name = |uid: UnitId| {
@@ -687,6 +698,15 @@ async fn user_page(
         sections: vec![
             json!({ "title": ctx.t("admin-roles"), "items": items, "empty": ctx.t("admin-no-roles"),
                                "add_action": format!("/admin/users/{id}/roles"), "add_fields": add_fields, "add_label": ctx.t("admin-add-role") }),
+            json!({ "title": ctx.t("admin-aliases"), "items": aliases.iter().map(|a| json!({
+                        "label": a,
+                        "remove_url": format!("/admin/users/{id}/aliases/{}/remove",
+                            url::form_urlencoded::byte_serialize(a.as_bytes()).collect::<String>()),
+                    })).collect::<Vec<_>>(),
+                    "empty": ctx.t("admin-no-aliases"),
+                    "add_action": format!("/admin/users/{id}/aliases"),
+                    "add_fields": vec![field("email", ctx.t("admin-alias"), "email", "")],
+                    "add_label": ctx.t("admin-add-alias") }),
         ],
     };
     render_form(ctx, state, page, problem)
@@ -756,6 +776,46 @@ async fn role_add(
         Err(e) if is_refusal(&e) => user_page(&ctx, &state, id, None, Some(e)).await,
         Err(e) => Err(e),
     }
+}
+
+#[derive(Deserialize)]
+struct AliasForm {
+    email: String,
+}
+
+async fn alias_add(
+    ctx: Ctx,
+    form: CsrfForm<AliasForm>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&ctx.user)?;
+    let id = UserId(path.into_inner());
+    let user = ctx.user.clone();
+    let email = form.0.email;
+    match state
+        .db(move |c| people::add_alias(c, &user, id, &email))
+        .await
+    {
+        Ok(()) => Ok(see_other(&format!("/admin/users/{id}"))),
+        Err(e) if is_refusal(&e) => user_page(&ctx, &state, id, None, Some(e)).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn alias_remove(
+    ctx: Ctx,
+    _f: CsrfForm<Empty>,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&ctx.user)?;
+    let (id, email) = path.into_inner();
+    let user = ctx.user.clone();
+    state
+        .db(move |c| people::remove_alias(c, &user, UserId(id), &email))
+        .await?;
+    Ok(see_other(&format!("/admin/users/{id}")))
 }
 
 #[derive(Deserialize)]

@@ -55,8 +55,6 @@ pub struct Inbound {
     /// conversion without the quoted history mail clients mark up (blockquote, Gmail's and
     /// Outlook's reply blocks).
     pub reply_text: String,
-    /// The HTML body, sanitized (no scripts, no remote content).
-    pub html: Option<String>,
     pub attachments: Vec<Part>,
     pub signals: Signals,
 }
@@ -125,7 +123,6 @@ pub fn parse(raw: &[u8]) -> Option<Inbound> {
         Some(h) if html_only => mail_parser::decoders::html::html_to_text(&cut_quoted_html(&h)),
         _ => text.clone(),
     };
-    let html = m.body_html(0).map(|h| super::sanitize_html(&h));
 
     let report_type = m
         .content_type()
@@ -215,7 +212,6 @@ pub fn parse(raw: &[u8]) -> Option<Inbound> {
         subject: m.subject().unwrap_or("").trim().to_string(),
         text,
         reply_text,
-        html,
         attachments,
         signals,
     })

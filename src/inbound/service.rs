@@ -226,10 +226,16 @@ pub fn process_pending(
         .limit(100)
         .select(inbound_messages::id)
         .load(conn)?;
+    let mut done = 0;
     for id in &ids {
-        process(conn, intake, storage, *id)?;
+        // One message that fails (and stays recorded for the next round) does not hold up the
+        // others.
+        match process(conn, intake, storage, *id) {
+            Ok(_) => done += 1,
+            Err(e) => log::warn!("inbound message {id} not processed: {e}"),
+        }
     }
-    Ok(ids.len())
+    Ok(done)
 }
 
 /// What processing decided.

@@ -203,6 +203,84 @@ pub fn remove_role(
     })
 }
 
+/// The other addresses a person writes from (inbound mail recognizes them as this person).
+pub fn aliases(conn: &mut PgConnection, id: UserId) -> QueryResult<Vec<String>> {
+    use crate::db::schema::user_email_aliases as a;
+    a::table
+        .filter(a::user_id.eq(id.0))
+        .order(a::email)
+        .select(a::email)
+        .load(conn)
+}
+
+pub fn add_alias(
+    conn: &mut PgConnection,
+    actor: &CurrentUser,
+    id: UserId,
+    email: &str,
+) -> Result<(), AppError> {
+    use crate::db::schema::user_email_aliases as a;
+    let email = email.trim().to_lowercase();
+    if !validator::ValidateEmail::validate_email(&email) {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "email",
+            Msg::new("field-email"),
+        )));
+    }
+    conn.transaction(|conn| {
+        queries::find(conn, id)?;
+        let taken = queries::by_email(conn, &email)?.is_some()
+            || a::table.find(&email).count().get_result::<i64>(conn)? > 0;
+        if taken {
+            return Err(AppError::Invalid(FieldErrors::single(
+                "email",
+                Msg::new("field-email-taken"),
+            )));
+        }
+        diesel::insert_into(a::table)
+            .values((a::email.eq(&email), a::user_id.eq(id.0)))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            &actor.origin(),
+            "user.alias_add",
+            "user",
+            id,
+            json!({ "email": email }),
+        )?;
+        Ok(())
+    })
+}
+
+pub fn remove_alias(
+    conn: &mut PgConnection,
+    actor: &CurrentUser,
+    id: UserId,
+    email: &str,
+) -> Result<(), AppError> {
+    use crate::db::schema::user_email_aliases as a;
+    conn.transaction(|conn| {
+        let n = diesel::delete(
+            a::table
+                .filter(a::email.eq(email.to_lowercase()))
+                .filter(a::user_id.eq(id.0)),
+        )
+        .execute(conn)?;
+        if n == 0 {
+            return Err(AppError::NotFound);
+        }
+        audit::record(
+            conn,
+            &actor.origin(),
+            "user.alias_remove",
+            "user",
+            id,
+            json!({ "email": email }),
+        )?;
+        Ok(())
+    })
+}
+
 #[derive(Debug, Clone, Deserialize, Validate)]
 pub struct TeamInput {
     #[validate(regex(path = *crate::units::service::CODE_RE, code = "field-code"))]

@@ -877,3 +877,63 @@ async fn the_mailgate_posts_standard_input_and_answers_in_sysexits_codes() {
     );
     handle.stop(true).await;
 }
+
+#[actix_rt::test]
+async fn an_address_the_administrator_adds_to_a_person_is_recognized_as_them() {
+    let app = TestApp::new().await;
+    let (number, n) = new_request(&app, REQUESTER_A, "Projecteur éteint").await;
+    let raw = reply(
+        "julie.perso@courriel.test",
+        "RE",
+        Some(&thread(n)),
+        "De mon cellulaire.",
+    );
+    assert_eq!(receive(&app, &raw).reason, "unknown_sender");
+    let admin = app.signed_in(ADMIN).await;
+    let page = admin.get("/admin/users").await;
+    let id: i64 = {
+        use guichet::db::schema::users::dsl::*;
+        users
+            .filter(email.eq(REQUESTER_A))
+            .select(id)
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    assert_eq!(page.status, StatusCode::OK);
+    let res = admin
+        .post(
+            &format!("/admin/users/{id}/aliases"),
+            &[("email", "Julie.Perso@Courriel.test")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    // Someone's main address cannot become another's alias.
+    let res = admin
+        .post(&format!("/admin/users/{id}/aliases"), &[("email", TECH_TI)])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let raw = reply(
+        "julie.perso@courriel.test",
+        &format!("RE: [{number}]"),
+        Some(&thread(n)),
+        "De mon cellulaire, encore.",
+    );
+    let r = receive(&app, &raw);
+    assert_eq!(r.outcome, "applied", "{r:?}");
+    let last = timeline(&app, n).pop().unwrap();
+    assert_eq!(last.1.as_deref(), Some(REQUESTER_A));
+    let page = admin.get(&format!("/admin/users/{id}")).await;
+    assert!(page.body.contains("julie.perso@courriel.test"));
+    let res = admin
+        .post(
+            &format!("/admin/users/{id}/aliases/julie.perso%40courriel.test/remove"),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(!admin
+        .get(&format!("/admin/users/{id}"))
+        .await
+        .body
+        .contains("julie.perso@courriel.test"));
+}

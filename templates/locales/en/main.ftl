@@ -631,3 +631,7 @@ inbound-reason = { $code ->
     [unreadable] unreadable message
    *[other] { $code }
 }
+admin-aliases = Other email addresses
+admin-no-aliases = No other address: only email from the main address is recognized.
+admin-alias = Address
+admin-add-alias = Add the address

@@ -631,3 +631,7 @@ inbound-reason = { $code ->
     [unreadable] message illisible
    *[other] { $code }
 }
+admin-aliases = Autres adresses courriel
+admin-no-aliases = Aucune autre adresse : seuls les courriels venant de l'adresse principale sont reconnus.
+admin-alias = Adresse
+admin-add-alias = Ajouter l'adresse
