@@ -81,10 +81,13 @@ service stats {
   }
 }
 CONF
-  [ -f "$dir/run/master.pid" ] && kill "$(cat "$dir/run/master.pid")" 2>/dev/null && sleep 1 || true
-  /usr/sbin/dovecot -c "$dir/dovecot.conf"
-  if [ -f data/guichet.toml ] && ! grep -q '^imap_host' data/guichet.toml; then
-    cat >> data/guichet.toml <<TOML
+  if [ -f "$dir/run/master.pid" ] && kill -0 "$(cat "$dir/run/master.pid")" 2>/dev/null; then
+    /usr/sbin/dovecot -c "$dir/dovecot.conf" reload
+  else
+    /usr/sbin/dovecot -c "$dir/dovecot.conf"
+  fi
+  # The settings that make the demo poll this mailbox (scripts/run.sh adds them too).
+  cat > "$dir/settings.toml" <<TOML
 # The local demo mailbox (scripts/mailbox.sh).
 imap_host = "127.0.0.1"
 imap_port = $port
@@ -93,6 +96,8 @@ imap_username = "$user"
 imap_password = "$password"
 imap_poll_seconds = 10
 TOML
+  if [ -f data/guichet.toml ] && ! grep -q '^imap_host' data/guichet.toml; then
+    cat "$dir/settings.toml" >> data/guichet.toml
     echo "data/guichet.toml now polls this mailbox: restart scripts/run.sh if it is running."
   fi
   echo "Mailbox $user on 127.0.0.1:$port (password in $dir/password)."

@@ -77,6 +77,9 @@ if grep -q '^smtp_host' data/guichet.toml 2>/dev/null || [ -n "${GUICHET_SMTP_HO
 else
   echo "Outgoing mail: no SMTP server configured; messages are written as .eml files to $(pwd)/data/mail/"
 fi
+if [ -f data/mailbox/settings.toml ] && ! grep -q '^imap_host' data/guichet.toml; then
+  cat data/mailbox/settings.toml >> data/guichet.toml
+fi
 if grep -q '^imap_host' data/guichet.toml 2>/dev/null; then
   echo "Inbound mail: polling the mailbox of data/guichet.toml every few seconds (scripts/mailbox.sh reply … to answer a notification)."
 else
