@@ -1,7 +1,7 @@
 //! Authorization, in one place: who the current person is (roles per unit, teams) and what they
 //! may see and do. Every list, read and write of requests goes through `RequestScope`.
 
-use crate::db::schema::{request_approvals, request_watchers, requests};
+use crate::db::schema::{categories, request_approvals, request_watchers, requests};
 use crate::db::{GroupId, TeamId, UnitId, UserId};
 use crate::i18n::Locale;
 use crate::users::model::{Domain, Role, User};
@@ -104,7 +104,7 @@ impl CurrentUser {
     }
 
     pub fn request_scope(&self) -> RequestScope {
-        if self.is_admin() || self.is_auditor() {
+        if self.is_auditor() {
             RequestScope::All
         } else {
             RequestScope::Limited {
@@ -112,22 +112,33 @@ impl CurrentUser {
                 units: self.managed_units(),
                 domains: self.staff_domains(),
                 groups: self.groups.clone(),
+                teams: self.teams.iter().map(|(t, _)| *t).collect(),
+                every_open_request: self.is_admin(),
             }
         }
     }
 }
 
 /// What part of the requests a person may read.
+///
+/// Requests of a confidential category (access to personal information, human resources) are
+/// read only by their requester, the members of the category's named group, the members of the
+/// team the request is assigned to (who must act on it) and auditors — not by the unit's
+/// director, the domain's other technicians, people in copy or administrators.
 #[derive(Debug, Clone)]
 pub enum RequestScope {
+    /// Auditors: everything.
     All,
     /// Their own, the requests they watch, their managed units' and their teams' domains', and
-    /// those their groups are asked to approve.
+    /// those their groups are asked to approve (administrators: every request); of the
+    /// confidential ones, only their own and those of their groups' categories.
     Limited {
         user: UserId,
         units: Vec<UnitId>,
         domains: Vec<Domain>,
         groups: Vec<GroupId>,
+        teams: Vec<TeamId>,
+        every_open_request: bool,
     },
 }
 
@@ -140,6 +151,12 @@ pub struct RequestFacts {
     pub watching: bool,
     /// One of the person's groups is (or was) asked to approve it.
     pub approving: bool,
+    /// Its category is confidential.
+    pub confidential: bool,
+    /// The person belongs to the named group of its category.
+    pub in_category_group: bool,
+    /// The person belongs to the team it is assigned to.
+    pub in_team: bool,
 }
 
 /// How a person relates to a request, derived once and used by the workflow rules.
@@ -162,19 +179,27 @@ impl RequestScope {
     pub fn allows(&self, r: &RequestFacts) -> bool {
         match self {
             RequestScope::All => true,
+            RequestScope::Limited { .. } if r.confidential => {
+                self.owns(r) || r.in_category_group || r.in_team
+            }
             RequestScope::Limited {
-                user,
                 units,
                 domains,
+                every_open_request,
                 ..
             } => {
-                r.requester == *user
+                *every_open_request
+                    || self.owns(r)
                     || r.watching
                     || r.approving
                     || units.contains(&r.unit)
                     || domains.contains(&r.domain)
             }
         }
+    }
+
+    fn owns(&self, r: &RequestFacts) -> bool {
+        matches!(self, RequestScope::Limited { user, .. } if r.requester == *user)
     }
 
     /// The same rule as `allows`, as a SQL filter on `requests`.
@@ -186,6 +211,8 @@ impl RequestScope {
                 units,
                 domains,
                 groups,
+                teams,
+                every_open_request,
             } => {
                 let watching = diesel::dsl::exists(
                     request_watchers::table
@@ -197,13 +224,35 @@ impl RequestScope {
                         .filter(request_approvals::request_id.eq(requests::id))
                         .filter(request_approvals::group_id.eq_any(groups.clone())),
                 );
+                let confidential = diesel::dsl::exists(
+                    categories::table
+                        .filter(categories::id.eq(requests::category_id))
+                        .filter(categories::confidential),
+                );
+                let of_my_groups = diesel::dsl::exists(
+                    categories::table
+                        .filter(categories::id.eq(requests::category_id))
+                        .filter(categories::confidential)
+                        .filter(categories::approval_group_id.eq_any(groups.clone())),
+                );
+                let open: Box<dyn BoxableExpression<requests::table, Pg, SqlType = Bool>> =
+                    if *every_open_request {
+                        Box::new(diesel::dsl::sql::<Bool>("TRUE"))
+                    } else {
+                        Box::new(
+                            requests::unit_id
+                                .eq_any(units.clone())
+                                .or(requests::domain.eq_any(domains.clone()))
+                                .or(watching)
+                                .or(approving),
+                        )
+                    };
                 Box::new(
                     requests::requester_id
                         .eq(*user)
-                        .or(requests::unit_id.eq_any(units.clone()))
-                        .or(requests::domain.eq_any(domains.clone()))
-                        .or(watching)
-                        .or(approving),
+                        .or(of_my_groups)
+                        .or(requests::team_id.assume_not_null().eq_any(teams.clone()))
+                        .or(open.and(diesel::dsl::not(confidential))),
                 )
             }
         }
@@ -249,7 +298,48 @@ mod tests {
             domain,
             watching: false,
             approving: false,
+            confidential: false,
+            in_category_group: false,
+            in_team: false,
         }
+    }
+
+    #[test]
+    fn a_confidential_request_is_read_by_its_requester_group_and_auditors_only() {
+        let secret = RequestFacts {
+            confidential: true,
+            ..facts(2, 10, Domain::Ti)
+        };
+        let tech = person(
+            vec![(UnitId(1), Role::Technician)],
+            vec![(TeamId(1), Domain::Ti)],
+        );
+        let director = person(vec![(UnitId(10), Role::UnitManager)], vec![]);
+        let admin = person(vec![(UnitId(1), Role::Admin)], vec![]);
+        let auditor = person(vec![(UnitId(1), Role::Auditor)], vec![]);
+        for p in [&tech, &director, &admin] {
+            assert!(!p.request_scope().allows(&secret), "{:?}", p.roles);
+        }
+        assert!(auditor.request_scope().allows(&secret));
+        let member = RequestFacts {
+            in_category_group: true,
+            ..secret
+        };
+        assert!(director.request_scope().allows(&member));
+        let on_its_team = RequestFacts {
+            in_team: true,
+            ..secret
+        };
+        assert!(tech.request_scope().allows(&on_its_team));
+        assert!(person(vec![], vec![])
+            .request_scope()
+            .allows(&RequestFacts {
+                requester: UserId(1),
+                ..secret
+            }));
+        // The same request, not confidential: the usual rules.
+        assert!(tech.request_scope().allows(&facts(2, 10, Domain::Ti)));
+        assert!(admin.request_scope().allows(&facts(2, 10, Domain::Ti)));
     }
 
     #[test]

@@ -48,9 +48,14 @@ pub struct Notice<'a> {
 /// say: inactive accounts get nothing, non-essential messages may be off or wait for the digest.
 pub fn queue(conn: &mut PgConnection, people: &[User], notice: &Notice) -> QueryResult<usize> {
     let essential = ESSENTIAL.contains(&notice.template);
+    let readers = match notice.request {
+        Some(r) => confidential_readers(conn, r)?,
+        None => None,
+    };
     let mut seen = Vec::new();
     let rows: Vec<NewOutbox> = people
         .iter()
+        .filter(|u| readers.as_ref().is_none_or(|ids| ids.contains(&u.id)))
         .filter(|u| u.active && (essential || u.notify_optional))
         .filter(|u| {
             let first = !seen.contains(&u.id);
@@ -74,6 +79,54 @@ pub fn queue(conn: &mut PgConnection, people: &[User], notice: &Notice) -> Query
     diesel::insert_into(outbox::table)
         .values(&rows)
         .execute(conn)
+}
+
+/// For a request of a confidential category, the only people who may hear of it (they alone may
+/// read it): its requester, the members of the category's group and of the request's team, and
+/// auditors. `None` for the others.
+fn confidential_readers(
+    conn: &mut PgConnection,
+    request: RequestId,
+) -> QueryResult<Option<Vec<UserId>>> {
+    use crate::db::schema::{categories, requests, user_group_members};
+    let (confidential, group, requester, team): (bool, Option<i64>, UserId, Option<TeamId>) =
+        requests::table
+            .inner_join(categories::table)
+            .filter(requests::id.eq(request))
+            .select((
+                categories::confidential,
+                categories::approval_group_id,
+                requests::requester_id,
+                requests::team_id,
+            ))
+            .first(conn)?;
+    if !confidential {
+        return Ok(None);
+    }
+    let mut ids = vec![requester];
+    if let Some(g) = group {
+        ids.extend(
+            user_group_members::table
+                .filter(user_group_members::group_id.eq(g))
+                .select(user_group_members::user_id)
+                .load::<UserId>(conn)?,
+        );
+    }
+    if let Some(t) = team {
+        ids.extend(
+            team_members::table
+                .filter(team_members::team_id.eq(t))
+                .select(team_members::user_id)
+                .load::<UserId>(conn)?,
+        );
+    }
+    ids.extend(
+        user_roles::table
+            .filter(user_roles::role.eq(Role::Auditor))
+            .select(user_roles::user_id)
+            .load::<UserId>(conn)?,
+    );
+    Ok(Some(ids))
 }
 
 /// What an SLA scan already looked up: team leads and each domain's service managers.

@@ -204,12 +204,22 @@ fn create_in(
 }
 
 fn facts(conn: &mut PgConnection, user: &CurrentUser, r: &Request) -> QueryResult<RequestFacts> {
+    use crate::db::schema::categories;
+    let (confidential, group): (bool, Option<crate::db::GroupId>) = categories::table
+        .find(r.category_id)
+        .select((categories::confidential, categories::approval_group_id))
+        .first(conn)?;
     Ok(RequestFacts {
         requester: r.requester_id,
         unit: r.unit_id,
         domain: r.domain,
         watching: queries::is_watcher(conn, r.id, user.id)?,
         approving: queries::is_group_approver(conn, r.id, &user.groups)?,
+        confidential,
+        in_category_group: group.is_some_and(|g| user.groups.contains(&g)),
+        in_team: r
+            .team_id
+            .is_some_and(|t| user.teams.iter().any(|(mine, _)| *mine == t)),
     })
 }
 

@@ -8,6 +8,7 @@ mod api_requests;
 mod authorization;
 mod automation;
 mod cli;
+mod confidential;
 mod config_example;
 mod email;
 mod inbound;
