@@ -197,7 +197,7 @@ pub fn receive(
         .get_result(conn)
         .optional()?;
     match inserted {
-        Some(id) => process(conn, intake, storage, id),
+        Some(id) => process_raw(conn, intake, storage, id, Some(raw)),
         None => {
             let q = inbound_messages::table.select(Row::as_select());
             let row = match &message_id {
@@ -246,6 +246,8 @@ struct Done {
     detail: String,
     user: Option<UserId>,
     request: Option<RequestId>,
+    /// The request's number, for the receipt.
+    number: Option<i64>,
     event: Option<EventId>,
     full_text: String,
 }
@@ -267,6 +269,17 @@ pub fn process(
     storage: &Storage,
     id: i64,
 ) -> Result<Receipt, AppError> {
+    process_raw(conn, intake, storage, id, None)
+}
+
+/// `process`, with the raw bytes when the caller has them (else read from the storage).
+fn process_raw(
+    conn: &mut PgConnection,
+    intake: &Intake,
+    storage: &Storage,
+    id: i64,
+    raw: Option<&[u8]>,
+) -> Result<Receipt, AppError> {
     conn.transaction(|conn| {
         let row: Option<Row> = inbound_messages::table
             .find(id)
@@ -283,8 +296,15 @@ pub fn process(
                 .first(conn)?;
             return Ok(receipt(conn, &row, true)?);
         };
-        let raw = storage.get(&row.content_hash)?;
-        let done = decide(conn, intake, storage, &raw, id)?;
+        let stored;
+        let raw = match raw {
+            Some(r) => r,
+            None => {
+                stored = storage.get(&row.content_hash)?;
+                &stored[..]
+            }
+        };
+        let done = decide(conn, intake, storage, raw, id)?;
         diesel::update(inbound_messages::table.find(id))
             .set((
                 inbound_messages::outcome.eq(done.outcome),
@@ -308,11 +328,13 @@ pub fn process(
             id,
             json!({ "outcome": done.outcome, "reason": done.reason, "request_id": done.request }),
         )?;
-        let row = inbound_messages::table
-            .find(id)
-            .select(Row::as_select())
-            .first(conn)?;
-        Ok(receipt(conn, &row, false)?)
+        Ok(Receipt {
+            id,
+            outcome: done.outcome.to_string(),
+            reason: done.reason,
+            request: done.number.map(|n| RequestNumber(n).to_string()),
+            duplicate: false,
+        })
     })
 }
 
@@ -647,6 +669,7 @@ fn on_request(
                 done.outcome = "ignored";
             }
             done.request = Some(r.id);
+            done.number = Some(r.number);
             done.event = first_event(conn, r.id, before)?;
             Ok(done)
         }
@@ -668,7 +691,8 @@ fn on_request(
                 .map(|r| format!("{} : {}", r.what, i18n::msg(Locale::Fr, &r.why)))
                 .collect::<Vec<_>>()
                 .join("\n");
-            done.request = readable.map(|r| r.id);
+            done.request = readable.as_ref().map(|r| r.id);
+            done.number = readable.map(|r| r.number);
             Ok(done)
         }
     }
@@ -967,6 +991,7 @@ fn open(
         Ok(r) => {
             let mut done = Done::new("created", "");
             done.request = Some(r.id);
+            done.number = Some(r.number);
             done.event = first_event(conn, r.id, before)?;
             Ok(done)
         }
