@@ -90,8 +90,14 @@ fn header_text(m: &mail_parser::Message, name: &str) -> Option<String> {
         .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-/// Parses a raw message; `None` when it is not a message at all.
+/// Parses a raw message; `None` when it is not a message at all — or when the parser gives up
+/// with a panic (mail-parser 0.11 has a debug assertion the fuzzer reaches: a hostile message
+/// must be recorded as unreadable, not take a worker or the IMAP poller down).
 pub fn parse(raw: &[u8]) -> Option<Inbound> {
+    std::panic::catch_unwind(|| read(raw)).ok().flatten()
+}
+
+fn read(raw: &[u8]) -> Option<Inbound> {
     let m = MessageParser::default().parse(raw)?;
     if m.headers().is_empty() {
         return None;
@@ -444,6 +450,14 @@ Content-Type: text/plain; charset=utf-8\r\n\r\nMerci, c'est r\xc3\xa9gl\xc3\xa9.
         ] {
             let _ = parse(raw);
         }
+    }
+
+    #[test]
+    fn a_message_the_parser_chokes_on_is_survived() {
+        // Found by the fuzzer (tests/fuzz): it trips a debug assertion inside mail-parser.
+        let raw =
+            include_bytes!("../../tests/fixtures/inbound-crashes/mail-parser-invalid-part-id.eml");
+        let _ = parse(raw);
     }
 
     #[test]
