@@ -16,6 +16,7 @@ use crate::db::schema::{
 use crate::db::{EventId, RequestId, UserId};
 use crate::error::{AppError, Msg};
 use crate::i18n::{self, Locale};
+use crate::notify::Notice;
 use crate::requests::model::{Request, RequestNumber, Source};
 use crate::requests::queries as requests;
 use crate::requests::service::{self as domain, CategoryRef, CommentCmd, NewRequestCmd};
@@ -786,21 +787,11 @@ fn apply(
     for c in &reply.commands {
         let what = command_text(c);
         let result = match c {
-            Command::Resolve => {
-                let to = resolved_state(conn, &r)?;
-                domain::transition(
-                    conn,
-                    me,
-                    number,
-                    domain::TransitionCmd {
-                        to,
-                        note: note.to_string(),
-                    },
-                    intake.reopen_days,
-                )
-            }
-            Command::Status(code) => {
-                let to = state_named(conn, &r, code)?;
+            Command::Resolve | Command::Status(_) => {
+                let to = match c {
+                    Command::Status(code) => state_named(conn, &r, code)?,
+                    _ => resolved_state(conn, &r)?,
+                };
                 domain::transition(
                     conn,
                     me,
@@ -1011,17 +1002,6 @@ fn open(
     }
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = outbox)]
-struct Answer {
-    recipient_id: Option<i64>,
-    recipient: String,
-    template: String,
-    locale: String,
-    request_id: Option<i64>,
-    payload: Value,
-}
-
 /// Tells the sender what was refused and why, in their language.
 fn answer_refusal(
     conn: &mut PgConnection,
@@ -1034,16 +1014,18 @@ fn answer_refusal(
         .iter()
         .map(|r| json!({ "what": r.what, "why": i18n::msg(me.locale, &r.why) }))
         .collect();
-    diesel::insert_into(outbox::table)
-        .values(Answer {
-            recipient_id: Some(me.id.0),
-            recipient: me.email.clone(),
-            template: "inbound_refused".into(),
-            locale: me.locale.code().into(),
-            request_id: request.map(|r| r.id.0),
+    crate::notify::queue_to_address(
+        conn,
+        &me.email,
+        Some(me.id),
+        me.locale,
+        &Notice {
+            template: "inbound_refused",
+            request: request.map(|r| r.id),
+            event: None,
             payload: json!({ "subject": subject, "problems": problems }),
-        })
-        .execute(conn)?;
+        },
+    )?;
     Ok(())
 }
 
@@ -1059,16 +1041,18 @@ fn answer_stranger(conn: &mut PgConnection, email: &str, m: &Inbound) -> QueryRe
     if recent > 0 {
         return Ok(());
     }
-    diesel::insert_into(outbox::table)
-        .values(Answer {
-            recipient_id: None,
-            recipient: email.to_string(),
-            template: "inbound_unknown".into(),
-            locale: "fr".into(),
-            request_id: None,
+    crate::notify::queue_to_address(
+        conn,
+        email,
+        None,
+        Locale::Fr,
+        &Notice {
+            template: "inbound_unknown",
+            request: None,
+            event: None,
             payload: json!({ "subject": m.subject }),
-        })
-        .execute(conn)?;
+        },
+    )?;
     Ok(())
 }
 

@@ -81,6 +81,29 @@ pub fn queue(conn: &mut PgConnection, people: &[User], notice: &Notice) -> Query
         .execute(conn)
 }
 
+/// Queues one message to an address, at once and whatever the preferences (an answer to an
+/// email the person just sent, or to an address that is nobody's).
+pub fn queue_to_address(
+    conn: &mut PgConnection,
+    address: &str,
+    recipient: Option<UserId>,
+    locale: crate::i18n::Locale,
+    notice: &Notice,
+) -> QueryResult<usize> {
+    diesel::insert_into(outbox::table)
+        .values(NewOutbox {
+            recipient_id: recipient.map(|r| r.0),
+            recipient: address.to_string(),
+            template: notice.template.to_string(),
+            locale: locale.code().to_string(),
+            request_id: notice.request.map(|r| r.0),
+            payload: notice.payload.clone(),
+            event_id: notice.event.map(|e| e.0),
+            digest: false,
+        })
+        .execute(conn)
+}
+
 /// For a request of a confidential category, the only people who may hear of it (they alone may
 /// read it): its requester, the members of the category's group and of the request's team, and
 /// auditors. `None` for the others.
