@@ -259,6 +259,43 @@ impl RequestScope {
     }
 }
 
+/// What part of the inventory a person may read: everything for the support staff, admins and
+/// auditors; their units' equipment for unit directors; nothing for other requesters (who only
+/// pick their unit's equipment in a request form, without seeing who holds it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssetScope {
+    All,
+    Units(Vec<UnitId>),
+}
+
+impl AssetScope {
+    pub fn allows(&self, unit: UnitId) -> bool {
+        match self {
+            AssetScope::All => true,
+            AssetScope::Units(units) => units.contains(&unit),
+        }
+    }
+    pub fn sees_any(&self) -> bool {
+        !matches!(self, AssetScope::Units(u) if u.is_empty())
+    }
+}
+
+impl CurrentUser {
+    pub fn asset_scope(&self) -> AssetScope {
+        if self.is_auditor() || self.is_staff() {
+            AssetScope::All
+        } else {
+            AssetScope::Units(self.managed_units())
+        }
+    }
+
+    /// Creates, edits, moves and assigns equipment: admins and the IT and material resources
+    /// staff.
+    pub fn manages_inventory(&self) -> bool {
+        self.is_admin() || self.works_in(Domain::Ti) || self.works_in(Domain::Materiel)
+    }
+}
+
 pub fn standing(user: &CurrentUser, r: &RequestFacts) -> Standing {
     let can_read = user.request_scope().allows(r);
     let requester = can_read && r.requester == user.id;
@@ -302,6 +339,30 @@ mod tests {
             in_category_group: false,
             in_team: false,
         }
+    }
+
+    #[test]
+    fn equipment_is_seen_by_staff_everywhere_and_by_directors_for_their_unit_only() {
+        let tech = person(
+            vec![(UnitId(1), Role::Technician)],
+            vec![(TeamId(1), Domain::Transport)],
+        );
+        assert_eq!(tech.asset_scope(), AssetScope::All);
+        assert!(!tech.manages_inventory());
+        let ti = person(
+            vec![(UnitId(1), Role::Technician)],
+            vec![(TeamId(1), Domain::Ti)],
+        );
+        assert!(ti.manages_inventory());
+        let director = person(vec![(UnitId(10), Role::UnitManager)], vec![]);
+        assert!(director.asset_scope().allows(UnitId(10)));
+        assert!(!director.asset_scope().allows(UnitId(11)));
+        assert!(!director.manages_inventory());
+        let requester = person(vec![(UnitId(10), Role::Requester)], vec![]);
+        assert!(!requester.asset_scope().sees_any());
+        let auditor = person(vec![(UnitId(1), Role::Auditor)], vec![]);
+        assert_eq!(auditor.asset_scope(), AssetScope::All);
+        assert!(!auditor.manages_inventory());
     }
 
     #[test]

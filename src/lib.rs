@@ -12,6 +12,7 @@ pub mod db;
 pub mod error;
 pub mod i18n;
 pub mod inbound;
+pub mod inventory;
 pub mod jobs;
 pub mod notify;
 pub mod openapi;

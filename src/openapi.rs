@@ -42,7 +42,9 @@ impl Modify for Bearer {
     paths(api::catalog_list, api::create, api::list, api::get, api::events, api::comment, api::transition,
           api::assign, api::priority, api::watchers, api::watcher_add, api::watcher_remove, api::upload, api::download,
           crate::approvals::api::pending, crate::approvals::api::steps, crate::approvals::api::decide,
-          crate::inbound::api::inbound_mail),
+          crate::inbound::api::inbound_mail,
+          crate::inventory::api::list, crate::inventory::api::create, crate::inventory::api::get,
+          crate::inventory::api::update, crate::inventory::api::history),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Bearer),
 )]

@@ -67,7 +67,10 @@ id_type!(
     WorkflowId,
     GroupId,
     ApprovalId,
-    RuleId
+    RuleId,
+    AssetId,
+    AssetTypeId,
+    AssetModelId
 );
 
 /// Declares an enum stored as a checked text code in PostgreSQL and serialized as that code.

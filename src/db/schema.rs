@@ -462,6 +462,77 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    asset_types (id) {
+        id -> Int8,
+        code -> Text,
+        name_fr -> Text,
+        name_en -> Text,
+        active -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    asset_models (id) {
+        id -> Int8,
+        type_id -> Int8,
+        maker -> Text,
+        name -> Text,
+        active -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    assets (id) {
+        id -> Int8,
+        tag -> Text,
+        serial -> Nullable<Text>,
+        model_id -> Int8,
+        status -> Text,
+        unit_id -> Int8,
+        room_id -> Nullable<Int8>,
+        assigned_to -> Nullable<Int8>,
+        purchase_date -> Nullable<Date>,
+        purchase_cost_cents -> Nullable<Int8>,
+        warranty_end -> Nullable<Date>,
+        notes -> Text,
+        extra -> Jsonb,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        search_text -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    asset_events (id) {
+        id -> Int8,
+        asset_id -> Int8,
+        kind -> Text,
+        actor_id -> Nullable<Int8>,
+        request_id -> Nullable<Int8>,
+        data -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    request_assets (request_id, asset_id) {
+        request_id -> Int8,
+        asset_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(asset_models -> asset_types (type_id));
+diesel::joinable!(assets -> asset_models (model_id));
+diesel::joinable!(assets -> units (unit_id));
+diesel::joinable!(assets -> rooms (room_id));
+diesel::joinable!(assets -> users (assigned_to));
+diesel::joinable!(asset_events -> assets (asset_id));
+diesel::joinable!(request_assets -> assets (asset_id));
+diesel::joinable!(request_assets -> requests (request_id));
 diesel::joinable!(recurring_runs -> recurring_requests (recurring_id));
 diesel::joinable!(workflow_states -> workflows (workflow_id));
 diesel::joinable!(workflow_transitions -> workflows (workflow_id));
@@ -526,4 +597,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_email_aliases,
     undeliverable_addresses,
     instance_secrets,
+    asset_types,
+    asset_models,
+    assets,
+    asset_events,
+    request_assets,
 );

@@ -27,6 +27,13 @@ pub fn by_number_for_update(conn: &mut PgConnection, number: i64) -> QueryResult
         .first(conn)
 }
 
+pub fn number_of(conn: &mut PgConnection, id: RequestId) -> QueryResult<i64> {
+    requests::table
+        .find(id)
+        .select(requests::number)
+        .first(conn)
+}
+
 pub fn by_number(conn: &mut PgConnection, number: i64) -> QueryResult<Request> {
     requests::table
         .filter(requests::number.eq(number))
@@ -245,6 +252,8 @@ pub struct ListQuery {
     pub priority: Option<super::model::Priority>,
     pub text: Option<String>,
     pub number: Option<i64>,
+    /// Requests linked to this asset.
+    pub asset: Option<crate::db::AssetId>,
     pub sort: Sort,
     pub cursor: Option<Cursor>,
     pub limit: i64,
@@ -296,6 +305,14 @@ pub fn list(
     }
     if let Some(r) = q.requester {
         query = query.filter(requests::requester_id.eq(r));
+    }
+    if let Some(a) = q.asset {
+        use crate::db::schema::request_assets;
+        query = query.filter(diesel::dsl::exists(
+            request_assets::table
+                .filter(request_assets::request_id.eq(requests::id))
+                .filter(request_assets::asset_id.eq(a)),
+        ));
     }
     if let Some(p) = q.priority {
         query = query.filter(requests::priority.eq(p));

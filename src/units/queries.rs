@@ -95,7 +95,7 @@ pub fn room_unit(conn: &mut PgConnection, room: RoomId) -> QueryResult<Option<Un
 }
 
 /// « Immeuble principal — local 204 (Bibliothèque) »
-fn label(building: &str, code: &str, name: &str) -> String {
+pub fn label(building: &str, code: &str, name: &str) -> String {
     if name.is_empty() {
         format!("{building} — {code}")
     } else {

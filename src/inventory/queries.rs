@@ -1,0 +1,320 @@
+//! All SQL of the inventory. Visibility comes from `auth::AssetScope`, applied by the callers
+//! through `AssetQuery::units`.
+
+use super::model::*;
+use crate::db::schema::{
+    asset_events, asset_models, asset_types, assets, buildings, request_assets, rooms, units,
+};
+use crate::db::{AssetId, AssetModelId, AssetTypeId, BuildingId, RequestId, UnitId};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
+
+pub fn types(conn: &mut PgConnection) -> QueryResult<Vec<AssetType>> {
+    asset_types::table
+        .order(asset_types::name_fr)
+        .select(AssetType::as_select())
+        .load(conn)
+}
+
+pub fn models(conn: &mut PgConnection) -> QueryResult<Vec<AssetModel>> {
+    asset_models::table
+        .order((asset_models::maker, asset_models::name))
+        .select(AssetModel::as_select())
+        .load(conn)
+}
+
+pub fn model(conn: &mut PgConnection, id: AssetModelId) -> QueryResult<AssetModel> {
+    asset_models::table
+        .find(id)
+        .select(AssetModel::as_select())
+        .first(conn)
+}
+
+/// The model with that maker and name, whatever the case.
+pub fn model_by_name(
+    conn: &mut PgConnection,
+    maker: &str,
+    name: &str,
+) -> QueryResult<Option<AssetModel>> {
+    asset_models::table
+        .filter(
+            sql::<Bool>("lower(maker) = lower(")
+                .bind::<Text, _>(maker)
+                .sql(")"),
+        )
+        .filter(
+            sql::<Bool>("lower(name) = lower(")
+                .bind::<Text, _>(name)
+                .sql(")"),
+        )
+        .select(AssetModel::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert_model(conn: &mut PgConnection, m: &NewModel) -> QueryResult<AssetModel> {
+    diesel::insert_into(asset_models::table)
+        .values(m)
+        .returning(AssetModel::as_returning())
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut PgConnection, id: AssetId) -> QueryResult<Asset> {
+    assets::table
+        .find(id)
+        .select(Asset::as_select())
+        .first(conn)
+}
+
+/// The asset with that inventory number, whatever the case.
+pub fn by_tag(conn: &mut PgConnection, tag: &str) -> QueryResult<Option<Asset>> {
+    assets::table
+        .filter(
+            sql::<Bool>("upper(tag) = upper(")
+                .bind::<Text, _>(tag)
+                .sql(")"),
+        )
+        .select(Asset::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn by_tag_for_update(conn: &mut PgConnection, tag: &str) -> QueryResult<Option<Asset>> {
+    assets::table
+        .filter(
+            sql::<Bool>("upper(tag) = upper(")
+                .bind::<Text, _>(tag)
+                .sql(")"),
+        )
+        .for_update()
+        .select(Asset::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn by_serial(conn: &mut PgConnection, serial: &str) -> QueryResult<Option<Asset>> {
+    assets::table
+        .filter(
+            sql::<Bool>("upper(serial) = upper(")
+                .bind::<Text, _>(serial)
+                .sql(")"),
+        )
+        .select(Asset::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut PgConnection, a: &AssetFields) -> QueryResult<Asset> {
+    diesel::insert_into(assets::table)
+        .values(a)
+        .returning(Asset::as_returning())
+        .get_result(conn)
+}
+
+/// Inserts many assets at once (imports); returns their ids in the order given.
+pub fn insert_many(conn: &mut PgConnection, rows: &[AssetFields]) -> QueryResult<Vec<AssetId>> {
+    diesel::insert_into(assets::table)
+        .values(rows)
+        .returning(assets::id)
+        .get_results(conn)
+}
+
+pub fn update(conn: &mut PgConnection, id: AssetId, a: &AssetFields) -> QueryResult<Asset> {
+    diesel::update(assets::table.find(id))
+        .set((
+            assets::tag.eq(&a.tag),
+            assets::serial.eq(&a.serial),
+            assets::model_id.eq(a.model_id),
+            assets::status.eq(a.status),
+            assets::unit_id.eq(a.unit_id),
+            assets::room_id.eq(a.room_id),
+            assets::assigned_to.eq(a.assigned_to),
+            assets::purchase_date.eq(a.purchase_date),
+            assets::purchase_cost_cents.eq(a.purchase_cost_cents),
+            assets::warranty_end.eq(a.warranty_end),
+            assets::notes.eq(&a.notes),
+            assets::extra.eq(&a.extra),
+            assets::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Asset::as_returning())
+        .get_result(conn)
+}
+
+pub fn insert_events(conn: &mut PgConnection, e: &[NewAssetEvent]) -> QueryResult<usize> {
+    diesel::insert_into(asset_events::table)
+        .values(e)
+        .execute(conn)
+}
+
+pub fn events(conn: &mut PgConnection, asset: AssetId) -> QueryResult<Vec<AssetEvent>> {
+    asset_events::table
+        .filter(asset_events::asset_id.eq(asset))
+        .order(asset_events::id.desc())
+        .select(AssetEvent::as_select())
+        .load(conn)
+}
+
+/// Links a request to an asset; false when they were already linked.
+pub fn link_request(
+    conn: &mut PgConnection,
+    request: RequestId,
+    asset: AssetId,
+) -> QueryResult<bool> {
+    diesel::insert_into(request_assets::table)
+        .values((
+            request_assets::request_id.eq(request),
+            request_assets::asset_id.eq(asset),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// The assets linked to a request.
+pub fn of_request(conn: &mut PgConnection, request: RequestId) -> QueryResult<Vec<Asset>> {
+    assets::table
+        .inner_join(request_assets::table)
+        .filter(request_assets::request_id.eq(request))
+        .order(assets::tag)
+        .select(Asset::as_select())
+        .load(conn)
+}
+
+// --- lists ---
+
+#[derive(Debug, Clone, Default)]
+pub struct AssetQuery {
+    /// Only these assets.
+    pub ids: Option<Vec<AssetId>>,
+    /// Limits to these units (the reader's scope), when given.
+    pub units: Option<Vec<UnitId>>,
+    pub unit: Option<UnitId>,
+    pub asset_type: Option<AssetTypeId>,
+    pub model: Option<AssetModelId>,
+    pub status: Option<AssetStatus>,
+    pub building: Option<BuildingId>,
+    /// Words found in the inventory number, serial number, notes, maker or model.
+    pub text: Option<String>,
+    /// The inventory number (upper case) after which the page starts.
+    pub after: Option<String>,
+    pub limit: i64,
+}
+
+/// An asset with the names a list shows.
+#[derive(Debug, Clone, Queryable)]
+pub struct AssetRow {
+    pub asset: Asset,
+    pub type_code: String,
+    pub type_fr: String,
+    pub type_en: String,
+    pub maker: String,
+    pub model: String,
+    pub unit_code: String,
+    pub unit_fr: String,
+    pub unit_en: String,
+    pub building: Option<String>,
+    pub room_code: Option<String>,
+    pub room_name: Option<String>,
+}
+
+fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// One page, by inventory number; returns the rows and whether more follow.
+pub fn list(conn: &mut PgConnection, q: &AssetQuery) -> QueryResult<(Vec<AssetRow>, bool)> {
+    let mut query = assets::table
+        .inner_join(asset_models::table.inner_join(asset_types::table))
+        .inner_join(units::table)
+        .left_join(rooms::table.inner_join(buildings::table))
+        .select((
+            Asset::as_select(),
+            asset_types::code,
+            asset_types::name_fr,
+            asset_types::name_en,
+            asset_models::maker,
+            asset_models::name,
+            units::code,
+            units::name_fr,
+            units::name_en,
+            buildings::name.nullable(),
+            rooms::code.nullable(),
+            rooms::name.nullable(),
+        ))
+        .into_boxed();
+    if let Some(units) = &q.units {
+        query = query.filter(assets::unit_id.eq_any(units.clone()));
+    }
+    if let Some(ids) = &q.ids {
+        query = query.filter(assets::id.eq_any(ids.clone()));
+    }
+    if let Some(u) = q.unit {
+        query = query.filter(assets::unit_id.eq(u));
+    }
+    if let Some(t) = q.asset_type {
+        query = query.filter(asset_models::type_id.eq(t));
+    }
+    if let Some(m) = q.model {
+        query = query.filter(assets::model_id.eq(m));
+    }
+    if let Some(s) = q.status {
+        query = query.filter(assets::status.eq(s));
+    }
+    if let Some(b) = q.building {
+        query = query.filter(
+            sql::<Bool>("assets.room_id IN (SELECT id FROM rooms WHERE building_id = ")
+                .bind::<diesel::sql_types::Int8, _>(b.0)
+                .sql(")"),
+        );
+    }
+    if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = like_pattern(text);
+        query = query.filter(
+            sql::<Bool>("(assets.search_text LIKE ")
+                .bind::<Text, _>(pattern.clone())
+                .sql(" OR assets.model_id IN (SELECT id FROM asset_models WHERE lower(maker || ' ' || name) LIKE ")
+                .bind::<Text, _>(pattern)
+                .sql("))"),
+        );
+    }
+    if let Some(after) = &q.after {
+        query = query.filter(sql::<Bool>("upper(assets.tag) > ").bind::<Text, _>(after.clone()));
+    }
+    let mut rows: Vec<AssetRow> = query
+        .order(sql::<Text>("upper(assets.tag)"))
+        .limit(q.limit + 1)
+        .load(conn)?;
+    let more = rows.len() as i64 > q.limit;
+    rows.truncate(q.limit as usize);
+    Ok((rows, more))
+}
+
+/// Several assets with their names, by inventory number.
+pub fn rows_of(conn: &mut PgConnection, ids: &[AssetId]) -> QueryResult<Vec<AssetRow>> {
+    let q = AssetQuery {
+        ids: Some(ids.to_vec()),
+        limit: ids.len() as i64,
+        ..Default::default()
+    };
+    Ok(list(conn, &q)?.0)
+}
+
+/// The assets of these units, for a request form's picker: inventory number, model and room.
+pub fn choices(conn: &mut PgConnection, units: &[UnitId]) -> QueryResult<Vec<AssetRow>> {
+    let q = AssetQuery {
+        units: Some(units.to_vec()),
+        limit: 2000,
+        ..Default::default()
+    };
+    let (rows, _) = list(conn, &q)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.asset.status != AssetStatus::Retired)
+        .collect())
+}
