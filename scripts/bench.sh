@@ -139,6 +139,55 @@ outcomes=$(psql "$DATABASE_URL" -Atc "SELECT string_agg(outcome || ' ' || n, ', 
   (SELECT outcome, count(*) n FROM inbound_messages GROUP BY outcome ORDER BY outcome) x")
 notices=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM outbox")
 
+A=${BENCH_ASSETS:-50000}
+echo "Importing $A assets from a Jamf-like CSV export, then listing at $((A * 2)) assets…"
+python3 - "$A" > "$tmp/assets.csv" <<'PY'
+import sys, random
+random.seed(2026)
+n = int(sys.argv[1])
+units = ["ecole-bouleaux", "ecole-saint-laurent", "ecole-riviere", "es-plateau", "es-patriotes", "cfp-metiers", "cea-horizon", "sti"]
+models = [("Laptop", "Dell", "Latitude 5440"), ("Laptop", "Apple", "MacBook Air M2"), ("Chromebook", "Lenovo", "300e Gen 4"),
+          ("iPad", "Apple", "iPad 9th gen"), ("Projector", "Epson", "PowerLite 695Wi"), ("Printer", "HP", "LaserJet M404dn")]
+status = ["In Use"] * 6 + ["Spare"] * 3 + ["Broken"]
+print("Asset Tag,Serial Number,Device Type,Make,Model,Site,Status,Purchase Price,PO Date,Warranty Expiration,OS Version")
+for i in range(n):
+    t, mk, md = models[i % len(models)]
+    print(f"BN-{i:07d},SN{i:09d},{t},{mk},{md},{units[i % len(units)]},{random.choice(status)},\"1,{i % 900:03d}.00\",2023-08-{1 + i % 28:02d},2027-08-{1 + i % 28:02d},14.{i % 7}")
+PY
+imp_start=$(date +%s.%N)
+import_out=$($BIN import-assets --preset jamf "$tmp/assets.csv" | tail -1)
+imp_end=$(date +%s.%N)
+reimp_start=$(date +%s.%N)
+reimport_out=$($BIN import-assets --preset jamf "$tmp/assets.csv" | tail -1)
+reimp_end=$(date +%s.%N)
+# As many again straight into the table, so the list is measured at twice the import.
+psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 <<SQL
+INSERT INTO assets (tag, serial, model_id, status, unit_id, notes)
+SELECT 'GN-' || lpad(g::text, 7, '0'), 'GSN' || g, m.id,
+       (ARRAY['in_stock','deployed','deployed','in_repair','retired'])[1 + g % 5],
+       u.id, CASE WHEN g % 50 = 0 THEN 'écran fissuré' ELSE '' END
+  FROM generate_series(1, $A) g
+  JOIN LATERAL (SELECT id FROM asset_models ORDER BY id OFFSET (g % (SELECT count(*) FROM asset_models)) LIMIT 1) m ON true
+  JOIN LATERAL (SELECT id FROM units ORDER BY id OFFSET (g % (SELECT count(*) FROM units)) LIMIT 1) u ON true;
+ANALYZE assets;
+SQL
+asset_total=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM assets")
+api_token=$($BIN token create --email tech.ti@guichet.example --name bench 2>/dev/null | tail -1)
+GUICHET_BIND="127.0.0.1:$web_port" GUICHET_MAIL_DIR="$tmp/mail" GUICHET_ATTACHMENTS_DIR="$tmp/files" \
+  GUICHET_COOKIE_SECURE=false GUICHET_POOL_SIZE=16 $BIN serve &
+server_pid=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$web_port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+list_bench() { # query string → "rate req/s, p50 …, p99 …"
+  local out
+  out=$(wrk -t2 -c8 -d"${BENCH_LIST_SECONDS:-10}s" --latency -H "Authorization: Bearer $api_token" \
+        "http://127.0.0.1:$web_port/api/v1/assets?$1" 2>&1)
+  echo "$(awk '/Requests\/sec/ {print $2}' <<< "$out") req/s, p50 $(awk '$1 == "50%" {print $2}' <<< "$out"), p99 $(awk '$1 == "99%" {print $2}' <<< "$out")$(awk '/Non-2xx/ {print "; " $NF " non-2xx"}' <<< "$out")"
+}
+list_unit=$(list_bench "unit=es-plateau&status=deployed")
+list_type=$(list_bench "type=chromebook&status=in_stock&cursor=BN-0020000")
+list_text=$(list_bench "q=fissur")
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+
 echo
 echo "| measure | result | target |"
 echo "|---|---|---|"
@@ -153,3 +202,8 @@ echo "| notifications rendered and handed to a local SMTP server (aiosmtpd Sink)
 echo "| the same, 4 senders (one SMTP connection each, as the server runs) | $sink4 | ≥ 500/s |"
 echo "| the same to aiosmtpd storing a Maildir (the Python server is the limit), 4 senders | $maildir4 | — |"
 echo "| inbound replies through POST /api/v1/inbound-mail (wrk, 8 connections, ${IN_SECONDS}s) | ${in_rate} messages/s, p50 ${in_p50}, p99 ${in_p99}; ${in_errors:-0} non-2xx; outcomes: ${outcomes}; ${notices} notifications queued | ≥ 300/s |"
+echo "| import $A assets (guichet import-assets, Jamf columns, every line checked, one transaction) | $(ms "$imp_start" "$imp_end") ms — $import_out | < 30 s |"
+echo "| the same file again (idempotent: nothing created) | $(ms "$reimp_start" "$reimp_end") ms — $reimport_out | — |"
+echo "| asset list, $asset_total assets, unit + status filter, first page (wrk, 8 connections) | $list_unit | p99 < 30 ms |"
+echo "| asset list, type + status filter, a later page (keyset) | $list_type | p99 < 30 ms |"
+echo "| asset list, text search in notes/serial/model | $list_text | p99 < 30 ms |"

@@ -56,6 +56,24 @@ enum Command {
     },
     /// Poll the support mailbox (IMAP) once now; prints what it fetched.
     PollMail,
+    /// Import equipment from an inventory tool's CSV export. Checks every line first; writes
+    /// nothing unless every line is valid (or with --dry-run). Prints the report; exit code 1 on
+    /// errors.
+    ImportAssets {
+        file: PathBuf,
+        /// Column names of `guichet`, `lansweeper`, `intune` or `jamf` (default: recognize any).
+        #[arg(long, default_value = "auto")]
+        preset: String,
+        /// Unit code for lines without a unit.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Asset type code for lines without a type.
+        #[arg(long = "type")]
+        asset_type: Option<String>,
+        /// Check only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// For the mail server (e.g. Postfix's pipe): read one message on standard input and post
     /// it to Guichet. Exit codes follow sysexits: 75 (temporary failure: the server retries),
     /// 65 (message refused), 77 (token refused), 74 (input unreadable). Needs no configuration.
@@ -227,6 +245,48 @@ fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::error::E
                         ""
                     }
                 );
+            }
+        }
+        Command::ImportAssets {
+            file,
+            preset,
+            unit,
+            asset_type,
+            dry_run,
+        } => {
+            use guichet::inventory::import;
+            let bytes = std::fs::read(&file)?;
+            let sheet = import::read(&bytes)
+                .map_err(|m| guichet::i18n::msg(guichet::i18n::Locale::Fr, &m))?;
+            let opts = import::Options {
+                mapping: import::suggest(&preset, &sheet.headers),
+                default_unit: unit,
+                default_type: asset_type,
+            };
+            let mut conn = pool.get()?;
+            let started = std::time::Instant::now();
+            let report = import::run(&mut conn, &Default::default(), &sheet, &opts, !dry_run)?;
+            for e in &report.errors {
+                println!(
+                    "line {}, column {}: {}",
+                    e.line,
+                    e.column,
+                    guichet::i18n::msg(guichet::i18n::Locale::En, &e.message)
+                );
+            }
+            println!(
+                "{} lines in {:.1} s: {} created, {} updated, {} unchanged, {} new models, {} errors{}",
+                report.lines,
+                started.elapsed().as_secs_f64(),
+                report.created,
+                report.updated,
+                report.unchanged,
+                report.new_models,
+                report.errors.len(),
+                if report.written { "" } else { " — nothing written" }
+            );
+            if !report.errors.is_empty() {
+                return Err("the import has errors".into());
             }
         }
         Command::PollMail => {

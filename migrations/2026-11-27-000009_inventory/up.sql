@@ -26,7 +26,7 @@ CREATE INDEX asset_models_type_idx ON asset_models (type_id);
 CREATE TABLE assets (
   id                  BIGSERIAL PRIMARY KEY,
   -- The inventory number on the label; unique whatever the case.
-  tag                 TEXT NOT NULL CHECK (tag ~ '^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$'),
+  tag                 TEXT NOT NULL CHECK (tag ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$'),
   serial              TEXT CHECK (serial IS NULL OR length(serial) BETWEEN 1 AND 100),
   model_id            BIGINT NOT NULL REFERENCES asset_models(id),
   status              TEXT NOT NULL DEFAULT 'in_stock'

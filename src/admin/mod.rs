@@ -89,7 +89,7 @@ fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
 // --- form building ---
 
 /// One field of an admin form, as the `partials/admin_field` template expects it.
-fn field(name: &str, label: String, kind: &str, value: &str) -> Value {
+pub(crate) fn field(name: &str, label: String, kind: &str, value: &str) -> Value {
     json!({
         "name": name, "id": format!("field-{name}"), "label": label, "value": value,
         "input_type": if kind == "textarea" || kind == "select" || kind == "checkbox" || kind == "readonly" { "text" } else { kind },
@@ -120,17 +120,17 @@ fn name_en_field(ctx: &Ctx, value: &str) -> Value {
     required(field("name_en", ctx.t("admin-name-en"), "text", value))
 }
 
-fn required(mut f: Value) -> Value {
+pub(crate) fn required(mut f: Value) -> Value {
     f["required"] = json!(true);
     f
 }
 
-fn help(mut f: Value, text: String) -> Value {
+pub(crate) fn help(mut f: Value, text: String) -> Value {
     f["help"] = json!(text);
     f
 }
 
-fn options(mut f: Value, opts: Vec<(String, String)>) -> Value {
+pub(crate) fn options(mut f: Value, opts: Vec<(String, String)>) -> Value {
     let selected = f["value"].as_str().unwrap_or("").to_string();
     f["options"] = json!(opts
         .into_iter()
@@ -139,7 +139,7 @@ fn options(mut f: Value, opts: Vec<(String, String)>) -> Value {
     f
 }
 
-fn with_errors(fields: &mut [Value], errors: &Value) {
+pub(crate) fn with_errors(fields: &mut [Value], errors: &Value) {
     for f in fields.iter_mut() {
         let name = f["name"].as_str().unwrap_or("").to_string();
         if let Some(e) = errors.get(&name) {

@@ -18,6 +18,8 @@ pub enum FieldKind {
     Select,
     Checkbox,
     Room,
+    /// The inventory number of one of the requesting unit's assets; the request is linked to it.
+    Asset,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -230,6 +232,13 @@ fn normalize(f: &FieldDef, raw: &Value) -> Result<Option<Value>, Msg> {
             .ok_or_else(|| Msg::new("field-room"))?;
             Ok(Some(Value::from(id)))
         }
+        FieldKind::Asset => {
+            let tag = raw
+                .as_str()
+                .and_then(crate::inventory::values::tag)
+                .ok_or_else(|| Msg::new("field-asset"))?;
+            Ok(Some(Value::String(tag)))
+        }
         FieldKind::Checkbox => unreachable!("handled above"),
     }
 }
@@ -249,7 +258,8 @@ mod tests {
              "options": [{"value": "bus", "label_fr": "Autobus", "label_en": "Bus"}]},
             {"key": "ack", "label_fr": "J'accepte", "label_en": "I agree", "type": "checkbox", "required": true},
             {"key": "note", "label_fr": "Note", "label_en": "Note", "type": "text", "max_length": 5},
-            {"key": "local", "label_fr": "Local", "label_en": "Room", "type": "room"}
+            {"key": "local", "label_fr": "Local", "label_en": "Room", "type": "room"},
+            {"key": "appareil", "label_fr": "Appareil", "label_en": "Device", "type": "asset"}
         ]}))
         .unwrap()
     }
@@ -274,7 +284,8 @@ mod tests {
     fn each_field_type_reports_its_own_error() {
         let err = form()
             .validate(&input(json!({"passengers": "beaucoup", "date": "12/05/2026", "kind": "train",
-                                    "note": "trop long", "departure": "demain", "local": "x", "extra": 1})))
+                                    "note": "trop long", "departure": "demain", "local": "x", "extra": 1,
+                                    "appareil": "pas un numéro"})))
             .unwrap_err();
         let key = |f: &str| err.0[f][0].key.clone();
         assert_eq!(key("fields.passengers"), "field-number");
@@ -283,6 +294,7 @@ mod tests {
         assert_eq!(key("fields.note"), "field-too-long");
         assert_eq!(key("fields.departure"), "field-datetime");
         assert_eq!(key("fields.local"), "field-room");
+        assert_eq!(key("fields.appareil"), "field-asset");
         assert_eq!(key("fields.ack"), "field-required");
         assert_eq!(key("fields.extra"), "field-unknown");
     }

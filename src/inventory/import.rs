@@ -37,7 +37,13 @@ pub const TARGETS: &[&str] = &[
 
 /// The usual headers of each tool's export, per target (compared without case, accents or
 /// punctuation).
-pub const PRESETS: &[(&str, &[(&str, &[&str])])] = &[
+/// A tool's usual headers, per target.
+pub type Preset = (
+    &'static str,
+    &'static [(&'static str, &'static [&'static str])],
+);
+
+pub const PRESETS: &[Preset] = &[
     (
         "guichet",
         &[
@@ -144,13 +150,13 @@ pub fn header_key(h: &str) -> String {
     let folded = fold(h.trim_start_matches('\u{feff}'));
     let mut out = String::new();
     for c in folded.chars() {
-        if c.is_alphanumeric() || c == '\'' {
-            out.push(c);
+        if c.is_alphanumeric() || c == '\'' || c == '\u{2019}' {
+            out.push(if c == '\u{2019}' { '\'' } else { c });
         } else if !out.ends_with(' ') && !out.is_empty() {
             out.push(' ');
         }
     }
-    out.trim().replace('\'', "'").to_string()
+    out.trim().to_string()
 }
 
 /// The mapping a preset suggests for these headers: target → column index. With `auto`, every
@@ -871,6 +877,7 @@ mod tests {
         assert_eq!(header_key("Numéro d'inventaire"), "numero d'inventaire");
         assert_eq!(header_key("\u{feff}Serial_Number "), "serial number");
         assert_eq!(header_key("Primary user UPN"), "primary user upn");
+        assert_eq!(header_key("Date d’achat"), "date d'achat");
     }
 
     #[test]

@@ -22,7 +22,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssetChanges {
-    /// Inventory number (« numéro d'inventaire »): letters, digits and `. _ / -`, unique.
+    /// Inventory number (« numéro d'inventaire »): letters, digits and `. _ -`, unique.
     pub tag: Option<String>,
     pub serial: Option<String>,
     /// Asset type code (`portable`, `projecteur`…); needed when the model is new.
@@ -625,6 +625,36 @@ pub fn history(
 }
 
 // --- requests ---
+
+/// The assets linked to a request the person may read, with the statuses a repair moves them
+/// to (for those who manage the inventory).
+pub fn of_request(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: crate::requests::model::RequestNumber,
+    locale: Locale,
+) -> Result<Vec<Value>, AppError> {
+    let (r, _) = crate::requests::service::load(conn, user, number, false)?;
+    let assets = queries::of_request(conn, r.id)?;
+    let views = views(conn, assets.clone(), locale)?;
+    Ok(assets
+        .iter()
+        .zip(views)
+        .map(|(a, v)| {
+            let repair = [
+                AssetStatus::InRepair,
+                AssetStatus::InStock,
+                AssetStatus::Deployed,
+            ]
+            .into_iter()
+            .filter(|s| a.status.can_become(*s))
+            .filter(|s| (a.status == AssetStatus::InRepair) != (*s == AssetStatus::InRepair))
+            .map(|s| json!({"value": s.code(), "label": status_label(locale, s)}))
+            .collect::<Vec<_>>();
+            json!({"view": v, "next": repair})
+        })
+        .collect())
+}
 
 /// The asset a request form names (by inventory number) for a request of `unit`: it must be one
 /// of the unit's assets and not retired.

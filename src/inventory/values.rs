@@ -3,14 +3,14 @@
 
 use chrono::NaiveDate;
 
-/// An inventory number as stored: trimmed; letters, digits and `. _ / -`, at most 40.
+/// An inventory number as stored: trimmed; letters, digits and `. _ -` (it is part of URLs), at most 40.
 pub fn tag(raw: &str) -> Option<String> {
     let t = raw.trim();
     let ok = !t.is_empty()
         && t.len() <= 40
         && t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
         && t.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-'));
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     ok.then(|| t.to_string())
 }
 
@@ -65,7 +65,7 @@ pub fn format_cents(cents: i64, french: bool) -> String {
     let whole = (cents / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push(if french { '\u{a0}' } else { ',' });
         }
         grouped.push(c);
@@ -85,6 +85,7 @@ mod tests {
         assert_eq!(tag("-12"), None);
         assert_eq!(tag(""), None);
         assert_eq!(tag("a b"), None);
+        assert_eq!(tag("A/1"), None);
         assert_eq!(tag(&"A".repeat(41)), None);
     }
 

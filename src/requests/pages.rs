@@ -85,7 +85,7 @@ fn filter_query(p: &ListParams) -> String {
 }
 
 /// The list rows, each with its SLA badge: breached, paused, or the resolution due date.
-fn list_items(loc: Locale, page: &service::Page) -> Value {
+pub(crate) fn list_items(loc: Locale, page: &service::Page) -> Value {
     json!(page
         .items
         .iter()
@@ -219,6 +219,7 @@ fn form_fields(
     values: &Map<String, Value>,
     errors: &Value,
     rooms: &[Value],
+    assets: &[Value],
 ) -> Vec<Value> {
     form.fields
         .iter()
@@ -238,6 +239,7 @@ fn form_fields(
                     .iter()
                     .map(|r| json!({"value": r["id"].to_string(), "label": r["label"], "selected": value.parse::<i64>().ok() == r["id"].as_i64()}))
                     .collect(),
+                FieldKind::Asset => assets.to_vec(),
                 _ => Vec::new(),
             };
             let kind = serde_json::to_value(f.kind).unwrap_or(Value::Null);
@@ -258,6 +260,7 @@ fn form_fields(
                 "is_number": f.kind == FieldKind::Number, "is_date": f.kind == FieldKind::Date,
                 "is_datetime": f.kind == FieldKind::Datetime, "is_checkbox": f.kind == FieldKind::Checkbox,
                 "is_choice": matches!(f.kind, FieldKind::Select | FieldKind::Room),
+                "is_asset": f.kind == FieldKind::Asset,
             })
         })
         .collect()
@@ -281,7 +284,7 @@ async fn render_new(
     }
     let loc = ctx.locale;
     let unit_ids = ctx.user.requesting_units();
-    let (domains, cats, category, unit_rows, rooms) = state
+    let (domains, cats, category, unit_rows, (rooms, assets)) = state
         .db(move |c| {
             let domains = catalog::domains(c)?;
             let category = match &q.category {
@@ -299,12 +302,31 @@ async fn render_new(
             };
             let unit_rows = units::by_ids(c, &unit_ids)?;
             let rooms = units::room_choices(c, &unit_ids)?;
-            Ok((domains, cats, category, unit_rows, rooms))
+            let wants_assets = category.as_ref().is_some_and(|cat| {
+                cat.form_def()
+                    .fields
+                    .iter()
+                    .any(|f| f.kind == FieldKind::Asset)
+            });
+            let assets = if wants_assets {
+                crate::inventory::queries::choices(c, &unit_ids)?
+            } else {
+                Vec::new()
+            };
+            Ok((domains, cats, category, unit_rows, (rooms, assets)))
         })
         .await?;
     let rooms: Vec<Value> = rooms
         .iter()
         .map(|r| json!({"id": r.id, "label": r.label, "unit": r.unit_id}))
+        .collect();
+    let assets: Vec<Value> = assets
+        .iter()
+        .map(|a| {
+            let v = crate::inventory::service::row_view(a, loc);
+            let place = v.room.map(|r| format!(" — {r}")).unwrap_or_default();
+            json!({"value": v.tag, "label": format!("{} {}{place}", v.maker, v.model)})
+        })
         .collect();
     let get = |k: &str| {
         page.submitted
@@ -326,7 +348,8 @@ async fn render_new(
             "code": c.code, "name": loc.pick(&c.name_fr, &c.name_en),
             "description": loc.pick(&c.description_fr, &c.description_en),
             "fields": form_fields(loc, &c.form_def(), &page.submitted_fields(), &page.errors,
-                &rooms.iter().filter(|r| unit_rows.len() == 1 || r["unit"] == json!(get("unit").parse::<i64>().unwrap_or(0))).cloned().collect::<Vec<_>>()),
+                &rooms.iter().filter(|r| unit_rows.len() == 1 || r["unit"] == json!(get("unit").parse::<i64>().unwrap_or(0))).cloned().collect::<Vec<_>>(),
+                &assets),
             "priorities": priority_options(loc, &if get("priority").is_empty() { c.default_priority.code().to_string() } else { get("priority") }),
         })),
         "units": unit_rows.iter().map(|u| json!({"value": u.id, "label": loc.pick(&u.name_fr, &u.name_en),
@@ -503,7 +526,7 @@ async fn render_show(
     let user = ctx.user.clone();
     let loc = ctx.locale;
     let reopen_days = state.settings.reopen_days;
-    let (detail, form, teams, techs, room_labels, watchers) = state
+    let (detail, form, teams, techs, room_labels, (watchers, assets)) = state
         .db(move |c| {
             let detail = service::read(c, &user, num, loc, reopen_days)?;
             let watchers = service::watchers(c, &user, num)?;
@@ -531,7 +554,8 @@ async fn render_show(
                     .into_iter()
                     .map(|(id, l)| (id.0, l))
                     .collect();
-            Ok((detail, form, teams, techs, room_labels, watchers))
+            let assets = crate::inventory::service::of_request(c, &user, num, loc)?;
+            Ok((detail, form, teams, techs, room_labels, (watchers, assets)))
         })
         .await?;
     let r = &detail.request;
@@ -703,6 +727,8 @@ async fn render_show(
             "selected": Some(t.id) == detail.team_id})).collect::<Vec<_>>(),
         "technicians": tech_rows,
         "watchers": watchers,
+        "assets": assets,
+        "manages_inventory": ctx.user.manages_inventory(),
         "priorities": priority_options(loc, &r.priority),
         "can_manage_watchers": detail.standing.staff || detail.standing.requester_side,
         "flash": flash.map(|k| i18n::tr(loc, &format!("flash-{k}"), &[])),
@@ -714,6 +740,7 @@ async fn render_show(
 }
 
 const FLASHES: &[&str] = &[
+    "asset",
     "approved",
     "refused",
     "priority",

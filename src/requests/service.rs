@@ -114,13 +114,22 @@ fn create_in(
         }
     }
     let form = category.form_def();
+    let mut linked_assets = Vec::new();
     let fields = match form.validate(&cmd.fields) {
         Ok(values) => {
-            // Room fields must name a room of the requesting unit.
+            // Room fields must name a room of the requesting unit, asset fields one of its assets.
             for f in form.fields.iter().filter(|f| f.kind == FieldKind::Room) {
                 if let Some(id) = values.get(&f.key).and_then(Value::as_i64) {
                     if units::room_unit(conn, RoomId(id))? != Some(unit) {
                         errors.add(&format!("fields.{}", f.key), Msg::new("field-room"));
+                    }
+                }
+            }
+            for f in form.fields.iter().filter(|f| f.kind == FieldKind::Asset) {
+                if let Some(tag) = values.get(&f.key).and_then(Value::as_str) {
+                    match crate::inventory::service::for_request_field(conn, unit, tag)? {
+                        Some(a) => linked_assets.push(a),
+                        None => errors.add(&format!("fields.{}", f.key), Msg::new("field-asset")),
                     }
                 }
             }
@@ -176,6 +185,9 @@ fn create_in(
             },
         )?;
         crate::sla::service::start(conn, &request, category.sla_policy_id)?;
+        for asset in &linked_assets {
+            crate::inventory::service::link_request(conn, user.id, request.id, asset)?;
+        }
         let request = queries::by_number(conn, request.number)?;
         if start.kind == StateKind::Approval {
             // Waiting for a decision pauses the resolution clock from the start.

@@ -132,6 +132,24 @@ pub fn building_by_name(
         .optional()
 }
 
+/// The active buildings of these units, labelled « unit code — building ».
+pub fn buildings_of(
+    conn: &mut PgConnection,
+    unit_ids: &[UnitId],
+) -> QueryResult<Vec<(BuildingId, String)>> {
+    let rows: Vec<(BuildingId, String, String)> = buildings::table
+        .inner_join(units::table)
+        .filter(buildings::unit_id.eq_any(unit_ids))
+        .filter(buildings::active)
+        .order((units::code, buildings::name))
+        .select((buildings::id, units::code, buildings::name))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, unit, name)| (id, format!("{unit} — {name}")))
+        .collect())
+}
+
 pub fn building_codes(conn: &mut PgConnection, unit: UnitId) -> QueryResult<Vec<String>> {
     buildings::table
         .filter(buildings::unit_id.eq(unit))

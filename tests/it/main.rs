@@ -13,6 +13,7 @@ mod config_example;
 mod email;
 mod inbound;
 mod inbound_corpus;
+mod inventory;
 mod recurring;
 mod schema;
 mod sla;

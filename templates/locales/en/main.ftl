@@ -635,3 +635,150 @@ admin-aliases = Other email addresses
 admin-no-aliases = No other address: only email from the main address is recognized.
 admin-alias = Address
 admin-add-alias = Add the address
+
+## Inventory
+nav-assets = Inventory
+assets-title = Inventory
+assets-back = ← Back to the inventory
+assets-empty = No equipment matches these filters.
+asset-new = Add equipment
+asset-edit = Edit equipment { $label }
+asset-edit-button = Edit
+asset-tag = Inventory number
+asset-tag-help = The number on the label: letters, digits, dot, hyphen or underscore.
+asset-serial = Serial number
+asset-type = Type
+asset-type-help = Only needed for a model not known yet.
+asset-maker = Maker
+asset-model = Model
+asset-unit = Owning unit
+asset-building = Building
+asset-search-help = Inventory number, serial number, model or a word from the notes.
+asset-assigned-to = Assigned to
+asset-assigned-help = The person's email; leave empty to remove the assignment.
+asset-purchase-date = Purchase date
+asset-purchase-cost = Purchase cost
+asset-cost-help = In dollars, for example 899.99.
+asset-warranty-end = Warranty end
+asset-under-warranty = Under warranty
+asset-notes = Notes
+asset-no-room = No room
+asset-requests = Linked requests
+asset-no-requests = No request is linked to this equipment.
+asset-history = History
+asset-label = Label
+asset-qr-alt = QR code leading to the page of equipment { $label }
+asset-print-label = Print the label
+asset-print-labels = Print this page's labels
+asset-labels = Labels
+asset-labels-help = Use the browser's print command; each label is 5 cm by 2.5 cm.
+asset-actions = Actions
+asset-change-status = New status
+asset-status-note = Remark (optional)
+asset-status-request = Linked request (optional)
+asset-status-request-help = For example DS-000123, for a repair.
+asset-change-status-button = Change status
+asset-move-unit = Move to unit
+asset-move-help = The rooms offered are the current unit's; after a change of unit, pick the room next.
+asset-move-button = Move
+asset-assign-button = Save the assignment
+date-help = Format YYYY-MM-DD.
+asset-status = { $code ->
+    [in_stock] In stock
+    [deployed] Deployed
+    [on_loan] On loan
+    [in_repair] In repair
+    [missing] Missing
+    [retired] Retired
+   *[other] { $code }
+}
+asset-event = { $kind ->
+    [created] Equipment added as "{ $to }".
+    [status_changed] Status changed from "{ $from }" to "{ $to }".
+    [moved] Moved to { $name }.
+    [assigned] Assignment: { $who }.
+    [imported] Updated by an import.
+    [request_linked] Linked to request { $label }.
+   *[other] Record edited.
+}
+asset-done = { $kind ->
+    [created] The equipment was added.
+    [saved] The changes were saved.
+    [status] The status was changed.
+    [moved] The equipment was moved.
+    [assigned] The assignment was saved.
+   *[other] Done.
+}
+flash-asset = The equipment's status was changed.
+asset-number-taken = Another piece of equipment already has this number.
+asset-tag-invalid = This inventory number is not valid: letters, digits, dot, hyphen or underscore, 40 characters at most.
+asset-person-unknown = No active person has this address.
+asset-model-other-type = This model is already recorded with another type.
+asset-status-refused = Equipment that is "{ $from }" cannot become "{ $to }".
+field-asset = Choose equipment of your unit by its inventory number.
+asset-choose-help = The inventory number is printed on the device's label.
+
+## Equipment import
+import-title = Import equipment
+import-intro = Import the CSV export of your inventory tool (Lansweeper, Intune, Jamf or a spreadsheet). You will then choose the columns; you can check the file first without saving anything.
+import-file = CSV file
+import-file-help = Separated by commas, semicolons or tabs; UTF-8, UTF-16 or Windows-1252.
+import-upload = Upload
+import-file-facts = { $n } lines · { $label } encoding · "{ $name }" separator
+import-preset-label = Source tool
+import-preset = { $code ->
+    [auto] Automatic detection
+    [guichet] Guichet (French columns)
+    [lansweeper] Lansweeper
+    [intune] Microsoft Intune
+    [jamf] Jamf Pro
+   *[other] { $code }
+}
+import-apply-preset = Suggest the columns
+import-mapping = Column mapping
+import-mapping-help = For each piece of information, choose the file's column. Unused columns are kept as they are on the record. Known equipment is updated by its inventory or serial number.
+import-target = { $code ->
+    [tag] Inventory number
+    [serial] Serial number
+    [type] Type
+    [maker] Maker
+    [model] Model
+    [status] Status
+    [unit] Unit
+    [building] Building
+    [room] Room
+    [assigned_to] Assigned to (email)
+    [purchase_date] Purchase date
+    [purchase_cost] Purchase cost
+    [warranty_end] Warranty end
+    [notes] Notes
+   *[other] { $code }
+}
+import-not-imported = — not imported —
+import-default-unit = Unit for lines without one
+import-default-type = Type for lines without one
+import-no-default = None
+import-check = Check without importing
+import-run = Import
+import-preview = Preview of the first lines
+import-dry-run = Result of the check (nothing was saved)
+import-done = Import complete
+import-count = { $kind ->
+    [created] { $n } item(s) to add
+    [updated] { $n } item(s) to update
+    [unchanged] { $n } item(s) unchanged
+   *[new_models] { $n } new model(s)
+}
+import-ready = No errors: you can import.
+import-has-errors = { $n } error(s): nothing was saved. Correct the file or the mapping, then try again.
+import-errors-caption = Errors by line
+import-line = Line
+import-column = Column
+import-reason = Problem
+import-more-errors = … and { $n } more error(s).
+import-not-csv = This file is not a readable CSV file.
+import-unreadable-line = Line { $n } cannot be read (an unclosed quote?).
+import-column-count = The line has { $n } column(s) instead of { $max }.
+import-duplicate = This number already appears on line { $n } of the file.
+import-unknown = Unknown value: "{ $label }".
+request-assets = Linked equipment

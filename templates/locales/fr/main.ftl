@@ -635,3 +635,150 @@ admin-aliases = Autres adresses courriel
 admin-no-aliases = Aucune autre adresse : seuls les courriels venant de l'adresse principale sont reconnus.
 admin-alias = Adresse
 admin-add-alias = Ajouter l'adresse
+
+## Inventaire
+nav-assets = Inventaire
+assets-title = Inventaire
+assets-back = ← Retour à l'inventaire
+assets-empty = Aucun équipement ne correspond à ces filtres.
+asset-new = Ajouter un équipement
+asset-edit = Modifier l'équipement { $label }
+asset-edit-button = Modifier
+asset-tag = Numéro d'inventaire
+asset-tag-help = Le numéro de l'étiquette : lettres, chiffres, point, tiret ou trait de soulignement.
+asset-serial = Numéro de série
+asset-type = Type
+asset-type-help = Nécessaire seulement pour un modèle qui n'est pas encore connu.
+asset-maker = Fabricant
+asset-model = Modèle
+asset-unit = Unité propriétaire
+asset-building = Bâtiment
+asset-search-help = Numéro d'inventaire, numéro de série, modèle ou mot des notes.
+asset-assigned-to = Attribué à
+asset-assigned-help = Courriel de la personne; laissez vide pour retirer l'attribution.
+asset-purchase-date = Date d'achat
+asset-purchase-cost = Coût d'achat
+asset-cost-help = En dollars, par exemple 899,99.
+asset-warranty-end = Fin de la garantie
+asset-under-warranty = Sous garantie
+asset-notes = Notes
+asset-no-room = Aucun local
+asset-requests = Demandes liées
+asset-no-requests = Aucune demande n'est liée à cet équipement.
+asset-history = Historique
+asset-label = Étiquette
+asset-qr-alt = Code QR menant à la fiche de l'équipement { $label }
+asset-print-label = Imprimer l'étiquette
+asset-print-labels = Imprimer les étiquettes de cette page
+asset-labels = Étiquettes
+asset-labels-help = Utilisez la fonction d'impression du navigateur; chaque étiquette mesure 5 cm sur 2,5 cm.
+asset-actions = Actions
+asset-change-status = Nouveau statut
+asset-status-note = Remarque (facultatif)
+asset-status-request = Demande liée (facultatif)
+asset-status-request-help = Par exemple DS-000123, pour une réparation.
+asset-change-status-button = Changer le statut
+asset-move-unit = Déplacer vers l'unité
+asset-move-help = Les locaux proposés sont ceux de l'unité actuelle; après un changement d'unité, choisissez le local ensuite.
+asset-move-button = Déplacer
+asset-assign-button = Enregistrer l'attribution
+date-help = Format AAAA-MM-JJ.
+asset-status = { $code ->
+    [in_stock] En stock
+    [deployed] Déployé
+    [on_loan] En prêt
+    [in_repair] En réparation
+    [missing] Manquant
+    [retired] Retiré
+   *[other] { $code }
+}
+asset-event = { $kind ->
+    [created] Équipement ajouté au statut « { $to } ».
+    [status_changed] Statut changé de « { $from } » à « { $to } ».
+    [moved] Déplacé vers { $name }.
+    [assigned] Attribution : { $who }.
+    [imported] Mis à jour par une importation.
+    [request_linked] Lié à la demande { $label }.
+   *[other] Fiche modifiée.
+}
+asset-done = { $kind ->
+    [created] L'équipement a été ajouté.
+    [saved] Les modifications ont été enregistrées.
+    [status] Le statut a été changé.
+    [moved] L'équipement a été déplacé.
+    [assigned] L'attribution a été enregistrée.
+   *[other] C'est fait.
+}
+flash-asset = Le statut de l'équipement a été changé.
+asset-number-taken = Un autre équipement porte déjà ce numéro.
+asset-tag-invalid = Ce numéro d'inventaire n'est pas valide : lettres, chiffres, point, tiret ou trait de soulignement, 40 caractères au plus.
+asset-person-unknown = Aucune personne active n'a cette adresse.
+asset-model-other-type = Ce modèle est déjà enregistré avec un autre type.
+asset-status-refused = Un équipement « { $from } » ne peut pas passer à « { $to } ».
+field-asset = Choisissez un équipement de votre unité par son numéro d'inventaire.
+asset-choose-help = Le numéro d'inventaire est inscrit sur l'étiquette de l'appareil.
+
+## Importation d'équipements
+import-title = Importer des équipements
+import-intro = Importez l'exportation CSV de votre outil d'inventaire (Lansweeper, Intune, Jamf ou un tableur). Vous choisirez ensuite les colonnes; une vérification sans enregistrement est faite d'abord si vous le souhaitez.
+import-file = Fichier CSV
+import-file-help = Séparé par des virgules, des points-virgules ou des tabulations; UTF-8, UTF-16 ou Windows-1252.
+import-upload = Téléverser
+import-file-facts = { $n } lignes · encodage { $label } · séparateur « { $name } »
+import-preset-label = Outil d'origine
+import-preset = { $code ->
+    [auto] Détection automatique
+    [guichet] Guichet (colonnes en français)
+    [lansweeper] Lansweeper
+    [intune] Microsoft Intune
+    [jamf] Jamf Pro
+   *[other] { $code }
+}
+import-apply-preset = Proposer les colonnes
+import-mapping = Correspondance des colonnes
+import-mapping-help = Pour chaque information, choisissez la colonne du fichier. Les colonnes non utilisées sont conservées telles quelles sur la fiche. Un équipement déjà connu est mis à jour par son numéro d'inventaire ou de série.
+import-target = { $code ->
+    [tag] Numéro d'inventaire
+    [serial] Numéro de série
+    [type] Type
+    [maker] Fabricant
+    [model] Modèle
+    [status] Statut
+    [unit] Unité
+    [building] Bâtiment
+    [room] Local
+    [assigned_to] Attribué à (courriel)
+    [purchase_date] Date d'achat
+    [purchase_cost] Coût d'achat
+    [warranty_end] Fin de la garantie
+    [notes] Notes
+   *[other] { $code }
+}
+import-not-imported = — non importée —
+import-default-unit = Unité pour les lignes qui n'en indiquent pas
+import-default-type = Type pour les lignes qui n'en indiquent pas
+import-no-default = Aucune
+import-check = Vérifier sans importer
+import-run = Importer
+import-preview = Aperçu des premières lignes
+import-dry-run = Résultat de la vérification (rien n'a été enregistré)
+import-done = Importation terminée
+import-count = { $kind ->
+    [created] { $n } équipement(s) à ajouter
+    [updated] { $n } équipement(s) à mettre à jour
+    [unchanged] { $n } équipement(s) inchangé(s)
+   *[new_models] { $n } nouveau(x) modèle(s)
+}
+import-ready = Aucune erreur : vous pouvez importer.
+import-has-errors = { $n } erreur(s) : rien n'a été enregistré. Corrigez le fichier ou la correspondance, puis recommencez.
+import-errors-caption = Erreurs par ligne
+import-line = Ligne
+import-column = Colonne
+import-reason = Problème
+import-more-errors = … et { $n } autre(s) erreur(s).
+import-not-csv = Ce fichier n'est pas un fichier CSV lisible.
+import-unreadable-line = La ligne { $n } est illisible (guillemets mal fermés?).
+import-column-count = La ligne a { $n } colonne(s) au lieu de { $max }.
+import-duplicate = Ce numéro figure déjà à la ligne { $n } du fichier.
+import-unknown = Valeur inconnue : « { $label } ».
+request-assets = Équipements liés

@@ -312,6 +312,11 @@ impl Api<'_> {
             .send(self.auth(test::TestRequest::post().uri(path).set_json(body)))
             .await
     }
+    pub async fn patch(&self, path: &str, body: serde_json::Value) -> Resp {
+        self.app
+            .send(self.auth(test::TestRequest::patch().uri(path).set_json(body)))
+            .await
+    }
     pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Resp {
         let req = test::TestRequest::post()
             .uri(path)

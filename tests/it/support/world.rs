@@ -219,7 +219,8 @@ impl World {
             ti,
             "Projecteur ou TNI défectueux",
             json!({"fields": [
-            {"key": "local", "label_fr": "Local", "label_en": "Room", "type": "room", "required": false}]}),
+            {"key": "local", "label_fr": "Local", "label_en": "Room", "type": "room", "required": false},
+            {"key": "appareil", "label_fr": "Appareil", "label_en": "Device", "type": "asset", "required": false}]}),
         );
         category(
             conn,
