@@ -296,6 +296,22 @@ impl CurrentUser {
     }
 }
 
+impl CurrentUser {
+    /// The lending desk: books for anyone, hands out and takes back equipment, sees every loan.
+    pub fn lends(&self) -> bool {
+        self.manages_inventory()
+    }
+
+    /// Who borrowed what is seen only by the borrower, the borrowing unit's director, the
+    /// lending desk and auditors.
+    pub fn sees_loan(&self, borrower: UserId, unit: UnitId) -> bool {
+        self.id == borrower
+            || self.managed_units().contains(&unit)
+            || self.lends()
+            || self.is_auditor()
+    }
+}
+
 pub fn standing(user: &CurrentUser, r: &RequestFacts) -> Standing {
     let can_read = user.request_scope().allows(r);
     let requester = can_read && r.requester == user.id;

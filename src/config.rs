@@ -134,6 +134,19 @@ pub struct Settings {
     /// Seconds between two polls of the mailbox.
     #[serde(default = "defaults::imap_poll_seconds")]
     pub imap_poll_seconds: u64,
+    /// The loan conditions the borrower accepts at checkout (care, loss and theft, return date).
+    #[serde(default = "defaults::loan_conditions")]
+    pub loan_conditions: String,
+    /// Days a loan may be overdue before the borrowing unit's director is told.
+    #[serde(default = "defaults::loan_escalation_days")]
+    pub loan_escalation_days: i64,
+}
+
+impl Settings {
+    /// The default text of the loan conditions (for the demonstration data).
+    pub fn default_loan_conditions() -> String {
+        defaults::loan_conditions()
+    }
 }
 
 mod defaults {
@@ -218,6 +231,17 @@ mod defaults {
     }
     pub fn imap_poll_seconds() -> u64 {
         60
+    }
+    pub fn loan_conditions() -> String {
+        "J'utilise l'équipement prêté avec soin, pour le travail, et je ne le prête à personne. \
+         Je le rapporte au plus tard à la date de retour, avec ses accessoires. Je signale sans délai \
+         toute perte, tout vol ou tout bris au service qui me l'a prêté. / I use the equipment with \
+         care, for work, and lend it to nobody. I bring it back by the return date with its \
+         accessories, and report any loss, theft or damage at once to the service that lent it."
+            .into()
+    }
+    pub fn loan_escalation_days() -> i64 {
+        3
     }
 }
 

@@ -55,6 +55,25 @@ pub async fn start(
         pool.clone(),
         crate::storage::Storage::local(&settings.attachments_dir),
     ));
+    let loans_pool = pool.clone();
+    let escalation_days = settings.loan_escalation_days;
+    scheduler
+        .add(Job::new_async("0 5 * * * *", move |_, _| {
+            let pool = loans_pool.clone();
+            Box::pin(async move {
+                let now = chrono::Utc::now();
+                match db::run(&pool, move |c| {
+                    crate::loans::jobs::run(c, now, escalation_days)
+                })
+                .await
+                {
+                    Ok(s) if s != Default::default() => log::info!("loan notices: {s:?}"),
+                    Ok(_) => {}
+                    Err(e) => log::warn!("loan notices failed (will retry): {e}"),
+                }
+            })
+        })?)
+        .await?;
     let pool_for_sla = pool.clone();
     let recurring_pool = pool.clone();
     scheduler

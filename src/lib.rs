@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod inbound;
 pub mod inventory;
 pub mod jobs;
+pub mod loans;
 pub mod notify;
 pub mod openapi;
 pub mod recurring;

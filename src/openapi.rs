@@ -44,7 +44,11 @@ impl Modify for Bearer {
           crate::approvals::api::pending, crate::approvals::api::steps, crate::approvals::api::decide,
           crate::inbound::api::inbound_mail,
           crate::inventory::api::list, crate::inventory::api::create, crate::inventory::api::get,
-          crate::inventory::api::update, crate::inventory::api::history),
+          crate::inventory::api::update, crate::inventory::api::history,
+          crate::loans::api::list, crate::loans::api::reserve, crate::loans::api::get, crate::loans::api::approve,
+          crate::loans::api::refuse, crate::loans::api::acknowledge, crate::loans::api::checkout,
+          crate::loans::api::checkin, crate::loans::api::extend, crate::loans::api::cancel,
+          crate::loans::api::availability),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Bearer),
 )]

@@ -70,7 +70,8 @@ id_type!(
     RuleId,
     AssetId,
     AssetTypeId,
-    AssetModelId
+    AssetModelId,
+    LoanId
 );
 
 /// Declares an enum stored as a checked text code in PostgreSQL and serialized as that code.

@@ -470,6 +470,8 @@ diesel::table! {
         name_en -> Text,
         active -> Bool,
         created_at -> Timestamptz,
+        max_loan_days -> Int4,
+        loan_needs_approval -> Bool,
     }
 }
 
@@ -502,6 +504,64 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         search_text -> Nullable<Text>,
+        loanable -> Bool,
+    }
+}
+
+diesel::table! {
+    loans (id) {
+        id -> Int8,
+        borrower_id -> Int8,
+        unit_id -> Int8,
+        lending_unit_id -> Int8,
+        model_id -> Nullable<Int8>,
+        quantity -> Nullable<Int4>,
+        starts_at -> Timestamptz,
+        due_at -> Timestamptz,
+        status -> Text,
+        purpose -> Text,
+        request_id -> Nullable<Int8>,
+        decided_by -> Nullable<Int8>,
+        decided_at -> Nullable<Timestamptz>,
+        decision_note -> Text,
+        checked_out_at -> Nullable<Timestamptz>,
+        checked_out_by -> Nullable<Int8>,
+        acknowledged_at -> Nullable<Timestamptz>,
+        acknowledged_ip -> Nullable<Text>,
+        acknowledged_by -> Nullable<Int8>,
+        conditions -> Text,
+        returned_at -> Nullable<Timestamptz>,
+        reminded_at -> Nullable<Timestamptz>,
+        overdue_notice_on -> Nullable<Date>,
+        escalated_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+// `period` (tstzrange) is written and read through SQL in `loans::queries`.
+diesel::table! {
+    loan_items (id) {
+        id -> Int8,
+        loan_id -> Int8,
+        asset_id -> Int8,
+        active -> Bool,
+        checked_out_at -> Nullable<Timestamptz>,
+        returned_at -> Nullable<Timestamptz>,
+        condition -> Nullable<Text>,
+        condition_note -> Text,
+        borrower_agreed -> Bool,
+    }
+}
+
+diesel::table! {
+    loan_events (id) {
+        id -> Int8,
+        loan_id -> Int8,
+        kind -> Text,
+        actor_id -> Nullable<Int8>,
+        data -> Jsonb,
+        created_at -> Timestamptz,
     }
 }
 
@@ -533,6 +593,9 @@ diesel::joinable!(assets -> users (assigned_to));
 diesel::joinable!(asset_events -> assets (asset_id));
 diesel::joinable!(request_assets -> assets (asset_id));
 diesel::joinable!(request_assets -> requests (request_id));
+diesel::joinable!(loan_items -> loans (loan_id));
+diesel::joinable!(loan_items -> assets (asset_id));
+diesel::joinable!(loan_events -> loans (loan_id));
 diesel::joinable!(recurring_runs -> recurring_requests (recurring_id));
 diesel::joinable!(workflow_states -> workflows (workflow_id));
 diesel::joinable!(workflow_transitions -> workflows (workflow_id));
@@ -602,4 +665,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     assets,
     asset_events,
     request_assets,
+    loans,
+    loan_items,
+    loan_events,
 );

@@ -850,6 +850,7 @@ fn plan(look: &Lookups, sheet: &Sheet, opts: &Options) -> (Vec<Planned>, NewMode
             warranty_end,
             notes,
             extra: Value::Object(extra),
+            loanable: existing.is_some_and(|a| a.loanable),
         };
         match existing {
             None => report.created += 1,

@@ -27,6 +27,8 @@ code_enum!(AssetEventKind {
     Assigned => "assigned",
     Imported => "imported",
     RequestLinked => "request_linked",
+    Loaned => "loaned",
+    Returned => "returned",
 });
 
 impl AssetStatus {
@@ -93,6 +95,7 @@ pub struct Asset {
     pub extra: serde_json::Value,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub loanable: bool,
 }
 
 /// The columns an asset is created or edited with (status, unit, room and person change through
@@ -112,6 +115,8 @@ pub struct AssetFields {
     pub warranty_end: Option<NaiveDate>,
     pub notes: String,
     pub extra: serde_json::Value,
+    /// Lent by its unit's desk.
+    pub loanable: bool,
 }
 
 impl AssetFields {
@@ -129,6 +134,7 @@ impl AssetFields {
             warranty_end: a.warranty_end,
             notes: a.notes.clone(),
             extra: a.extra.clone(),
+            loanable: a.loanable,
         }
     }
 }
@@ -185,6 +191,8 @@ pub struct AssetView {
     pub notes: String,
     #[schema(value_type = Object)]
     pub extra: serde_json::Value,
+    /// Lent by its unit's desk.
+    pub loanable: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -366,6 +366,7 @@ struct AssetForm {
     warranty_end: String,
     #[serde(default)]
     notes: String,
+    loanable: Option<String>,
 }
 
 impl AssetForm {
@@ -385,6 +386,7 @@ impl AssetForm {
             warranty_end: Some(self.warranty_end),
             notes: Some(self.notes),
             extra: None,
+            loanable: Some(self.loanable.is_some()),
             note: None,
         }
     }
@@ -508,6 +510,15 @@ async fn render_form(
             ctx.t("date-help"),
         ),
         field("notes", ctx.t("asset-notes"), "textarea", &values.notes),
+        help(
+            field(
+                "loanable",
+                ctx.t("asset-loanable"),
+                "checkbox",
+                if values.loanable.is_some() { "on" } else { "" },
+            ),
+            ctx.t("asset-loanable-help"),
+        ),
     ]);
     for f in fields.iter_mut() {
         if f["name"] == "purchase_date" || f["name"] == "warranty_end" {
@@ -607,6 +618,7 @@ async fn edit_form(
             .unwrap_or_default(),
         warranty_end: view.warranty_end.map(|d| d.to_string()).unwrap_or_default(),
         notes: view.notes,
+        loanable: view.loanable.then(|| "on".to_string()),
     };
     render_form(&ctx, &state, Some(tag), values, None).await
 }

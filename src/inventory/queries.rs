@@ -135,6 +135,7 @@ pub fn update(conn: &mut PgConnection, id: AssetId, a: &AssetFields) -> QueryRes
             assets::warranty_end.eq(a.warranty_end),
             assets::notes.eq(&a.notes),
             assets::extra.eq(&a.extra),
+            assets::loanable.eq(a.loanable),
             assets::updated_at.eq(diesel::dsl::now),
         ))
         .returning(Asset::as_returning())
@@ -317,4 +318,14 @@ pub fn choices(conn: &mut PgConnection, units: &[UnitId]) -> QueryResult<Vec<Ass
         .into_iter()
         .filter(|r| r.asset.status != AssetStatus::Retired)
         .collect())
+}
+
+/// Sets an asset's status (callers check the lifecycle and write the history).
+pub fn set_status(conn: &mut PgConnection, id: AssetId, status: AssetStatus) -> QueryResult<usize> {
+    diesel::update(assets::table.find(id))
+        .set((
+            assets::status.eq(status),
+            assets::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
 }

@@ -47,6 +47,8 @@ pub struct AssetChanges {
     /// Extra fields from the inventory tools, kept as they are.
     #[schema(value_type = Object)]
     pub extra: Option<Map<String, Value>>,
+    /// Lent by its unit's desk (see loans).
+    pub loanable: Option<bool>,
     /// Why the status changes (kept in the history).
     pub note: Option<String>,
 }
@@ -298,6 +300,9 @@ fn resolve(
         Some(m) => Value::Object(m.clone()),
         None => before.map(|b| b.extra.clone()).unwrap_or_else(|| json!({})),
     };
+    let loanable = ch
+        .loanable
+        .unwrap_or_else(|| before.is_some_and(|b| b.loanable));
     errors.into_result()?;
     Ok(AssetFields {
         tag,
@@ -312,6 +317,7 @@ fn resolve(
         warranty_end,
         notes,
         extra,
+        loanable,
     })
 }
 
@@ -435,6 +441,7 @@ fn history_of_change(
         ("warranty_end", a.warranty_end != old.warranty_end),
         ("notes", a.notes != old.notes),
         ("extra", a.extra != old.extra),
+        ("loanable", a.loanable != old.loanable),
     ] {
         if changed {
             fields.push(name);
@@ -522,6 +529,7 @@ pub fn row_view(r: &AssetRow, locale: Locale) -> AssetView {
         warranty_end: a.warranty_end,
         notes: a.notes.clone(),
         extra: a.extra.clone(),
+        loanable: a.loanable,
         created_at: a.created_at,
         updated_at: a.updated_at,
     }

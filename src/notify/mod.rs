@@ -19,6 +19,10 @@ pub const ESSENTIAL: &[&str] = &[
     "approval_given",
     "approval_refused",
     "sla_breach",
+    "loan_reminder",
+    "loan_overdue",
+    "loan_escalated",
+    "loan_missing",
 ];
 
 #[derive(Debug, Clone, Insertable)]

@@ -34,6 +34,10 @@ pub const TEMPLATES: &[&str] = &[
     "digest",
     "inbound_refused",
     "inbound_unknown",
+    "loan_reminder",
+    "loan_overdue",
+    "loan_escalated",
+    "loan_missing",
 ];
 
 pub struct MailTemplates {
@@ -216,6 +220,11 @@ pub fn sample(locale: Locale, base_url: &str) -> Value {
             "problems": [
                 {"what": "#statut livré", "why": if fr { "Aucun état « livré » dans le processus de cette demande." } else { "No state “livré” in this request's process." }}
             ],
+            "loan": 42,
+            "borrower": "Julie Tremblay",
+            "days": 3,
+            "assets": ["CSS-000214"],
+            "equipment": ["CSS-000214 — Dell Latitude 5440", "CSS-000215 — Dell Latitude 5440"],
             "items": [
                 {"number": "DS-000123", "subject": if fr { "Nouveau commentaire" } else { "New comment" }, "url": format!("{base_url}/requests/DS-000123")},
                 {"number": "DS-000130", "subject": if fr { "Demande résolue" } else { "Request resolved" }, "url": format!("{base_url}/requests/DS-000130")}

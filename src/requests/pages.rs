@@ -729,6 +729,7 @@ async fn render_show(
         "watchers": watchers,
         "assets": assets,
         "manages_inventory": ctx.user.manages_inventory(),
+        "sees_assets": ctx.user.asset_scope().sees_any(),
         "priorities": priority_options(loc, &r.priority),
         "can_manage_watchers": detail.standing.staff || detail.standing.requester_side,
         "flash": flash.map(|k| i18n::tr(loc, &format!("flash-{k}"), &[])),

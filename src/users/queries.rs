@@ -394,3 +394,20 @@ pub fn delete_attempts_before(
     diesel::delete(sign_in_attempts::table.filter(sign_in_attempts::created_at.lt(before)))
         .execute(conn)
 }
+
+/// The active people holding a role in a unit (e.g. its directors).
+pub fn people_with_role(
+    conn: &mut PgConnection,
+    unit: UnitId,
+    role: Role,
+) -> QueryResult<Vec<User>> {
+    use crate::db::schema::user_roles;
+    users::table
+        .inner_join(user_roles::table)
+        .filter(user_roles::unit_id.eq(unit))
+        .filter(user_roles::role.eq(role))
+        .filter(users::active)
+        .select(User::as_select())
+        .distinct()
+        .load(conn)
+}

@@ -66,11 +66,13 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
         .configure(crate::admin::routes)
         .configure(crate::inbound::api::page_routes)
         .configure(crate::inventory::pages::routes)
+        .configure(crate::loans::pages::routes)
         .service(
             web::scope("/api/v1")
                 .configure(requests::api::routes)
                 .configure(crate::approvals::api::routes)
                 .configure(crate::inventory::api::routes)
+                .configure(crate::loans::api::routes)
                 .configure(|c| crate::inbound::api::api_routes(c, settings.inbound_max_bytes)),
         )
         .default_service(web::to(not_found));

@@ -93,11 +93,13 @@ try {
     await page.getByLabel('Description').fill('Depuis ce matin, l\'image saute toutes les deux minutes.');
     await page.getByLabel('Local').selectOption({ index: 1 });
     await page.getByLabel('Appareil').selectOption('projecteur');
+    await page.getByLabel("Numéro d'inventaire").fill('CSS-000101');
     await page.getByRole('button', { name: 'Soumettre la demande' }).click();
     await page.getByText('Votre demande a été soumise').waitFor();
     number = (await page.locator('h1 .number').textContent()).trim();
     expect(/^DS-\d{6}$/.test(number), `number: ${number}`);
     await axe(page, 'request page (requester)');
+    await page.getByText('CSS-000101').first().waitFor();
   });
 
   await check('the requester adds a comment and sees the confirmation', async () => {
@@ -139,6 +141,31 @@ try {
     await axe(page, 'queue in English');
     await page.getByRole('button', { name: 'Français' }).click();
     await page.getByRole('link', { name: 'File de travail' }).waitFor();
+  });
+
+  await check('the inventory pages are accessible and equipment goes to repair', async () => {
+    await page.goto(`${base}/assets`);
+    await page.getByRole('link', { name: 'CSS-000101' }).waitFor();
+    await axe(page, 'inventory list');
+    await page.getByLabel('Statut', { exact: true }).selectOption({ label: 'En réparation' });
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await page.getByRole('link', { name: 'CSS-000102' }).waitFor();
+    await page.goto(`${base}/assets/CSS-000101`);
+    await axe(page, 'asset page');
+    await page.getByLabel('Nouveau statut').selectOption({ label: 'En réparation' });
+    await page.getByLabel('Remarque (facultatif)').fill('Lampe à remplacer');
+    await page.getByRole('button', { name: 'Changer le statut' }).click();
+    await page.getByText('Le statut a été changé.').waitFor();
+    await page.getByText(/Statut changé de « Déployé » à « En réparation »/).waitFor();
+    await page.goto(`${base}/assets/new`);
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('Le formulaire contient des erreurs').first().waitFor();
+    await axe(page, 'asset form with errors');
+    await page.goto(`${base}/assets/import`);
+    await axe(page, 'asset import');
+    await page.goto(`${base}/assets/labels?unit=ecole-bouleaux`);
+    await page.locator('.label svg').first().waitFor();
+    await axe(page, 'asset labels');
   });
 
   await check('the administration pages are accessible', async () => {

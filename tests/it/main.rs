@@ -14,6 +14,7 @@ mod email;
 mod inbound;
 mod inbound_corpus;
 mod inventory;
+mod loans;
 mod recurring;
 mod schema;
 mod sla;

@@ -782,3 +782,151 @@ import-column-count = The line has { $n } column(s) instead of { $max }.
 import-duplicate = This number already appears on line { $n } of the file.
 import-unknown = Unknown value: "{ $label }".
 request-assets = Linked equipment
+
+## Equipment loans
+nav-loans = Loans
+no = No
+asset-loanable = Loanable
+asset-loanable-help = The owning unit's lending desk may lend this equipment.
+asset-reserve = Book this equipment
+loans-title = My loans
+loans-mine = My loans and bookings
+loans-none-mine = You have no loan or booking.
+loans-none = No loans.
+loans-to-approve = Loans to approve
+loans-desk = Lending desk
+loans-back = ← Back to loans
+loans-overdue = Overdue
+loans-hand-over = To hand over today
+loans-due-today = Returns expected today
+loans-out = All loans out
+loans-availability = Availability
+loan-new = Book equipment
+loan-title = Loan no. { $n }
+loan-col-number = Loan
+loan-col-what = Equipment
+loan-col-borrower = Borrower
+loan-col-period = Period
+loan-overdue = Overdue
+loan-asset = Equipment (inventory number)
+loan-pool = Model and lending desk
+loan-pool-help = In brackets: how many devices this desk lends.
+loan-quantity = Quantity
+loan-starts = Loan start
+loan-due = Return date
+loan-purpose = Intended use
+loan-borrower-email = Borrower (email)
+loan-borrower-help = Leave empty to book in your own name.
+loan-reserve = Book
+loan-lender = Lent by
+loan-decision-note = Decision
+loan-acknowledged = Conditions accepted
+loan-not-acknowledged = Not yet
+loan-items = Equipment lent
+loan-items-at-checkout = The devices are picked at the desk when handed over.
+loan-handed-over = Handed over
+loan-returned = Return
+loan-conditions = Loan conditions
+loan-acknowledge = I accept the loan conditions
+loan-decide = Director's decision
+loan-refuse-reason = Reason for refusing (required to refuse)
+loan-checkout = Hand over the equipment
+loan-checkout-assets = Inventory numbers handed over
+loan-checkout-help = Optional: scan or type the numbers to check they are the booked devices.
+loan-checkout-pool-help = Scan or type { $n } inventory number(s), one per line.
+loan-ack-at-desk = The borrower accepts the loan conditions, here at the desk
+loan-checkout-button = Hand over
+loan-checkin = Return of the equipment
+loan-checkin-help = Give the condition of each device brought back; the others stay out. A remark is required for a damaged or missing device.
+loan-condition-label = Condition on return
+loan-stays-out = Not brought back today
+loan-condition-note = Remark
+loan-borrower-agrees = The borrower agrees with this report
+loan-checkin-button = Record the return
+loan-extend = Extend or cancel
+loan-new-due = New return date
+loan-extend-button = Extend
+loan-cancel-button = Cancel the booking
+loan-view = View
+loan-view-week = Week
+loan-view-month = Month
+loan-previous = ← Previous
+loan-next = Next →
+loan-capacity = { $name }: { $n } loanable device(s).
+loan-availability-caption = Availability of { $name }
+loan-available-row = Available
+loan-busy = Booked
+loan-free = Free
+loan-choose-pool = Choose a model and a lending desk to see its availability.
+weekday-short = { $n ->
+    [0] Mon
+    [1] Tue
+    [2] Wed
+    [3] Thu
+    [4] Fri
+    [5] Sat
+   *[6] Sun
+}
+loan-status = { $code ->
+    [requested] Awaiting approval
+    [approved] Booked
+    [refused] Refused
+    [checked_out] On loan
+    [returned] Returned
+    [cancelled] Cancelled
+   *[other] { $code }
+}
+loan-condition = { $code ->
+    [ok] In good condition
+    [damaged] Damaged
+    [missing] Missing
+   *[other] { $code }
+}
+loan-event = { $kind ->
+    [reserved] Booked.
+    [approved] Loan approved by the director.
+    [refused] Loan refused by the director.
+    [checked_out] Equipment handed over.
+    [acknowledged] Loan conditions accepted.
+    [extended] Return date extended.
+    [returned] Equipment brought back.
+    [cancelled] Booking cancelled.
+    [reminded] Reminder sent the day before the return.
+    [overdue] Overdue notice sent.
+    [escalated] The unit's director was told of the delay.
+   *[other] { $kind }
+}
+loan-done = { $kind ->
+    [reserved] The booking is recorded.
+    [approve] The loan is approved.
+    [refuse] The loan is refused.
+    [acknowledge] You accepted the loan conditions.
+    [checkout] The equipment is handed over.
+    [checkin] The return is recorded.
+    [extend] The return date is extended.
+    [cancel] The booking is cancelled.
+   *[other] Done.
+}
+loan-asset-booked = Equipment { $label } is already booked or out during this period.
+loan-not-available = Not enough equipment free for the whole period: { $n } available.
+loan-too-long = A loan of this type of equipment lasts { $days } days at most.
+loan-due-before-start = The return date must come after the start.
+loan-in-the-past = A loan cannot start in the past.
+loan-asset-not-lendable = Equipment { $label } does not exist or is not lent.
+loan-what = Choose equipment, or a model, a lending desk and a quantity.
+loan-one-lender = All the equipment of a booking must come from the same lending desk.
+loan-not-waiting = This loan is not waiting for a decision.
+loan-closed = This loan is over.
+loan-needs-approval = This loan is waiting for the unit director's approval.
+loan-ack-required = The borrower must accept the loan conditions before the handover.
+loan-due-passed = The return date has passed: extend the loan or book again.
+loan-quantity-mismatch = Give exactly { $n } inventory number(s).
+loan-asset-not-in-pool = Equipment { $label } is not an available device of this model at this desk.
+loan-asset-not-in-loan = Equipment { $label } is not part of this loan.
+loan-nothing-returned = Give the condition of at least one device brought back.
+loan-condition-note-required = Describe the condition of the damaged or missing device.
+loan-not-out = This loan is not out.
+loan-no-repair-category = No IT category can take the repair request.
+loan-extend-later = The new return date must come after the current one.
+loan-not-cancellable = Only a booking whose equipment was not handed over can be cancelled.
+loan-range-too-long = Choose a period of 92 days at most.

@@ -782,3 +782,151 @@ import-column-count = La ligne a { $n } colonne(s) au lieu de { $max }.
 import-duplicate = Ce numéro figure déjà à la ligne { $n } du fichier.
 import-unknown = Valeur inconnue : « { $label } ».
 request-assets = Équipements liés
+
+## Prêts d'équipement
+nav-loans = Prêts
+no = Non
+asset-loanable = Prêtable
+asset-loanable-help = Le comptoir de prêt de l'unité propriétaire peut prêter cet équipement.
+asset-reserve = Réserver cet équipement
+loans-title = Mes prêts
+loans-mine = Mes prêts et réservations
+loans-none-mine = Vous n'avez aucun prêt en cours ni aucune réservation.
+loans-none = Aucun prêt.
+loans-to-approve = Prêts à approuver
+loans-desk = Comptoir de prêt
+loans-back = ← Retour aux prêts
+loans-overdue = En retard
+loans-hand-over = À remettre aujourd'hui
+loans-due-today = Retours attendus aujourd'hui
+loans-out = Tous les prêts en cours
+loans-availability = Disponibilités
+loan-new = Réserver de l'équipement
+loan-title = Prêt n° { $n }
+loan-col-number = Prêt
+loan-col-what = Équipement
+loan-col-borrower = Emprunteur
+loan-col-period = Période
+loan-overdue = En retard
+loan-asset = Équipement (numéro d'inventaire)
+loan-pool = Modèle et comptoir de prêt
+loan-pool-help = Entre parenthèses : le nombre d'appareils que ce comptoir prête.
+loan-quantity = Quantité
+loan-starts = Début du prêt
+loan-due = Date de retour
+loan-purpose = Utilisation prévue
+loan-borrower-email = Emprunteur (courriel)
+loan-borrower-help = Laissez vide pour réserver à votre nom.
+loan-reserve = Réserver
+loan-lender = Prêté par
+loan-decision-note = Décision
+loan-acknowledged = Conditions acceptées
+loan-not-acknowledged = Pas encore
+loan-items = Équipement prêté
+loan-items-at-checkout = Les appareils seront choisis au comptoir, à la remise.
+loan-handed-over = Remis le
+loan-returned = Retour
+loan-conditions = Conditions de prêt
+loan-acknowledge = J'accepte les conditions de prêt
+loan-decide = Décision de la direction
+loan-refuse-reason = Raison du refus (obligatoire pour refuser)
+loan-checkout = Remise de l'équipement
+loan-checkout-assets = Numéros d'inventaire remis
+loan-checkout-help = Facultatif : numérisez ou tapez les numéros pour vérifier qu'il s'agit bien des appareils réservés.
+loan-checkout-pool-help = Numérisez ou tapez { $n } numéro(s) d'inventaire, un par ligne.
+loan-ack-at-desk = L'emprunteur accepte les conditions de prêt, ici au comptoir
+loan-checkout-button = Remettre l'équipement
+loan-checkin = Retour de l'équipement
+loan-checkin-help = Indiquez l'état de chaque appareil rapporté; les autres restent prêtés. Une remarque est obligatoire pour un appareil endommagé ou manquant.
+loan-condition-label = État au retour
+loan-stays-out = Pas rapporté aujourd'hui
+loan-condition-note = Remarque
+loan-borrower-agrees = L'emprunteur est d'accord avec ce constat
+loan-checkin-button = Enregistrer le retour
+loan-extend = Prolonger ou annuler
+loan-new-due = Nouvelle date de retour
+loan-extend-button = Prolonger
+loan-cancel-button = Annuler la réservation
+loan-view = Affichage
+loan-view-week = Semaine
+loan-view-month = Mois
+loan-previous = ← Précédent
+loan-next = Suivant →
+loan-capacity = { $name } : { $n } appareil(s) prêtable(s).
+loan-availability-caption = Disponibilité de { $name }
+loan-available-row = Disponibles
+loan-busy = Réservé
+loan-free = Libre
+loan-choose-pool = Choisissez un modèle et un comptoir de prêt pour voir ses disponibilités.
+weekday-short = { $n ->
+    [0] lun.
+    [1] mar.
+    [2] mer.
+    [3] jeu.
+    [4] ven.
+    [5] sam.
+   *[6] dim.
+}
+loan-status = { $code ->
+    [requested] En attente d'approbation
+    [approved] Réservé
+    [refused] Refusé
+    [checked_out] Prêté
+    [returned] Rendu
+    [cancelled] Annulé
+   *[other] { $code }
+}
+loan-condition = { $code ->
+    [ok] En bon état
+    [damaged] Endommagé
+    [missing] Manquant
+   *[other] { $code }
+}
+loan-event = { $kind ->
+    [reserved] Réservation faite.
+    [approved] Prêt approuvé par la direction.
+    [refused] Prêt refusé par la direction.
+    [checked_out] Équipement remis.
+    [acknowledged] Conditions de prêt acceptées.
+    [extended] Date de retour prolongée.
+    [returned] Équipement rapporté.
+    [cancelled] Réservation annulée.
+    [reminded] Rappel envoyé la veille du retour.
+    [overdue] Avis de retard envoyé.
+    [escalated] Direction de l'unité avisée du retard.
+   *[other] { $kind }
+}
+loan-done = { $kind ->
+    [reserved] La réservation est enregistrée.
+    [approve] Le prêt est approuvé.
+    [refuse] Le prêt est refusé.
+    [acknowledge] Vous avez accepté les conditions de prêt.
+    [checkout] L'équipement est remis.
+    [checkin] Le retour est enregistré.
+    [extend] La date de retour est prolongée.
+    [cancel] La réservation est annulée.
+   *[other] C'est fait.
+}
+loan-asset-booked = L'équipement { $label } est déjà réservé ou prêté pendant cette période.
+loan-not-available = Pas assez d'équipement libre pendant toute cette période : { $n } disponible(s).
+loan-too-long = Un prêt de ce type d'équipement dure au plus { $days } jours.
+loan-due-before-start = La date de retour doit suivre le début du prêt.
+loan-in-the-past = Le prêt ne peut pas commencer dans le passé.
+loan-asset-not-lendable = L'équipement { $label } n'existe pas ou ne se prête pas.
+loan-what = Choisissez un équipement, ou un modèle, un comptoir de prêt et une quantité.
+loan-one-lender = Tous les équipements d'une réservation doivent venir du même comptoir de prêt.
+loan-not-waiting = Ce prêt n'attend pas de décision.
+loan-closed = Ce prêt est terminé.
+loan-needs-approval = Ce prêt attend l'approbation de la direction de l'unité.
+loan-ack-required = L'emprunteur doit accepter les conditions de prêt avant la remise.
+loan-due-passed = La date de retour est passée : prolongez le prêt ou faites une nouvelle réservation.
+loan-quantity-mismatch = Indiquez exactement { $n } numéro(s) d'inventaire.
+loan-asset-not-in-pool = L'équipement { $label } n'est pas un appareil disponible de ce modèle à ce comptoir.
+loan-asset-not-in-loan = L'équipement { $label } ne fait pas partie de ce prêt.
+loan-nothing-returned = Indiquez l'état d'au moins un appareil rapporté.
+loan-condition-note-required = Décrivez l'état de l'appareil endommagé ou manquant.
+loan-not-out = Ce prêt n'est pas en cours.
+loan-no-repair-category = Aucune catégorie informatique ne permet d'ouvrir la demande de réparation.
+loan-extend-later = La nouvelle date de retour doit suivre l'actuelle.
+loan-not-cancellable = Seule une réservation dont l'équipement n'a pas été remis peut être annulée.
+loan-range-too-long = Choisissez une période de 92 jours au plus.

@@ -1,0 +1,522 @@
+//! Loan pages: « Mes prêts » (and the director's loans to approve), booking, a loan's page with
+//! the actions of the borrower, the director and the lending desk, the desk's day, and the
+//! availability calendar (a table, by day and by asset).
+
+use super::model::LoanStatus;
+use super::queries;
+use super::service::{self, CheckinCmd, CheckoutCmd, LoanList, ReserveCmd, ReturnedItem};
+use crate::db::{AssetModelId, LoanId};
+use crate::error::AppError;
+use crate::i18n::{self, Locale};
+use crate::web::extract::{check_csrf, form_pairs, CsrfForm, Ctx};
+use crate::web::render::{field_messages, see_other};
+use crate::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/loans", web::get().to(mine))
+        .route("/loans", web::post().to(reserve))
+        .route("/loans/new", web::get().to(new_form))
+        .route("/loans/desk", web::get().to(desk))
+        .route("/loans/availability", web::get().to(availability))
+        .route("/loans/{id}", web::get().to(show))
+        .route("/loans/{id}/{action}", web::post().to(act));
+}
+
+fn rows(loc: Locale, loans: &[super::model::LoanView]) -> Vec<Value> {
+    loans
+        .iter()
+        .map(|l| {
+            let mut v = json!(l);
+            v["what"] = json!(match (&l.model, l.quantity) {
+                (Some(m), Some(q)) => format!("{q} × {m}"),
+                _ => l
+                    .items
+                    .iter()
+                    .map(|i| format!("{} ({})", i.tag, i.model))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+            v["period"] = json!(format!(
+                "{} → {}",
+                i18n::format_datetime(loc, l.starts_at),
+                i18n::format_datetime(loc, l.due_at)
+            ));
+            v
+        })
+        .collect()
+}
+
+async fn mine(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let (user, loc) = (ctx.user.clone(), ctx.locale);
+    let (mine, to_approve) = state
+        .db(move |c| {
+            let now = Utc::now();
+            Ok((
+                service::list(c, &user, LoanList::Mine, loc, now)?,
+                service::list(c, &user, LoanList::ToApprove, loc, now)?,
+            ))
+        })
+        .await?;
+    ctx.render(
+        &state,
+        "pages/loans/mine",
+        json!({"title": ctx.t("loans-title"), "loans": rows(loc, &mine), "to_approve": rows(loc, &to_approve),
+               "lends": ctx.user.lends()}),
+    )
+}
+
+async fn desk(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let (user, loc) = (ctx.user.clone(), ctx.locale);
+    let (hand_over, out) = state
+        .db(move |c| {
+            let now = Utc::now();
+            Ok((
+                service::list(c, &user, LoanList::ToHandOver, loc, now)?,
+                service::list(c, &user, LoanList::Out, loc, now)?,
+            ))
+        })
+        .await?;
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::America::Toronto)
+        .date_naive();
+    let due_today: Vec<_> = out
+        .iter()
+        .filter(|l| {
+            l.due_at
+                .with_timezone(&chrono_tz::America::Toronto)
+                .date_naive()
+                == today
+        })
+        .cloned()
+        .collect();
+    let overdue: Vec<_> = out.iter().filter(|l| l.overdue).cloned().collect();
+    ctx.render(
+        &state,
+        "pages/loans/desk",
+        json!({"title": ctx.t("loans-desk"), "hand_over": rows(loc, &hand_over), "due_today": rows(loc, &due_today),
+               "overdue": rows(loc, &overdue), "out": rows(loc, &out)}),
+    )
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct NewQuery {
+    asset: Option<String>,
+    pool: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct ReserveForm {
+    #[serde(default)]
+    asset: String,
+    /// `model-id:unit-code`
+    #[serde(default)]
+    pool: String,
+    #[serde(default)]
+    quantity: String,
+    #[serde(default)]
+    starts_at: String,
+    #[serde(default)]
+    due_at: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    borrower: String,
+}
+
+async fn new_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    q: web::Query<NewQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::America::Toronto)
+        .date_naive();
+    let values = ReserveForm {
+        asset: q.asset.unwrap_or_default(),
+        pool: q.pool.unwrap_or_default(),
+        quantity: "1".into(),
+        starts_at: today.to_string(),
+        due_at: (today + Duration::days(7)).to_string(),
+        ..Default::default()
+    };
+    render_new(&ctx, &state, values, None).await
+}
+
+async fn render_new(
+    ctx: &Ctx,
+    state: &AppState,
+    values: ReserveForm,
+    problem: Option<AppError>,
+) -> Result<HttpResponse, AppError> {
+    let loc = ctx.locale;
+    let pools = state.db(|c| Ok(queries::pools(c)?)).await?;
+    let (status, problem_text, errors) = match &problem {
+        Some(AppError::Invalid(f)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(ctx.t("form-has-errors")),
+            field_messages(loc, f),
+        ),
+        Some(e) => (e.status(), Some(i18n::msg(loc, &e.message())), json!({})),
+        None => (StatusCode::OK, None, json!({})),
+    };
+    ctx.render_status(
+        state,
+        status,
+        "pages/loans/new",
+        json!({
+            "title": ctx.t("loan-new"),
+            "v": {"asset": values.asset, "quantity": values.quantity, "starts_at": values.starts_at,
+                  "due_at": values.due_at, "purpose": values.purpose, "borrower": values.borrower},
+            "by_asset": !values.asset.is_empty(),
+            "pools": pools.iter().map(|p| {
+                let value = format!("{}:{}", p.model_id, p.unit_code);
+                json!({"value": value, "label": format!("{} — {} ({})", p.model, loc.pick(&p.unit_fr, &p.unit_en), p.count),
+                       "selected": value == values.pool})
+            }).collect::<Vec<_>>(),
+            "lends": ctx.user.lends(),
+            "problem": problem_text,
+            "errors": errors,
+        }),
+    )
+}
+
+async fn reserve(
+    ctx: Ctx,
+    form: CsrfForm<ReserveForm>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let f = form.0;
+    let (model, lending_unit) = match f.pool.split_once(':') {
+        Some((m, u)) if f.asset.trim().is_empty() => (m.parse::<i64>().ok(), Some(u.to_string())),
+        _ => (None, None),
+    };
+    let cmd = ReserveCmd {
+        assets: if f.asset.trim().is_empty() {
+            vec![]
+        } else {
+            vec![f.asset.clone()]
+        },
+        model,
+        lending_unit,
+        quantity: if model.is_some() {
+            Some(f.quantity.trim().parse().unwrap_or(0))
+        } else {
+            None
+        },
+        starts_at: f.starts_at.clone(),
+        due_at: f.due_at.clone(),
+        purpose: f.purpose.clone(),
+        unit: None,
+        borrower: Some(f.borrower.clone()).filter(|b| !b.trim().is_empty()),
+    };
+    let user = ctx.user.clone();
+    match state
+        .db(move |c| service::reserve(c, &user, cmd, Utc::now()))
+        .await
+    {
+        Ok(loan) => Ok(see_other(&format!("/loans/{}?ok=reserved", loan.id))),
+        Err(e @ (AppError::Invalid(_) | AppError::Rule(_) | AppError::Forbidden)) => {
+            render_new(&ctx, &state, f, Some(e)).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ShowQuery {
+    ok: Option<String>,
+}
+
+async fn show(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    q: web::Query<ShowQuery>,
+) -> Result<HttpResponse, AppError> {
+    let flash = q.into_inner().ok.filter(|f| FLASHES.contains(&f.as_str()));
+    render_show(&ctx, &state, LoanId(path.into_inner()), flash, None).await
+}
+
+const FLASHES: &[&str] = &[
+    "reserved",
+    "approve",
+    "refuse",
+    "acknowledge",
+    "checkout",
+    "checkin",
+    "extend",
+    "cancel",
+];
+
+async fn render_show(
+    ctx: &Ctx,
+    state: &AppState,
+    id: LoanId,
+    flash: Option<String>,
+    problem: Option<AppError>,
+) -> Result<HttpResponse, AppError> {
+    let (user, loc) = (ctx.user.clone(), ctx.locale);
+    let (loan, events, decides) = state
+        .db(move |c| {
+            let loan = service::view(c, &user, id, loc, Utc::now())?;
+            let row = queries::find(c, id)?;
+            let decides = user.managed_units().contains(&row.unit_id) || user.is_admin();
+            let events = queries::events(c, id)?;
+            let mut names = std::collections::HashMap::new();
+            let mut out = Vec::new();
+            for e in events {
+                let actor = match e.actor_id {
+                    Some(a) => {
+                        if let std::collections::hash_map::Entry::Vacant(v) = names.entry(a) {
+                            v.insert(crate::users::queries::find(c, a)?.display_name);
+                        }
+                        names.get(&a).cloned()
+                    }
+                    None => None,
+                };
+                out.push(json!({"text": i18n::tr(loc, "loan-event", &[("kind".into(), e.kind.code().into())]),
+                                "note": e.data.get("note").and_then(Value::as_str).unwrap_or(""),
+                                "actor": actor, "at": e.created_at}));
+            }
+            Ok((loan, out, decides))
+        })
+        .await?;
+    let status = LoanStatus::parse(&loan.status).unwrap_or(LoanStatus::Cancelled);
+    let u = &ctx.user;
+    let is_borrower = loan.borrower.email == u.email;
+    let (code, problem_text, errors) = match &problem {
+        Some(AppError::Invalid(f)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(ctx.t("form-has-errors")),
+            field_messages(loc, f),
+        ),
+        Some(e) => (e.status(), Some(i18n::msg(loc, &e.message())), json!({})),
+        None => (StatusCode::OK, None, json!({})),
+    };
+    let active: Vec<_> = loan
+        .items
+        .iter()
+        .filter(|i| i.active && i.checked_out_at.is_some())
+        .collect();
+    ctx.render_status(
+        state,
+        code,
+        "pages/loans/show",
+        json!({
+            "title": i18n::tr(loc, "loan-title", &[("n".into(), loan.id.to_string())]),
+            "l": loan,
+            "what": rows(loc, std::slice::from_ref(&loan))[0]["what"],
+            "history": events,
+            "can_acknowledge": is_borrower && loan.acknowledged_at.is_none() && status.is_open(),
+            "can_decide": status == LoanStatus::Requested && decides,
+            "can_checkout": status == LoanStatus::Approved && u.lends(),
+            "needs_ack_at_desk": loan.acknowledged_at.is_none(),
+            "can_checkin": status == LoanStatus::CheckedOut && u.lends(),
+            "returning": active.iter().map(|i| json!({"tag": i.tag, "model": i.model})).collect::<Vec<_>>(),
+            "can_extend": status.is_open(),
+            "can_cancel": status.is_booking(),
+            "conditions": if loan.acknowledged_at.is_some() { loan.conditions.clone() } else { state.settings.loan_conditions.clone() },
+            "pool_size": loan.quantity,
+            "flash": flash.map(|f| i18n::tr(loc, "loan-done", &[("kind".into(), f)])),
+            "problem": problem_text,
+            "errors": errors,
+        }),
+    )
+}
+
+/// Every action of the loan page: one form per action, posted to `/loans/{id}/{action}`.
+async fn act(
+    req: HttpRequest,
+    ctx: Ctx,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+) -> Result<HttpResponse, AppError> {
+    let pairs = form_pairs(&body);
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    check_csrf(&req, Some(&get("csrf")))?;
+    let (id, action) = path.into_inner();
+    let id = LoanId(id);
+    let user = ctx.user.clone();
+    let conditions = state.settings.loan_conditions.clone();
+    let note = get("note");
+    let result = match action.as_str() {
+        "approve" | "refuse" => {
+            let approve = action == "approve";
+            state
+                .db(move |c| service::decide(c, &user, id, approve, &note).map(|_| ()))
+                .await
+        }
+        "acknowledge" => {
+            state
+                .db(move |c| service::acknowledge(c, &user, id, &conditions).map(|_| ()))
+                .await
+        }
+        "checkout" => {
+            let cmd = CheckoutCmd {
+                assets: get("assets")
+                    .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                acknowledged: !get("acknowledged").is_empty(),
+            };
+            state
+                .db(move |c| {
+                    service::checkout(c, &user, id, cmd, &conditions, Utc::now()).map(|_| ())
+                })
+                .await
+        }
+        "checkin" => {
+            let items: Vec<ReturnedItem> = pairs
+                .iter()
+                .filter_map(|(k, v)| {
+                    k.strip_prefix("condition.")
+                        .map(|tag| (tag.to_string(), v.clone()))
+                })
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(tag, condition)| ReturnedItem {
+                    note: get(&format!("note.{tag}")),
+                    tag,
+                    condition,
+                })
+                .collect();
+            let cmd = CheckinCmd {
+                items,
+                borrower_agreed: !get("borrower_agreed").is_empty(),
+            };
+            state
+                .db(move |c| service::checkin(c, &user, id, cmd).map(|_| ()))
+                .await
+        }
+        "extend" => {
+            let due = get("due_at");
+            state
+                .db(move |c| service::extend(c, &user, id, &due).map(|_| ()))
+                .await
+        }
+        "cancel" => {
+            state
+                .db(move |c| service::cancel(c, &user, id).map(|_| ()))
+                .await
+        }
+        _ => Err(AppError::NotFound),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/loans/{}?ok={action}", id.0))),
+        Err(e @ (AppError::Invalid(_) | AppError::Rule(_) | AppError::Forbidden)) => {
+            render_show(&ctx, &state, id, None, Some(e)).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct AvailabilityQuery {
+    pool: Option<String>,
+    from: Option<NaiveDate>,
+    view: Option<String>,
+}
+
+async fn availability(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    q: web::Query<AvailabilityQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let loc = ctx.locale;
+    let month = q.view.as_deref() == Some("month");
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::America::Toronto)
+        .date_naive();
+    let from = q.from.unwrap_or(today);
+    let from = if month {
+        from.with_day(1).unwrap_or(from)
+    } else {
+        from - Duration::days(from.weekday().num_days_from_monday() as i64)
+    };
+    let to = if month {
+        let next = if from.month() == 12 {
+            NaiveDate::from_ymd_opt(from.year() + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(from.year(), from.month() + 1, 1)
+        };
+        next.map(|n| n - Duration::days(1)).unwrap_or(from)
+    } else {
+        from + Duration::days(6)
+    };
+    let pool = q.pool.clone().unwrap_or_default();
+    let p2 = pool.clone();
+    let (pools, result) = state
+        .db(move |c| {
+            let pools = queries::pools(c)?;
+            let chosen = match p2.split_once(':') {
+                Some((m, u)) => {
+                    let unit = crate::units::queries::by_code(c, u)
+                        .map_err(|_| AppError::NotFound)?
+                        .id;
+                    let model = m.parse::<i64>().map_err(|_| AppError::NotFound)?;
+                    Some(service::availability(
+                        c,
+                        AssetModelId(model),
+                        Some(unit),
+                        from,
+                        to,
+                    )?)
+                }
+                None => None,
+            };
+            Ok((pools, chosen))
+        })
+        .await?;
+    let days: Vec<NaiveDate> = result
+        .as_ref()
+        .map(|a| a.days.iter().map(|d| d.date).collect())
+        .unwrap_or_default();
+    let step = if month {
+        Duration::days(31)
+    } else {
+        Duration::days(7)
+    };
+    let view = if month { "month" } else { "week" };
+    ctx.render(
+        &state,
+        "pages/loans/availability",
+        json!({
+            "title": ctx.t("loans-availability"),
+            "pools": pools.iter().map(|p| {
+                let value = format!("{}:{}", p.model_id, p.unit_code);
+                json!({"value": value, "label": format!("{} — {} ({})", p.model, loc.pick(&p.unit_fr, &p.unit_en), p.count), "selected": value == pool})
+            }).collect::<Vec<_>>(),
+            "month": month,
+            "pool": pool,
+            "range": format!("{} – {}", i18n::format_date(loc, from), i18n::format_date(loc, to)),
+            "prev": format!("pool={}&view={view}&from={}", urlencode(&pool), from - step),
+            "next": format!("pool={}&view={view}&from={}", urlencode(&pool), from + step),
+            "days": days.iter().map(|d| json!({"label": format!("{} {}", i18n::tr(loc, "weekday-short", &[("n".into(), d.weekday().num_days_from_monday().to_string())]), d.day()),
+                                               "date": d.to_string()})).collect::<Vec<_>>(),
+            "a": result.as_ref().map(|a| json!({
+                "model": a.model, "capacity": a.capacity,
+                "counts": a.days.iter().map(|d| json!({"available": d.available, "full": d.available == 0})).collect::<Vec<_>>(),
+                "assets": a.assets.iter().map(|x| json!({"tag": x.tag,
+                    "cells": days.iter().map(|d| json!({"busy": x.busy.contains(d)})).collect::<Vec<_>>()})).collect::<Vec<_>>(),
+            })),
+        }),
+    )
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
