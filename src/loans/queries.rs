@@ -8,6 +8,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz};
 
+/// The period an item really holds its asset: an asset out past its return date is held until it
+/// comes back (an unbounded period), not just until the date it was due.
+macro_rules! held {
+    () => {
+        "(CASE WHEN i.checked_out_at IS NOT NULL AND upper(i.period) < now()
+               THEN tstzrange(lower(i.period), NULL, '[)') ELSE i.period END)"
+    };
+}
+
 pub fn insert(conn: &mut PgConnection, l: &NewLoan) -> QueryResult<Loan> {
     diesel::insert_into(loans::table)
         .values(l)
@@ -182,10 +191,12 @@ pub fn asset_busy(
         #[diesel(sql_type = Bool)]
         busy: bool,
     }
-    diesel::sql_query(
-        "SELECT EXISTS (SELECT 1 FROM loan_items WHERE active AND asset_id = $1
-                         AND period && tstzrange($2, $3, '[)')) AS busy",
-    )
+    diesel::sql_query(concat!(
+        "SELECT EXISTS (SELECT 1 FROM loan_items i WHERE i.active AND i.asset_id = $1
+                         AND ",
+        held!(),
+        " && tstzrange($2, $3, '[)')) AS busy"
+    ))
     .bind::<BigInt, _>(asset.0)
     .bind::<Timestamptz, _>(from)
     .bind::<Timestamptz, _>(to)
@@ -323,17 +334,18 @@ pub fn pool_bookings(
     to: DateTime<Utc>,
     except: Option<LoanId>,
 ) -> QueryResult<Vec<Booking>> {
-    diesel::sql_query(
+    diesel::sql_query(concat!(
         "SELECT starts_at AS \"from\", due_at AS \"to\", quantity::int8 AS quantity, NULL::int8 AS asset_id
            FROM loans
           WHERE lending_unit_id = $1 AND model_id = $2 AND status IN ('requested', 'approved')
             AND starts_at < $4 AND due_at > $3 AND id IS DISTINCT FROM $5
          UNION ALL
-         SELECT lower(i.period), upper(i.period), 1, i.asset_id
-           FROM loan_items i JOIN assets a ON a.id = i.asset_id
-          WHERE i.active AND a.unit_id = $1 AND a.model_id = $2
-            AND i.period && tstzrange($3, $4, '[)') AND i.loan_id IS DISTINCT FROM $5",
-    )
+         SELECT greatest(lower(p), $3), least(coalesce(upper(p), $4), $4), 1, asset_id
+           FROM (SELECT i.asset_id, i.loan_id, ", held!(), " AS p
+                   FROM loan_items i JOIN assets a ON a.id = i.asset_id
+                  WHERE i.active AND a.unit_id = $1 AND a.model_id = $2) held
+          WHERE p && tstzrange($3, $4, '[)') AND loan_id IS DISTINCT FROM $5"
+    ))
     .bind::<BigInt, _>(unit.0)
     .bind::<BigInt, _>(model.0)
     .bind::<Timestamptz, _>(from)
@@ -370,10 +382,15 @@ pub fn asset_bookings(
     to: DateTime<Utc>,
 ) -> QueryResult<Vec<Booking>> {
     let ids: Vec<i64> = assets.iter().map(|a| a.0).collect();
-    diesel::sql_query(
-        "SELECT lower(period) AS \"from\", upper(period) AS \"to\", 1::int8 AS quantity, asset_id
-           FROM loan_items WHERE active AND asset_id = ANY($1) AND period && tstzrange($2, $3, '[)')",
-    )
+    diesel::sql_query(concat!(
+        "SELECT greatest(lower(p), $2) AS \"from\", least(coalesce(upper(p), $3), $3) AS \"to\",
+                1::int8 AS quantity, asset_id
+           FROM (SELECT i.asset_id, ",
+        held!(),
+        " AS p FROM loan_items i
+                  WHERE i.active AND i.asset_id = ANY($1)) held
+          WHERE p && tstzrange($2, $3, '[)')"
+    ))
     .bind::<Array<BigInt>, _>(ids)
     .bind::<Timestamptz, _>(from)
     .bind::<Timestamptz, _>(to)

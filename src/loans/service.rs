@@ -526,7 +526,10 @@ pub fn checkout(
                 for t in &tags {
                     let a = inventory::by_tag_for_update(conn, t)?
                         .filter(|a| {
-                            a.model_id == model && a.unit_id == loan.lending_unit_id && lendable(a)
+                            a.model_id == model
+                                && a.unit_id == loan.lending_unit_id
+                                && a.loanable
+                                && a.status == AssetStatus::InStock
                         })
                         .ok_or_else(|| {
                             AppError::Invalid(FieldErrors::single(
@@ -561,6 +564,12 @@ pub fn checkout(
         }
         for item in queries::items(conn, loan.id)?.iter().filter(|i| i.active) {
             let asset = inventory::find(conn, AssetId(item.asset_id))?;
+            // Still with someone else (an overdue loan): it cannot be handed over twice.
+            if asset.status != AssetStatus::InStock {
+                return Err(AppError::Rule(
+                    Msg::new("loan-asset-still-out").arg("label", &asset.tag),
+                ));
+            }
             set_asset_status(
                 conn,
                 user.id,

@@ -168,6 +168,36 @@ try {
     await axe(page, 'asset labels');
   });
 
+  await check('loans: a teacher books Chromebooks and the desk hands them over', async () => {
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await signIn(page, 'demandeur@guichet.example');
+    await page.getByRole('link', { name: 'Prêts' }).first().click();
+    await page.getByRole('heading', { name: 'Mes prêts', exact: true }).waitFor();
+    await axe(page, 'my loans');
+    await page.getByRole('link', { name: "Réserver de l'équipement" }).click();
+    const pool = await page.locator('#pool option', { hasText: '300e Chromebook' }).first().getAttribute('value');
+    await page.locator('#pool').selectOption(pool);
+    await page.getByLabel('Quantité').fill('3');
+    await axe(page, 'book equipment');
+    await page.getByRole('button', { name: 'Réserver' }).click();
+    await page.getByText('La réservation est enregistrée.').waitFor();
+    await page.getByRole('button', { name: "J'accepte les conditions de prêt" }).click();
+    await page.getByText('Vous avez accepté les conditions de prêt.').waitFor();
+    await axe(page, 'loan page (borrower)');
+    const loanUrl = page.url().split('?')[0];
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await signIn(page, 'tech.ti@guichet.example');
+    await page.goto(`${base}/loans/desk`);
+    await axe(page, 'lending desk');
+    await page.goto(loanUrl);
+    await page.getByRole('button', { name: "Remettre l'équipement" }).click();
+    await page.getByText('Indiquez exactement 3 numéro(s)').first().waitFor();
+    await axe(page, 'checkout refused');
+    await page.goto(`${base}/loans/availability?pool=${encodeURIComponent(pool)}`);
+    await page.locator('table.availability').waitFor();
+    await axe(page, 'availability calendar');
+  });
+
   await check('the administration pages are accessible', async () => {
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await signIn(page, 'admin@guichet.example');

@@ -595,3 +595,55 @@ async fn the_loan_pages_book_hand_over_and_take_back() {
         .contains("<th scope=\"row\"><a href=\"/assets/CB-01\">CB-01</a></th>"));
     let _: Value = json!(null);
 }
+
+#[actix_rt::test]
+async fn equipment_still_out_past_its_return_date_is_not_lent_again() {
+    let app = TestApp::new().await;
+    let (tags, model) = lendable(&app, "PROJ", 1, "projecteur", "Projecteur de prêt").await;
+    let julie = app.api(REQUESTER_A);
+    let id = julie
+        .post(
+            "/api/v1/loans",
+            json!({"assets": [tags[0]], "starts_at": day(0), "due_at": day(1)}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let out = app
+        .api(TECH_TI)
+        .post(
+            &format!("/api/v1/loans/{id}/checkout"),
+            json!({"acknowledged": true}),
+        )
+        .await;
+    assert_eq!(out.status, StatusCode::OK, "{}", out.body);
+    // Its return date passes without it coming back.
+    for sql in [
+        "UPDATE loan_items SET period = tstzrange(lower(period) - interval '3 days', now() - interval '1 hour')",
+        "UPDATE loans SET starts_at = starts_at - interval '3 days', due_at = now() - interval '1 hour'",
+    ] {
+        diesel::sql_query(sql).execute(&mut app.conn()).unwrap();
+    }
+    let bruno = app.api(REQUESTER_B);
+    let again = bruno
+        .post(
+            "/api/v1/loans",
+            json!({"assets": [tags[0]], "starts_at": day(2), "due_at": day(3)}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    let pool = bruno
+        .post("/api/v1/loans", json!({"model": model, "lending_unit": "sti", "quantity": 1, "starts_at": day(2), "due_at": day(3)}))
+        .await;
+    assert_eq!(pool.status, StatusCode::CONFLICT, "{}", pool.body);
+    let a = bruno
+        .get(&format!(
+            "/api/v1/availability?model={model}&from={}&to={}",
+            day(5),
+            day(6)
+        ))
+        .await
+        .json();
+    assert_eq!(a["days"][0]["available"], 0, "held until it comes back");
+}

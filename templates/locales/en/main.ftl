@@ -930,3 +930,4 @@ loan-no-repair-category = No IT category can take the repair request.
 loan-extend-later = The new return date must come after the current one.
 loan-not-cancellable = Only a booking whose equipment was not handed over can be cancelled.
 loan-range-too-long = Choose a period of 92 days at most.
+loan-asset-still-out = Equipment { $label } has not come back from its previous loan: hand over another device or wait for its return.

@@ -930,3 +930,4 @@ loan-no-repair-category = Aucune catégorie informatique ne permet d'ouvrir la d
 loan-extend-later = La nouvelle date de retour doit suivre l'actuelle.
 loan-not-cancellable = Seule une réservation dont l'équipement n'a pas été remis peut être annulée.
 loan-range-too-long = Choisissez une période de 92 jours au plus.
+loan-asset-still-out = L'équipement { $label } n'est pas revenu de son prêt précédent : remettez un autre appareil ou attendez son retour.
