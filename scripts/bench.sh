@@ -186,6 +186,34 @@ list_bench() { # query string → "rate req/s, p50 …, p99 …"
 list_unit=$(list_bench "unit=es-plateau&status=deployed")
 list_type=$(list_bench "type=chromebook&status=in_stock&cursor=BN-0020000")
 list_text=$(list_bench "q=fissur")
+
+echo "Loading a model with 500 loanable assets and 20,000 loans…"
+psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 <<'SQL'
+INSERT INTO asset_models (type_id, maker, name) SELECT id, 'Bench', 'Chromebook 500' FROM asset_types WHERE code = 'chromebook';
+INSERT INTO assets (tag, model_id, status, unit_id, loanable)
+SELECT 'LN-' || lpad(g::text, 4, '0'), m.id, 'in_stock', u.id, TRUE
+  FROM generate_series(1, 500) g, (SELECT id FROM asset_models WHERE name = 'Chromebook 500') m,
+       (SELECT id FROM units WHERE code = 'sti') u;
+-- 40 three-day loans per asset, nine days apart, from six months ago to six months ahead.
+INSERT INTO loans (borrower_id, unit_id, lending_unit_id, starts_at, due_at, status, purpose)
+SELECT (SELECT id FROM users WHERE email = 'demandeur@guichet.example'),
+       (SELECT id FROM units WHERE code = 'ecole-bouleaux'), (SELECT id FROM units WHERE code = 'sti'),
+       now() - interval '180 days' + (j * 9 + a % 9) * interval '1 day',
+       now() - interval '177 days' + (j * 9 + a % 9) * interval '1 day',
+       CASE WHEN j * 9 + a % 9 < 177 THEN 'returned' ELSE 'approved' END,
+       'LN-' || lpad(a::text, 4, '0')
+  FROM generate_series(0, 39) j CROSS JOIN generate_series(1, 500) a;
+INSERT INTO loan_items (loan_id, asset_id, period, active)
+SELECT l.id, s.id, tstzrange(l.starts_at, l.due_at, '[)'), l.status = 'approved'
+  FROM loans l JOIN assets s ON s.tag = l.purpose WHERE l.purpose LIKE 'LN-%';
+ANALYZE loans; ANALYZE loan_items; ANALYZE assets;
+SQL
+loan_count=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM loans WHERE purpose LIKE 'LN-%'")
+bench_model=$(psql "$DATABASE_URL" -Atc "SELECT id FROM asset_models WHERE name = 'Chromebook 500'")
+today=$(date +%F); in4w=$(date -d '+27 days' +%F)
+avail_out=$(wrk -t2 -c8 -d"${BENCH_LIST_SECONDS:-10}s" --latency -H "Authorization: Bearer $api_token" \
+  "http://127.0.0.1:$web_port/api/v1/availability?model=$bench_model&unit=sti&from=$today&to=$in4w" 2>&1)
+avail="$(awk '/Requests\/sec/ {print $2}' <<< "$avail_out") req/s, p50 $(awk '$1 == "50%" {print $2}' <<< "$avail_out"), p99 $(awk '$1 == "99%" {print $2}' <<< "$avail_out")$(awk '/Non-2xx/ {print "; " $NF " non-2xx"}' <<< "$avail_out")"
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 
 echo
@@ -207,3 +235,4 @@ echo "| the same file again (idempotent: nothing created) | $(ms "$reimp_start" 
 echo "| asset list, $asset_total assets, unit + status filter, first page (wrk, 8 connections) | $list_unit | p99 < 30 ms |"
 echo "| asset list, type + status filter, a later page (keyset) | $list_type | p99 < 30 ms |"
 echo "| asset list, text search in notes/serial/model | $list_text | p99 < 30 ms |"
+echo "| availability of a model over 4 weeks, 500 loanable assets, $loan_count loans (wrk, 8 connections) | $avail | p99 < 20 ms |"

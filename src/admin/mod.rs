@@ -23,6 +23,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+mod asset_types;
 mod automation;
 mod emails;
 mod recurring;
@@ -31,6 +32,7 @@ mod workflows;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(sla::routes);
+    cfg.configure(asset_types::routes);
     cfg.configure(workflows::routes);
     cfg.configure(automation::routes);
     cfg.configure(recurring::routes);

@@ -329,3 +329,50 @@ pub fn set_status(conn: &mut PgConnection, id: AssetId, status: AssetStatus) -> 
         ))
         .execute(conn)
 }
+
+/// The editable columns of an asset type.
+pub struct TypeRow {
+    pub name_fr: String,
+    pub name_en: String,
+    pub max_loan_days: i32,
+    pub loan_needs_approval: bool,
+    pub active: bool,
+}
+
+pub fn insert_type(conn: &mut PgConnection, code: &str, t: &TypeRow) -> QueryResult<AssetTypeId> {
+    diesel::insert_into(asset_types::table)
+        .values((
+            asset_types::code.eq(code),
+            asset_types::name_fr.eq(&t.name_fr),
+            asset_types::name_en.eq(&t.name_en),
+            asset_types::max_loan_days.eq(t.max_loan_days),
+            asset_types::loan_needs_approval.eq(t.loan_needs_approval),
+            asset_types::active.eq(t.active),
+        ))
+        .returning(asset_types::id)
+        .get_result(conn)
+}
+
+pub fn update_type(conn: &mut PgConnection, id: AssetTypeId, t: &TypeRow) -> QueryResult<usize> {
+    diesel::update(asset_types::table.find(id))
+        .set((
+            asset_types::name_fr.eq(&t.name_fr),
+            asset_types::name_en.eq(&t.name_en),
+            asset_types::max_loan_days.eq(t.max_loan_days),
+            asset_types::loan_needs_approval.eq(t.loan_needs_approval),
+            asset_types::active.eq(t.active),
+        ))
+        .execute(conn)
+}
+
+/// Every type with its loan rules, for administrators.
+pub fn type_rules(conn: &mut PgConnection) -> QueryResult<Vec<(AssetType, i32, bool)>> {
+    asset_types::table
+        .order(asset_types::name_fr)
+        .select((
+            AssetType::as_select(),
+            asset_types::max_loan_days,
+            asset_types::loan_needs_approval,
+        ))
+        .load(conn)
+}

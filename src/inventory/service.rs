@@ -784,3 +784,74 @@ pub fn list(
     };
     Ok((rows, next))
 }
+
+// --- types (administration) ---
+
+/// An asset type as administrators edit it: its names and its loan rules.
+#[derive(Debug, Clone, Default, Deserialize, validator::Validate)]
+pub struct TypeInput {
+    #[validate(regex(path = *crate::units::service::CODE_RE, code = "field-code"))]
+    #[serde(default)]
+    pub code: String,
+    #[validate(length(min = 1, max = 200, code = "field-length"))]
+    pub name_fr: String,
+    #[validate(length(min = 1, max = 200, code = "field-length"))]
+    pub name_en: String,
+    /// The longest loan, in days (1 to 400).
+    #[serde(default)]
+    pub max_loan_days: String,
+    pub loan_needs_approval: Option<String>,
+    pub active: Option<String>,
+}
+
+/// Creates (`id: None`) or changes an asset type; the code is fixed once created.
+pub fn save_type(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: Option<crate::db::AssetTypeId>,
+    input: TypeInput,
+) -> Result<crate::db::AssetTypeId, AppError> {
+    use validator::Validate;
+    if !user.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let skip: &[&str] = if id.is_some() { &["code"] } else { &[] };
+    let mut errors = FieldErrors::from_validation(input.validate(), skip);
+    let days = input
+        .max_loan_days
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|d| (1..=400).contains(d));
+    if days.is_none() {
+        errors.add("max_loan_days", Msg::new("field-max").arg("max", 400));
+    }
+    errors.into_result()?;
+    let row = queries::TypeRow {
+        name_fr: input.name_fr.trim().to_string(),
+        name_en: input.name_en.trim().to_string(),
+        max_loan_days: days.unwrap_or(30),
+        loan_needs_approval: input.loan_needs_approval.is_some(),
+        active: input.active.is_some() || id.is_none(),
+    };
+    conn.transaction(|conn| {
+        let id = match id {
+            Some(id) => {
+                queries::update_type(conn, id, &row)?;
+                id
+            }
+            None => queries::insert_type(conn, input.code.trim(), &row)
+                .map_err(|e| AppError::taken(e, "code", "field-code-taken"))?,
+        };
+        audit::record(
+            conn,
+            &user.origin(),
+            "asset_type.save",
+            "asset_type",
+            id,
+            json!({"name_fr": row.name_fr, "max_loan_days": row.max_loan_days,
+                   "loan_needs_approval": row.loan_needs_approval, "active": row.active}),
+        )?;
+        Ok(id)
+    })
+}

@@ -647,3 +647,62 @@ async fn equipment_still_out_past_its_return_date_is_not_lent_again() {
         .json();
     assert_eq!(a["days"][0]["available"], 0, "held until it comes back");
 }
+
+#[actix_rt::test]
+async fn administrators_set_the_loan_rules_of_each_type() {
+    let app = TestApp::new().await;
+    let admin = app.signed_in(ADMIN).await;
+    assert_eq!(
+        app.signed_in(TECH_TI)
+            .await
+            .get("/admin/asset-types")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    admin.get("/admin/asset-types/new").await;
+    let bad = admin
+        .post(
+            "/admin/asset-types",
+            &[
+                ("code", "camera"),
+                ("name_fr", "Caméra"),
+                ("name_en", "Camera"),
+                ("max_loan_days", "900"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let ok = admin
+        .post(
+            "/admin/asset-types",
+            &[
+                ("code", "camera"),
+                ("name_fr", "Caméra"),
+                ("name_en", "Camera"),
+                ("max_loan_days", "5"),
+                ("loan_needs_approval", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let list = admin.get("/admin/asset-types").await;
+    assert!(list.body.contains("Caméra"));
+    let (tags, _) = lendable(&app, "CAM", 1, "camera", "Caméra de prêt").await;
+    let julie = app.api(REQUESTER_A);
+    let long = julie
+        .post(
+            "/api/v1/loans",
+            json!({"assets": [tags[0]], "starts_at": day(0), "due_at": day(10)}),
+        )
+        .await;
+    assert_eq!(long.status, StatusCode::CONFLICT);
+    assert!(long.body.contains("5 jours"), "{}", long.body);
+    let res = julie
+        .post(
+            "/api/v1/loans",
+            json!({"assets": [tags[0]], "starts_at": day(0), "due_at": day(3)}),
+        )
+        .await;
+    assert_eq!(res.json()["status"], "requested", "{}", res.body);
+}
