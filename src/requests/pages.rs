@@ -341,6 +341,8 @@ async fn render_new(
         "domains": domains.iter().map(|d| json!({"code": d.code, "name": loc.pick(&d.name_fr, &d.name_en),
             "current": d.code.code() == chosen_domain})).collect::<Vec<_>>(),
         "domain_chosen": !cats.is_empty(),
+        // Equipment loans have their own booking form, offered in the catalog of their domains.
+        "offers_loans": matches!(chosen_domain, "ti" | "materiel"),
         "domain_name": domains.iter().find(|d| d.code.code() == chosen_domain).map(|d| loc.pick(&d.name_fr, &d.name_en)),
         "categories": cats.iter().map(|c| json!({"code": c.code, "name": loc.pick(&c.name_fr, &c.name_en),
             "description": loc.pick(&c.description_fr, &c.description_en)})).collect::<Vec<_>>(),

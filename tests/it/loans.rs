@@ -513,6 +513,8 @@ async fn the_loan_pages_book_hand_over_and_take_back() {
     let (tags, model) = lendable(&app, "CB", 2, "chromebook", "300e Chromebook").await;
     let pool = format!("{model}:sti");
     let julie = app.signed_in(REQUESTER_A).await;
+    let catalog = julie.get("/requests/new?domain=ti").await;
+    assert!(catalog.body.contains("href=\"/loans/new\""), "the IT catalog offers loans");
     let form = julie.get(&format!("/loans/new?pool={pool}")).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     let bad = julie

@@ -937,3 +937,4 @@ admin-edit-asset-type = Edit the asset type
 type-max-loan-days = Longest loan (days)
 type-max-loan-days-help = From 1 to 400 days.
 type-loan-approval = Loan approved by the unit's director
+loan-catalog-help = Equipment loan: laptop, Chromebooks, projector… for a period.

@@ -937,3 +937,4 @@ admin-edit-asset-type = Modifier le type d'équipement
 type-max-loan-days = Durée maximale d'un prêt (jours)
 type-max-loan-days-help = De 1 à 400 jours.
 type-loan-approval = Prêt approuvé par la direction de l'unité
+loan-catalog-help = Prêt d'équipement : ordinateur portable, Chromebooks, projecteur… pour une période.
