@@ -67,6 +67,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
         .configure(crate::inbound::api::page_routes)
         .configure(crate::inventory::pages::routes)
         .configure(crate::loans::pages::routes)
+        .configure(crate::audit::pages::routes)
         .service(
             web::scope("/api/v1")
                 .configure(requests::api::routes)

@@ -262,6 +262,19 @@ try {
     await axe(page, 'approvals after a decision');
   });
 
+  await check('the auditor searches the log of reads', async () => {
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await signIn(page, 'prp@guichet.example');
+    await page.getByRole('link', { name: 'Journal' }).click();
+    await page.locator('table.requests').waitFor();
+    await axe(page, 'audit log');
+    await page.getByRole('link', { name: 'Consultations de renseignements personnels' }).click();
+    await page.getByLabel('Personne (courriel)').fill('tech.ti@guichet.example');
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await page.locator('table.requests').waitFor();
+    await axe(page, 'audit log of reads');
+  });
+
   await check('an unknown page is a friendly 404', async () => {
     const res = await page.goto(`${base}/requests/DS-999999`);
     expect(res.status() === 404, `status ${res.status()}`);

@@ -514,7 +514,10 @@ async fn the_loan_pages_book_hand_over_and_take_back() {
     let pool = format!("{model}:sti");
     let julie = app.signed_in(REQUESTER_A).await;
     let catalog = julie.get("/requests/new?domain=ti").await;
-    assert!(catalog.body.contains("href=\"/loans/new\""), "the IT catalog offers loans");
+    assert!(
+        catalog.body.contains("href=\"/loans/new\""),
+        "the IT catalog offers loans"
+    );
     let form = julie.get(&format!("/loans/new?pool={pool}")).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     let bad = julie

@@ -5,6 +5,7 @@ mod support;
 
 mod admin_pages;
 mod api_requests;
+mod audit;
 mod authorization;
 mod automation;
 mod cli;

@@ -938,3 +938,27 @@ type-max-loan-days = Longest loan (days)
 type-max-loan-days-help = From 1 to 400 days.
 type-loan-approval = Loan approved by the unit's director
 loan-catalog-help = Equipment loan: laptop, Chromebooks, projector… for a period.
+
+## Audit log
+nav-audit = Audit log
+audit-title = Log of changes and reads
+audit-help = Every change and every read of personal information is recorded here and can be neither changed nor erased.
+audit-trails = Logs
+audit-changes = Changes
+audit-reads = Reads of personal information
+audit-person = Person (email)
+audit-entity = Kind of record
+audit-entity-help = For example request, user, asset, loan.
+audit-record = Record
+audit-action = Action (or its beginning)
+audit-from = From
+audit-to = To
+audit-export = Export to CSV
+audit-empty = No entry matches these filters.
+audit-col-at = Date
+audit-col-who = Person
+audit-col-email = Email
+audit-col-action = Action
+audit-col-record = Record
+audit-col-ip = IP address
+audit-col-data = Details

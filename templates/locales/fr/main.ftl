@@ -938,3 +938,27 @@ type-max-loan-days = Durée maximale d'un prêt (jours)
 type-max-loan-days-help = De 1 à 400 jours.
 type-loan-approval = Prêt approuvé par la direction de l'unité
 loan-catalog-help = Prêt d'équipement : ordinateur portable, Chromebooks, projecteur… pour une période.
+
+## Journal (vérification)
+nav-audit = Journal
+audit-title = Journal des modifications et des consultations
+audit-help = Chaque modification et chaque consultation de renseignements personnels est inscrite ici, sans possibilité de la modifier ni de l'effacer.
+audit-trails = Journaux
+audit-changes = Modifications
+audit-reads = Consultations de renseignements personnels
+audit-person = Personne (courriel)
+audit-entity = Type d'enregistrement
+audit-entity-help = Par exemple request, user, asset, loan.
+audit-record = Enregistrement
+audit-action = Action (ou son début)
+audit-from = Du
+audit-to = Au
+audit-export = Exporter en CSV
+audit-empty = Aucune entrée ne correspond à ces filtres.
+audit-col-at = Date
+audit-col-who = Personne
+audit-col-email = Courriel
+audit-col-action = Action
+audit-col-record = Enregistrement
+audit-col-ip = Adresse IP
+audit-col-data = Détails
