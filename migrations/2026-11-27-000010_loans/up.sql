@@ -73,6 +73,8 @@ CREATE TABLE loan_items (
   CONSTRAINT loan_items_no_double_booking EXCLUDE USING gist (asset_id WITH =, period WITH &&) WHERE (active)
 );
 CREATE INDEX loan_items_loan_idx ON loan_items (loan_id);
+-- Equipment out (an overdue item holds its asset until it comes back).
+CREATE INDEX loan_items_out_idx ON loan_items (asset_id) WHERE active AND checked_out_at IS NOT NULL;
 
 -- The history of a loan.
 CREATE TABLE loan_events (

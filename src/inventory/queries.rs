@@ -276,12 +276,17 @@ pub fn list(conn: &mut PgConnection, q: &AssetQuery) -> QueryResult<(Vec<AssetRo
     }
     if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let pattern = like_pattern(text);
+        // Two indexed searches (trigrams on the asset's text, then its model's name) rather than
+        // one OR that would read every asset.
         query = query.filter(
-            sql::<Bool>("(assets.search_text LIKE ")
+            sql::<Bool>("assets.id IN (SELECT id FROM assets WHERE search_text LIKE ")
                 .bind::<Text, _>(pattern.clone())
-                .sql(" OR assets.model_id IN (SELECT id FROM asset_models WHERE lower(maker || ' ' || name) LIKE ")
+                .sql(
+                    " UNION SELECT a.id FROM assets a JOIN asset_models m ON m.id = a.model_id \
+                 WHERE lower(m.maker || ' ' || m.name) LIKE ",
+                )
                 .bind::<Text, _>(pattern)
-                .sql("))"),
+                .sql(")"),
         );
     }
     if let Some(after) = &q.after {

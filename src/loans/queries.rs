@@ -8,12 +8,40 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz};
 
-/// The period an item really holds its asset: an asset out past its return date is held until it
-/// comes back (an unbounded period), not just until the date it was due.
-macro_rules! held {
-    () => {
-        "(CASE WHEN i.checked_out_at IS NOT NULL AND upper(i.period) < now()
-               THEN tstzrange(lower(i.period), NULL, '[)') ELSE i.period END)"
+/// The items holding their asset during `[FROM, TO)` (`asset_id`, `loan_id`, and the part `f`–`t`
+/// of that range they hold): booked periods overlapping it (an index search on the range), and
+/// items out past their return date, which hold their asset until it comes back.
+macro_rules! held_items {
+    ($cond:literal, $from:literal, $to:literal) => {
+        concat!(
+            "SELECT i.asset_id, i.loan_id, greatest(lower(i.period), ",
+            $from,
+            ") AS f,
+                    least(upper(i.period), ",
+            $to,
+            ") AS t
+               FROM loan_items i
+              WHERE i.active AND ",
+            $cond,
+            " AND i.period && tstzrange(",
+            $from,
+            ", ",
+            $to,
+            ", '[)')
+                AND NOT (i.checked_out_at IS NOT NULL AND upper(i.period) < now())
+             UNION ALL
+             SELECT i.asset_id, i.loan_id, greatest(lower(i.period), ",
+            $from,
+            "), ",
+            $to,
+            "
+               FROM loan_items i
+              WHERE i.active AND ",
+            $cond,
+            " AND i.checked_out_at IS NOT NULL
+                AND upper(i.period) < now() AND lower(i.period) < ",
+            $to
+        )
     };
 }
 
@@ -192,10 +220,9 @@ pub fn asset_busy(
         busy: bool,
     }
     diesel::sql_query(concat!(
-        "SELECT EXISTS (SELECT 1 FROM loan_items i WHERE i.active AND i.asset_id = $1
-                         AND ",
-        held!(),
-        " && tstzrange($2, $3, '[)')) AS busy"
+        "SELECT EXISTS (",
+        held_items!("i.asset_id = $1", "$2", "$3"),
+        ") AS busy"
     ))
     .bind::<BigInt, _>(asset.0)
     .bind::<Timestamptz, _>(from)
@@ -340,17 +367,40 @@ pub fn pool_bookings(
           WHERE lending_unit_id = $1 AND model_id = $2 AND status IN ('requested', 'approved')
             AND starts_at < $4 AND due_at > $3 AND id IS DISTINCT FROM $5
          UNION ALL
-         SELECT greatest(lower(p), $3), least(coalesce(upper(p), $4), $4), 1, asset_id
-           FROM (SELECT i.asset_id, i.loan_id, ", held!(), " AS p
-                   FROM loan_items i JOIN assets a ON a.id = i.asset_id
-                  WHERE i.active AND a.unit_id = $1 AND a.model_id = $2) held
-          WHERE p && tstzrange($3, $4, '[)') AND loan_id IS DISTINCT FROM $5"
+         SELECT f, t, 1, asset_id FROM (",
+        held_items!(
+            "i.asset_id IN (SELECT id FROM assets WHERE unit_id = $1 AND model_id = $2)",
+            "$3",
+            "$4"
+        ),
+        ") held WHERE loan_id IS DISTINCT FROM $5"
     ))
     .bind::<BigInt, _>(unit.0)
     .bind::<BigInt, _>(model.0)
     .bind::<Timestamptz, _>(from)
     .bind::<Timestamptz, _>(to)
     .bind::<Nullable<BigInt>, _>(except.map(|l| l.0))
+    .load(conn)
+}
+
+/// Quantities of the pool booked but not handed over yet during `[from, to)`.
+pub fn pool_quantities(
+    conn: &mut PgConnection,
+    unit: UnitId,
+    model: AssetModelId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> QueryResult<Vec<Booking>> {
+    diesel::sql_query(
+        "SELECT starts_at AS \"from\", due_at AS \"to\", quantity::int8 AS quantity, NULL::int8 AS asset_id
+           FROM loans
+          WHERE lending_unit_id = $1 AND model_id = $2 AND status IN ('requested', 'approved')
+            AND starts_at < $4 AND due_at > $3",
+    )
+    .bind::<BigInt, _>(unit.0)
+    .bind::<BigInt, _>(model.0)
+    .bind::<Timestamptz, _>(from)
+    .bind::<Timestamptz, _>(to)
     .load(conn)
 }
 
@@ -383,13 +433,9 @@ pub fn asset_bookings(
 ) -> QueryResult<Vec<Booking>> {
     let ids: Vec<i64> = assets.iter().map(|a| a.0).collect();
     diesel::sql_query(concat!(
-        "SELECT greatest(lower(p), $2) AS \"from\", least(coalesce(upper(p), $3), $3) AS \"to\",
-                1::int8 AS quantity, asset_id
-           FROM (SELECT i.asset_id, ",
-        held!(),
-        " AS p FROM loan_items i
-                  WHERE i.active AND i.asset_id = ANY($1)) held
-          WHERE p && tstzrange($2, $3, '[)')"
+        "SELECT f AS \"from\", t AS \"to\", 1::int8 AS quantity, asset_id FROM (",
+        held_items!("i.asset_id = ANY($1)", "$2", "$3"),
+        ") held"
     ))
     .bind::<Array<BigInt>, _>(ids)
     .bind::<Timestamptz, _>(from)

@@ -314,6 +314,9 @@ pub fn reserve(
             queries::insert_item(conn, loan.id, a.id, starts, due, false).map_err(|e| booked(e, &a.tag))?;
         }
         event(conn, loan.id, LoanEventKind::Reserved, Some(user.id), json!({"needs_approval": needs_approval}))?;
+        if needs_approval {
+            tell_directors(conn, &loan, "loan_approval_needed", json!({}))?;
+        }
         audit::record(conn, &user.origin(), "loan.reserved", "loan", loan.id,
             json!({"borrower": borrower, "assets": assets.iter().map(|a| &a.tag).collect::<Vec<_>>(),
                    "model": loan.model_id, "quantity": loan.quantity}))?;
@@ -805,11 +808,15 @@ pub fn notice_payload(
     extra: serde_json::Value,
 ) -> Result<serde_json::Value, AppError> {
     let borrower = users::find(conn, loan.borrower_id)?;
-    let items: Vec<String> = queries::items(conn, loan.id)?
+    let mut items: Vec<String> = queries::items(conn, loan.id)?
         .iter()
         .filter(|i| i.active)
         .map(|i| format!("{} — {}", i.tag, i.model))
         .collect();
+    if let (true, Some(model), Some(q)) = (items.is_empty(), loan.model_id, loan.quantity) {
+        let m = inventory::model(conn, model)?;
+        items.push(format!("{q} × {} {}", m.maker, m.name));
+    }
     let mut p = json!({"loan": loan.id.0, "borrower": borrower.display_name, "equipment": items,
                        "due": loan.due_at.to_rfc3339()});
     if let (Some(obj), Some(more)) = (p.as_object_mut(), extra.as_object()) {
@@ -1118,10 +1125,8 @@ pub fn availability(
     lenders.sort();
     lenders.dedup();
     for u in lenders {
-        for b in queries::pool_bookings(conn, u, model, start, end, None)? {
-            if b.asset_id.is_none() {
-                bookings.push((b.from, b.to, b.quantity));
-            }
+        for b in queries::pool_quantities(conn, u, model, start, end)? {
+            bookings.push((b.from, b.to, b.quantity));
         }
     }
     let capacity = pool_assets.len() as i64;

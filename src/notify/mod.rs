@@ -23,6 +23,7 @@ pub const ESSENTIAL: &[&str] = &[
     "loan_overdue",
     "loan_escalated",
     "loan_missing",
+    "loan_approval_needed",
 ];
 
 #[derive(Debug, Clone, Insertable)]

@@ -38,6 +38,7 @@ pub const TEMPLATES: &[&str] = &[
     "loan_overdue",
     "loan_escalated",
     "loan_missing",
+    "loan_approval_needed",
 ];
 
 pub struct MailTemplates {

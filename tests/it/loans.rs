@@ -426,6 +426,11 @@ async fn a_laptop_loan_waits_for_the_director_and_a_missing_laptop_is_reported()
             "{email}"
         );
     }
+    assert_eq!(
+        outbox(&app, "loan_approval_needed"),
+        [MANAGER_A],
+        "the director is asked by email"
+    );
     let waiting = app
         .api(MANAGER_A)
         .get("/api/v1/loans?view=to_approve")
