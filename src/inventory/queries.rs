@@ -276,18 +276,20 @@ pub fn list(conn: &mut PgConnection, q: &AssetQuery) -> QueryResult<(Vec<AssetRo
     }
     if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let pattern = like_pattern(text);
-        // Two indexed searches (trigrams on the asset's text, then its model's name) rather than
-        // one OR that would read every asset.
-        query = query.filter(
-            sql::<Bool>("assets.id IN (SELECT id FROM assets WHERE search_text LIKE ")
-                .bind::<Text, _>(pattern.clone())
-                .sql(
-                    " UNION SELECT a.id FROM assets a JOIN asset_models m ON m.id = a.model_id \
-                 WHERE lower(m.maker || ' ' || m.name) LIKE ",
-                )
-                .bind::<Text, _>(pattern)
-                .sql(")"),
-        );
+        // The models named first (a small table), so that the search is one indexed condition
+        // on assets: trigrams on the asset's text, or its model (PostgreSQL combines both).
+        let models: Vec<AssetModelId> = asset_models::table
+            .filter(
+                sql::<Bool>("lower(maker || ' ' || name) LIKE ").bind::<Text, _>(pattern.clone()),
+            )
+            .select(asset_models::id)
+            .load(conn)?;
+        let by_text = sql::<Bool>("assets.search_text LIKE ").bind::<Text, _>(pattern);
+        if models.is_empty() {
+            query = query.filter(by_text);
+        } else {
+            query = query.filter(by_text.or(assets::model_id.eq_any(models)));
+        }
     }
     if let Some(after) = &q.after {
         query = query.filter(sql::<Bool>("upper(assets.tag) > ").bind::<Text, _>(after.clone()));

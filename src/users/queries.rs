@@ -249,10 +249,19 @@ pub fn token_user(conn: &mut PgConnection, token_hash: &str) -> QueryResult<Opti
         .optional()
 }
 
+/// Records a token's use, at most once a minute: scripts calling the API many times a second
+/// would otherwise all write (and wait for) the same row.
 pub fn touch_token(conn: &mut PgConnection, id: i64) -> QueryResult<usize> {
-    diesel::update(api_tokens::table.find(id))
-        .set(api_tokens::last_used_at.eq(diesel::dsl::now))
-        .execute(conn)
+    let recent = chrono::Utc::now() - chrono::Duration::seconds(60);
+    diesel::update(
+        api_tokens::table.find(id).filter(
+            api_tokens::last_used_at
+                .is_null()
+                .or(api_tokens::last_used_at.lt(recent)),
+        ),
+    )
+    .set(api_tokens::last_used_at.eq(diesel::dsl::now))
+    .execute(conn)
 }
 
 pub fn by_ids(conn: &mut PgConnection, ids: &[UserId]) -> QueryResult<Vec<User>> {
