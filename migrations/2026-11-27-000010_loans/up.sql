@@ -73,6 +73,8 @@ CREATE TABLE loan_items (
   CONSTRAINT loan_items_no_double_booking EXCLUDE USING gist (asset_id WITH =, period WITH &&) WHERE (active)
 );
 CREATE INDEX loan_items_loan_idx ON loan_items (loan_id);
+-- Bookings over a period, whatever the asset (availability of a whole model).
+CREATE INDEX loan_items_period_idx ON loan_items USING gist (period) WHERE active;
 -- Equipment out (an overdue item holds its asset until it comes back).
 CREATE INDEX loan_items_out_idx ON loan_items (asset_id) WHERE active AND checked_out_at IS NOT NULL;
 

@@ -6,7 +6,7 @@ use crate::db::schema::{loan_events, loans};
 use crate::db::{AssetId, AssetModelId, LoanId, UnitId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz};
+use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz};
 
 /// The items holding their asset during `[FROM, TO)` (`asset_id`, `loan_id`, and the part `f`–`t`
 /// of that range they hold): booked periods overlapping it (an index search on the range), and
@@ -424,20 +424,26 @@ pub fn pool_assets(
     q.load(conn)
 }
 
-/// Bookings of several assets overlapping `[from, to)`.
-pub fn asset_bookings(
+/// Bookings overlapping `[from, to)` of a model's loanable assets (at one lending unit, or all).
+pub fn model_bookings(
     conn: &mut PgConnection,
-    assets: &[AssetId],
+    model: AssetModelId,
+    unit: Option<UnitId>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> QueryResult<Vec<Booking>> {
-    let ids: Vec<i64> = assets.iter().map(|a| a.0).collect();
     diesel::sql_query(concat!(
         "SELECT f AS \"from\", t AS \"to\", 1::int8 AS quantity, asset_id FROM (",
-        held_items!("i.asset_id = ANY($1)", "$2", "$3"),
+        held_items!(
+            "i.asset_id IN (SELECT id FROM assets WHERE model_id = $1 AND loanable AND status IN ('in_stock', 'on_loan')
+                              AND ($2::int8 IS NULL OR unit_id = $2))",
+            "$3",
+            "$4"
+        ),
         ") held"
     ))
-    .bind::<Array<BigInt>, _>(ids)
+    .bind::<BigInt, _>(model.0)
+    .bind::<Nullable<BigInt>, _>(unit.map(|u| u.0))
     .bind::<Timestamptz, _>(from)
     .bind::<Timestamptz, _>(to)
     .load(conn)

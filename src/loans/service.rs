@@ -1112,10 +1112,9 @@ pub fn availability(
     let start = parse_when(&from.to_string(), false).ok_or(AppError::NotFound)?;
     let end = parse_when(&to.to_string(), true).ok_or(AppError::NotFound)?;
     let pool_assets = queries::pool_assets(conn, lending_unit, model)?;
-    let ids: Vec<AssetId> = pool_assets.iter().map(|a| a.0).collect();
     let mut bookings: Vec<(DateTime<Utc>, DateTime<Utc>, i64)> = Vec::new();
     let mut per_asset: std::collections::HashMap<i64, Vec<Period>> = Default::default();
-    for b in queries::asset_bookings(conn, &ids, start, end)? {
+    for b in queries::model_bookings(conn, model, lending_unit, start, end)? {
         bookings.push((b.from, b.to, 1));
         if let Some(a) = b.asset_id {
             per_asset.entry(a).or_default().push((b.from, b.to));
