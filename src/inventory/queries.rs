@@ -294,8 +294,17 @@ pub fn list(conn: &mut PgConnection, q: &AssetQuery) -> QueryResult<(Vec<AssetRo
     if let Some(after) = &q.after {
         query = query.filter(sql::<Bool>("upper(assets.tag) > ").bind::<Text, _>(after.clone()));
     }
+    // With words to find, the matches come from the trigram index and are sorted after: walking
+    // the inventory-number index would read every asset before the first match when the matches
+    // sort late (`|| ''` keeps the planner off that index).
+    let searching = q.text.as_deref().is_some_and(|t| !t.trim().is_empty());
+    let order = if searching {
+        "upper(assets.tag) || ''"
+    } else {
+        "upper(assets.tag)"
+    };
     let mut rows: Vec<AssetRow> = query
-        .order(sql::<Text>("upper(assets.tag)"))
+        .order(sql::<Text>(order))
         .limit(q.limit + 1)
         .load(conn)?;
     let more = rows.len() as i64 > q.limit;

@@ -177,6 +177,39 @@ pub fn peak_load(
     peak
 }
 
+/// The peak of each of consecutive periods `days` (each `[start, end)`, in order), in one pass
+/// over the bookings sorted once.
+pub fn daily_peaks(
+    days: &[(DateTime<Utc>, DateTime<Utc>)],
+    bookings: &[(DateTime<Utc>, DateTime<Utc>, i64)],
+) -> Vec<i64> {
+    let mut edges: Vec<(DateTime<Utc>, i64)> = Vec::with_capacity(bookings.len() * 2);
+    for (a, b, q) in bookings {
+        if a < b {
+            edges.push((*a, *q));
+            edges.push((*b, -*q));
+        }
+    }
+    edges.sort_by_key(|(t, q)| (*t, *q));
+    let mut out = Vec::with_capacity(days.len());
+    let (mut i, mut load) = (0, 0);
+    for (start, end) in days {
+        // Everything up to the start of the day (ends before starts at equal instants).
+        while i < edges.len() && edges[i].0 <= *start {
+            load += edges[i].1;
+            i += 1;
+        }
+        let mut peak = load;
+        while i < edges.len() && edges[i].0 < *end {
+            load += edges[i].1;
+            peak = peak.max(load);
+            i += 1;
+        }
+        out.push(peak);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +232,23 @@ mod tests {
         // Only the asked period matters.
         assert_eq!(peak_load(day(7), day(9), &bookings), 10);
         assert_eq!(peak_load(day(9), day(10), &bookings), 0);
+    }
+
+    #[test]
+    fn daily_peaks_match_the_peak_of_each_day() {
+        let bookings = [
+            (day(1), day(5), 10),
+            (day(5), day(9), 10),
+            (day(3), day(6), 5),
+            (day(2) + chrono::Duration::hours(12), day(3), 7),
+        ];
+        let days: Vec<_> = (1..10).map(|d| (day(d), day(d + 1))).collect();
+        let expected: Vec<i64> = days
+            .iter()
+            .map(|(a, b)| peak_load(*a, *b, &bookings))
+            .collect();
+        assert_eq!(daily_peaks(&days, &bookings), expected);
+        assert_eq!(expected, [10, 17, 15, 15, 15, 10, 10, 10, 0]);
     }
 
     #[test]

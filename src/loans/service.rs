@@ -1129,21 +1129,28 @@ pub fn availability(
         }
     }
     let capacity = pool_assets.len() as i64;
-    let mut days = Vec::new();
+    let mut bounds = Vec::new();
     let mut d = from;
     while d <= to {
-        let (a, b) = (
-            parse_when(&d.to_string(), false).ok_or(AppError::NotFound)?,
+        bounds.push((
+            (
+                d,
+                parse_when(&d.to_string(), false).ok_or(AppError::NotFound)?,
+            ),
             parse_when(&d.to_string(), true).ok_or(AppError::NotFound)?,
-        );
-        let booked = peak_load(a, b, &bookings);
-        days.push(DayAvailability {
-            date: d,
-            booked,
-            available: (capacity - booked).max(0),
-        });
+        ));
         d = d.succ_opt().ok_or(AppError::NotFound)?;
     }
+    let periods: Vec<_> = bounds.iter().map(|((_, a), b)| (*a, *b)).collect();
+    let days = bounds
+        .iter()
+        .zip(daily_peaks(&periods, &bookings))
+        .map(|(((date, _), _), booked)| DayAvailability {
+            date: *date,
+            booked,
+            available: (capacity - booked).max(0),
+        })
+        .collect();
     let local_day = |t: DateTime<Utc>| t.with_timezone(&Toronto).date_naive();
     let assets = pool_assets
         .iter()
