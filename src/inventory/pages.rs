@@ -12,7 +12,7 @@ use crate::i18n::{self, Locale};
 use crate::requests::queries::{ListQuery, StatusFilter};
 use crate::units::queries as units;
 use crate::web::extract::{check_csrf, form_pairs, CsrfForm, Ctx};
-use crate::web::render::{field_messages, see_other};
+use crate::web::render::{field_messages, refusal, see_other, urlencode};
 use crate::AppState;
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
@@ -108,10 +108,6 @@ async fn list(
     )
 }
 
-fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
 // --- one asset ---
 
 #[derive(Deserialize)]
@@ -164,15 +160,7 @@ async fn render_show(
         .copied()
         .filter(|s| asset.status.can_become(*s))
         .collect();
-    let (status, problem_text, problem_fields) = match &problem {
-        Some(AppError::Invalid(f)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(ctx.t("form-has-errors")),
-            field_messages(loc, f),
-        ),
-        Some(e) => (e.status(), Some(i18n::msg(loc, &e.message())), json!({})),
-        None => (StatusCode::OK, None, json!({})),
-    };
+    let (status, problem_text, problem_fields) = refusal(loc, problem.as_ref());
     let cost = view
         .purchase_cost_cents
         .map(|c| super::values::format_cents(c, loc == Locale::Fr));

@@ -9,9 +9,8 @@ use crate::db::{AssetModelId, LoanId};
 use crate::error::AppError;
 use crate::i18n::{self, Locale};
 use crate::web::extract::{check_csrf, form_pairs, CsrfForm, Ctx};
-use crate::web::render::{field_messages, see_other};
+use crate::web::render::{refusal, see_other, urlencode};
 use crate::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use serde::Deserialize;
@@ -156,15 +155,7 @@ async fn render_new(
 ) -> Result<HttpResponse, AppError> {
     let loc = ctx.locale;
     let pools = state.db(|c| Ok(queries::pools(c)?)).await?;
-    let (status, problem_text, errors) = match &problem {
-        Some(AppError::Invalid(f)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(ctx.t("form-has-errors")),
-            field_messages(loc, f),
-        ),
-        Some(e) => (e.status(), Some(i18n::msg(loc, &e.message())), json!({})),
-        None => (StatusCode::OK, None, json!({})),
-    };
+    let (status, problem_text, errors) = refusal(loc, problem.as_ref());
     ctx.render_status(
         state,
         status,
@@ -290,15 +281,7 @@ async fn render_show(
     let status = LoanStatus::parse(&loan.status).unwrap_or(LoanStatus::Cancelled);
     let u = &ctx.user;
     let is_borrower = loan.borrower.email == u.email;
-    let (code, problem_text, errors) = match &problem {
-        Some(AppError::Invalid(f)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(ctx.t("form-has-errors")),
-            field_messages(loc, f),
-        ),
-        Some(e) => (e.status(), Some(i18n::msg(loc, &e.message())), json!({})),
-        None => (StatusCode::OK, None, json!({})),
-    };
+    let (code, problem_text, errors) = refusal(loc, problem.as_ref());
     let active: Vec<_> = loan
         .items
         .iter()
@@ -515,8 +498,4 @@ async fn availability(
             })),
         }),
     )
-}
-
-fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -157,6 +157,30 @@ pub fn field_messages(locale: Locale, errors: &crate::error::FieldErrors) -> Val
     Value::Object(out)
 }
 
+/// How a page shows a refused action: its status, the message at the top, and the messages by
+/// field (`{}` when none).
+pub fn refusal(
+    locale: Locale,
+    problem: Option<&crate::error::AppError>,
+) -> (actix_web::http::StatusCode, Option<String>, Value) {
+    use crate::error::AppError;
+    use actix_web::http::StatusCode;
+    match problem {
+        Some(AppError::Invalid(f)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(i18n::tr(locale, "form-has-errors", &[])),
+            field_messages(locale, f),
+        ),
+        Some(e) => (e.status(), Some(i18n::msg(locale, &e.message())), json!({})),
+        None => (StatusCode::OK, None, json!({})),
+    }
+}
+
+/// A value for a URL's path or query.
+pub fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
 /// A redirect after a successful POST, with a confirmation shown on the next page.
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
