@@ -141,8 +141,8 @@ async fn render_show(
     let (asset, view, history, requests, unit_list, rooms) = state
         .db(move |c| {
             let asset = service::readable(c, &user, &t)?;
-            let view = service::view(c, &user, &t, loc)?;
-            let history = service::history(c, &user, &t, loc)?;
+            let view = service::view_of(c, &user, &asset, loc)?;
+            let history = service::history_of(c, &asset, loc)?;
             let q = ListQuery {
                 asset: Some(asset.id),
                 status: Some(StatusFilter::All),
@@ -287,17 +287,28 @@ async fn move_to(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let tag = path.into_inner();
     let changes = AssetChanges {
         unit: Some(form.0.unit),
         room: Some(form.0.room),
         ..Default::default()
     };
+    quick_change(&ctx, &state, path.into_inner(), changes, "moved").await
+}
+
+/// One quick action of the asset page (move, assign): its changes saved by the service, then
+/// back to the asset with a confirmation or the page with the reason.
+async fn quick_change(
+    ctx: &Ctx,
+    state: &AppState,
+    tag: String,
+    changes: AssetChanges,
+    flash: &str,
+) -> Result<HttpResponse, AppError> {
     let (user, t) = (ctx.user.clone(), tag.clone());
     let result = state
         .db(move |c| service::save(c, &user, Some(&t), changes, None).map(|a| a.tag))
         .await;
-    after(&ctx, &state, tag, "moved", result).await
+    after(ctx, state, tag, flash, result).await
 }
 
 #[derive(Deserialize)]
@@ -312,16 +323,11 @@ async fn assign(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let tag = path.into_inner();
     let changes = AssetChanges {
         assigned_to: Some(form.0.assigned_to),
         ..Default::default()
     };
-    let (user, t) = (ctx.user.clone(), tag.clone());
-    let result = state
-        .db(move |c| service::save(c, &user, Some(&t), changes, None).map(|a| a.tag))
-        .await;
-    after(&ctx, &state, tag, "assigned", result).await
+    quick_change(&ctx, &state, path.into_inner(), changes, "assigned").await
 }
 
 // --- the form ---

@@ -473,6 +473,16 @@ pub fn view(
     locale: Locale,
 ) -> Result<AssetView, AppError> {
     let asset = readable(conn, user, tag)?;
+    view_of(conn, user, &asset, locale)
+}
+
+/// `view` of an asset already found readable.
+pub fn view_of(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    asset: &Asset,
+    locale: Locale,
+) -> Result<AssetView, AppError> {
     let mut v = views(conn, vec![asset.clone()], locale)?
         .pop()
         .ok_or(AppError::NotFound)?;
@@ -547,6 +557,15 @@ pub fn history(
     locale: Locale,
 ) -> Result<Vec<AssetEventView>, AppError> {
     let asset = readable(conn, user, tag)?;
+    history_of(conn, &asset, locale)
+}
+
+/// `history` of an asset already found readable.
+pub fn history_of(
+    conn: &mut PgConnection,
+    asset: &Asset,
+    locale: Locale,
+) -> Result<Vec<AssetEventView>, AppError> {
     let events = queries::events(conn, asset.id)?;
     let mut people = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(events.len());
