@@ -187,6 +187,8 @@ list_unit=$(list_bench "unit=es-plateau&status=deployed")
 list_type=$(list_bench "type=chromebook&status=in_stock&cursor=BN-0020000")
 list_text=$(list_bench "q=fissur")
 list_one=$(list_bench "unit=es-plateau&status=deployed" 1)
+list_type_one=$(list_bench "type=chromebook&status=in_stock&cursor=BN-0020000" 1)
+list_text_one=$(list_bench "q=fissur" 1)
 
 echo "Loading a model with 500 loanable assets and 20,000 loans…"
 psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 <<'SQL'
@@ -241,4 +243,6 @@ echo "| asset list, type + status filter, a later page (keyset) | $list_type | p
 echo "| asset list, text search in notes/serial/model | $list_text | p99 < 30 ms |"
 echo "| availability of a model over 4 weeks, 500 loanable assets, $loan_count loans (wrk, 8 connections) | $avail | p99 < 20 ms |"
 echo "| the asset list again, one connection (latency without queueing on 2 cores) | $list_one | p99 < 30 ms |"
+echo "| the type + status page again, one connection | $list_type_one | p99 < 30 ms |"
+echo "| the text search again, one connection | $list_text_one | p99 < 30 ms |"
 echo "| the availability again, one connection | $avail_one | p99 < 20 ms |"

@@ -229,26 +229,12 @@ fn like_pattern(text: &str) -> String {
 }
 
 /// One page, by inventory number; returns the rows and whether more follow.
+///
+/// The page is chosen on `assets` alone (every filter is one of its columns once the type and
+/// the words' models are resolved), then its rows are joined to their names: joining before
+/// the limit would join every match of a search (2,000 of 100,000 assets) to keep 50.
 pub fn list(conn: &mut PgConnection, q: &AssetQuery) -> QueryResult<(Vec<AssetRow>, bool)> {
-    let mut query = assets::table
-        .inner_join(asset_models::table.inner_join(asset_types::table))
-        .inner_join(units::table)
-        .left_join(rooms::table.inner_join(buildings::table))
-        .select((
-            Asset::as_select(),
-            asset_types::code,
-            asset_types::name_fr,
-            asset_types::name_en,
-            asset_models::maker,
-            asset_models::name,
-            units::code,
-            units::name_fr,
-            units::name_en,
-            buildings::name.nullable(),
-            rooms::code.nullable(),
-            rooms::name.nullable(),
-        ))
-        .into_boxed();
+    let mut query = assets::table.select(assets::id).into_boxed();
     if let Some(units) = &q.units {
         query = query.filter(assets::unit_id.eq_any(units.clone()));
     }
@@ -259,7 +245,14 @@ pub fn list(conn: &mut PgConnection, q: &AssetQuery) -> QueryResult<(Vec<AssetRo
         query = query.filter(assets::unit_id.eq(u));
     }
     if let Some(t) = q.asset_type {
-        query = query.filter(asset_models::type_id.eq(t));
+        // The type's models named first (a small table): PostgreSQL then knows how many assets
+        // match and walks the inventory-number index instead of sorting every match (35 ms
+        // against 2 ms for a type's stock among 100,000 assets).
+        let models: Vec<AssetModelId> = asset_models::table
+            .filter(asset_models::type_id.eq(t))
+            .select(asset_models::id)
+            .load(conn)?;
+        query = query.filter(assets::model_id.eq_any(models));
     }
     if let Some(m) = q.model {
         query = query.filter(assets::model_id.eq(m));
@@ -274,7 +267,8 @@ pub fn list(conn: &mut PgConnection, q: &AssetQuery) -> QueryResult<(Vec<AssetRo
                 .sql(")"),
         );
     }
-    if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    if let Some(text) = text {
         let pattern = like_pattern(text);
         // The models named first (a small table), so that the search is one indexed condition
         // on assets: trigrams on the asset's text, or its model (PostgreSQL combines both).
@@ -297,29 +291,46 @@ pub fn list(conn: &mut PgConnection, q: &AssetQuery) -> QueryResult<(Vec<AssetRo
     // With words to find, the matches come from the trigram index and are sorted after: walking
     // the inventory-number index would read every asset before the first match when the matches
     // sort late (`|| ''` keeps the planner off that index).
-    let searching = q.text.as_deref().is_some_and(|t| !t.trim().is_empty());
-    let order = if searching {
+    let order = if text.is_some() {
         "upper(assets.tag) || ''"
     } else {
         "upper(assets.tag)"
     };
-    let mut rows: Vec<AssetRow> = query
+    let mut ids: Vec<AssetId> = query
         .order(sql::<Text>(order))
         .limit(q.limit + 1)
         .load(conn)?;
-    let more = rows.len() as i64 > q.limit;
-    rows.truncate(q.limit as usize);
-    Ok((rows, more))
+    let more = ids.len() as i64 > q.limit;
+    ids.truncate(q.limit as usize);
+    Ok((rows_of(conn, &ids)?, more))
 }
 
 /// Several assets with their names, by inventory number.
 pub fn rows_of(conn: &mut PgConnection, ids: &[AssetId]) -> QueryResult<Vec<AssetRow>> {
-    let q = AssetQuery {
-        ids: Some(ids.to_vec()),
-        limit: ids.len() as i64,
-        ..Default::default()
-    };
-    Ok(list(conn, &q)?.0)
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    assets::table
+        .inner_join(asset_models::table.inner_join(asset_types::table))
+        .inner_join(units::table)
+        .left_join(rooms::table.inner_join(buildings::table))
+        .filter(assets::id.eq_any(ids))
+        .select((
+            Asset::as_select(),
+            asset_types::code,
+            asset_types::name_fr,
+            asset_types::name_en,
+            asset_models::maker,
+            asset_models::name,
+            units::code,
+            units::name_fr,
+            units::name_en,
+            buildings::name.nullable(),
+            rooms::code.nullable(),
+            rooms::name.nullable(),
+        ))
+        .order(sql::<Text>("upper(assets.tag)"))
+        .load(conn)
 }
 
 /// The assets of these units, for a request form's picker: inventory number, model and room.

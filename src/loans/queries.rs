@@ -424,29 +424,38 @@ pub fn pool_assets(
     q.load(conn)
 }
 
-/// Bookings overlapping `[from, to)` of a model's loanable assets (at one lending unit, or all).
-pub fn model_bookings(
+/// Bookings overlapping `[from, to)` of the given assets (a pool's, from [`pool_assets`]).
+///
+/// Two shapes of the same query: a few assets are probed one by one in the no-double-booking
+/// index; many (a pool of 500 Chromebooks) are found by reading the period index once and keeping
+/// theirs (`asset_id + 0` keeps PostgreSQL from probing 500 times, which its generic plan
+/// would otherwise choose: 11 ms against 4 ms at 20,000 loans).
+pub fn assets_bookings(
     conn: &mut PgConnection,
-    model: AssetModelId,
-    unit: Option<UnitId>,
+    assets: &[AssetId],
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> QueryResult<Vec<Booking>> {
-    diesel::sql_query(concat!(
-        "SELECT f AS \"from\", t AS \"to\", 1::int8 AS quantity, asset_id FROM (",
-        held_items!(
-            "i.asset_id IN (SELECT id FROM assets WHERE model_id = $1 AND loanable AND status IN ('in_stock', 'on_loan')
-                              AND ($2::int8 IS NULL OR unit_id = $2))",
-            "$3",
-            "$4"
-        ),
-        ") held"
-    ))
-    .bind::<BigInt, _>(model.0)
-    .bind::<Nullable<BigInt>, _>(unit.map(|u| u.0))
-    .bind::<Timestamptz, _>(from)
-    .bind::<Timestamptz, _>(to)
-    .load(conn)
+    const FEW: usize = 32;
+    let ids: Vec<i64> = assets.iter().map(|a| a.0).collect();
+    let sql = if ids.len() <= FEW {
+        concat!(
+            "SELECT f AS \"from\", t AS \"to\", 1::int8 AS quantity, asset_id FROM (",
+            held_items!("i.asset_id = ANY($1)", "$2", "$3"),
+            ") held"
+        )
+    } else {
+        concat!(
+            "SELECT f AS \"from\", t AS \"to\", 1::int8 AS quantity, asset_id FROM (",
+            held_items!("(i.asset_id + 0) = ANY($1)", "$2", "$3"),
+            ") held"
+        )
+    };
+    diesel::sql_query(sql)
+        .bind::<diesel::sql_types::Array<BigInt>, _>(ids)
+        .bind::<Timestamptz, _>(from)
+        .bind::<Timestamptz, _>(to)
+        .load(conn)
 }
 
 // --- lists ---

@@ -1114,7 +1114,8 @@ pub fn availability(
     let pool_assets = queries::pool_assets(conn, lending_unit, model)?;
     let mut bookings: Vec<(DateTime<Utc>, DateTime<Utc>, i64)> = Vec::new();
     let mut per_asset: std::collections::HashMap<i64, Vec<Period>> = Default::default();
-    for b in queries::model_bookings(conn, model, lending_unit, start, end)? {
+    let ids: Vec<AssetId> = pool_assets.iter().map(|a| a.0).collect();
+    for b in queries::assets_bookings(conn, &ids, start, end)? {
         bookings.push((b.from, b.to, 1));
         if let Some(a) = b.asset_id {
             per_asset.entry(a).or_default().push((b.from, b.to));
