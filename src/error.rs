@@ -159,6 +159,15 @@ impl AppError {
         }
     }
 
+    /// A refusal the person can fix or must be told about (shown on the form again), as opposed
+    /// to a failure.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            AppError::Invalid(_) | AppError::Rule(_) | AppError::Conflict(_)
+        )
+    }
+
     pub fn rule(key: &str) -> AppError {
         AppError::Rule(Msg::new(key))
     }

@@ -129,7 +129,7 @@ pub fn has_key(locale: Locale, key: &str) -> bool {
     let args: HashMap<Cow<'static, str>, FluentValue> = [
         "code", "to", "from", "max", "min", "n", "days", "status", "detail", "priority", "clock",
         "kind", "since", "policy", "calendar", "target", "paused", "due", "duration", "label",
-        "state", "who", "when", "rule", "day", "month", "name", "size", "email",
+        "state", "who", "when", "rule", "day", "month", "name", "size", "email", "years",
     ]
     .into_iter()
     .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))

@@ -74,6 +74,35 @@ pub async fn start(
             })
         })?)
         .await?;
+    // Retention: at 2:30 (Montréal), after the day's work and before the backups of most boards.
+    let retention_pool = pool.clone();
+    let retention_storage = crate::storage::Storage::local(&settings.attachments_dir);
+    scheduler
+        .add(Job::new_async_tz(
+            "0 30 2 * * *",
+            chrono_tz::America::Toronto,
+            move |_, _| {
+                let pool = retention_pool.clone();
+                let storage = retention_storage.clone();
+                Box::pin(async move {
+                    let now = chrono::Utc::now();
+                    match db::run(&pool, move |c| {
+                        crate::privacy::retention::run(c, &storage, &Default::default(), now, false)
+                    })
+                    .await
+                    {
+                        Ok(r) if r.anonymized + r.purged > 0 => log::info!(
+                            "retention: {} requests anonymized, {} attachments deleted",
+                            r.anonymized,
+                            r.purged
+                        ),
+                        Ok(_) => {}
+                        Err(e) => log::warn!("retention failed (will resume tomorrow): {e}"),
+                    }
+                })
+            },
+        )?)
+        .await?;
     let pool_for_sla = pool.clone();
     let recurring_pool = pool.clone();
     scheduler

@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod loans;
 pub mod notify;
 pub mod openapi;
+pub mod privacy;
 pub mod recurring;
 pub mod requests;
 pub mod seed;

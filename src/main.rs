@@ -93,6 +93,14 @@ enum Command {
         #[command(subcommand)]
         action: TokenCommand,
     },
+    /// Applies the retention policies now (or reports what they would do with --dry-run),
+    /// optionally as of another day (--at 2033-06-30) to see ahead.
+    Retention {
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        at: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -317,6 +325,35 @@ fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::error::E
                 &users::service::hash_password(&password)?,
             )?;
             println!("Administrator {email} ready (id {id}).");
+        }
+        Command::Retention { dry_run, at } => {
+            let mut conn = pool.get()?;
+            let clock = match at {
+                Some(d) => d
+                    .and_hms_opt(12, 0, 0)
+                    .map(|t| t.and_utc())
+                    .ok_or("not a valid day")?,
+                None => chrono::Utc::now(),
+            };
+            let storage = guichet::storage::Storage::local(&settings.attachments_dir);
+            let r = guichet::privacy::retention::run(
+                &mut conn,
+                &storage,
+                &Default::default(),
+                clock,
+                dry_run,
+            )?;
+            let verb = if dry_run { "would be" } else { "were" };
+            println!(
+                "As of {}: {} requests {verb} anonymized, {} attachments ({} bytes) {verb} deleted.",
+                clock.date_naive(),
+                r.anonymized,
+                r.purged,
+                r.purged_bytes
+            );
+            for n in &r.requests {
+                println!("  DS-{n:06}");
+            }
         }
         Command::Token {
             action: TokenCommand::Create { email, name },

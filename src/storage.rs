@@ -51,6 +51,18 @@ impl Storage {
         Ok(hash)
     }
 
+    /// Deletes the bytes (retention); already gone is fine.
+    pub fn remove(&self, hash: &str) -> Result<(), AppError> {
+        match std::fs::remove_file(self.path_of(hash)?) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn exists(&self, hash: &str) -> bool {
+        self.path_of(hash).is_ok_and(|p| p.exists())
+    }
+
     pub fn get(&self, hash: &str) -> Result<Vec<u8>, AppError> {
         let path = self.path_of(hash)?;
         std::fs::read(path).map_err(|e| match e.kind() {

@@ -202,10 +202,7 @@ fn render_form(
 
 /// Outcome of a POST: redirect on success, the form again with messages on a refusal.
 fn is_refusal(e: &AppError) -> bool {
-    matches!(
-        e,
-        AppError::Invalid(_) | AppError::Rule(_) | AppError::Conflict(_)
-    )
+    e.is_refusal()
 }
 
 /// The heading of a list page and its « new » button.

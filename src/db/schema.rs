@@ -154,6 +154,7 @@ diesel::table! {
         resolution_breached_at -> Nullable<Timestamptz>,
         workflow_id -> Int8,
         status_kind -> Text,
+        anonymized_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -188,6 +189,7 @@ diesel::table! {
         size_bytes -> Int8,
         sha256 -> Text,
         created_at -> Timestamptz,
+        purged_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -585,7 +587,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    retention_policies (id) {
+        id -> Int8,
+        domain -> Nullable<Text>,
+        category_id -> Nullable<Int8>,
+        anonymize_after_days -> Nullable<Int4>,
+        attachments_after_days -> Nullable<Int4>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    retention_runs (id) {
+        id -> Int8,
+        started_at -> Timestamptz,
+        clock -> Timestamptz,
+        dry_run -> Bool,
+        actor_id -> Nullable<Int8>,
+        anonymized -> Int4,
+        purged -> Int4,
+        report -> Jsonb,
+    }
+}
+
 diesel::joinable!(asset_models -> asset_types (type_id));
+diesel::joinable!(retention_runs -> users (actor_id));
 diesel::joinable!(assets -> asset_models (model_id));
 diesel::joinable!(assets -> units (unit_id));
 diesel::joinable!(assets -> rooms (room_id));
@@ -668,4 +695,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     loans,
     loan_items,
     loan_events,
+    retention_policies,
+    retention_runs,
 );

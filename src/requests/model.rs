@@ -183,6 +183,8 @@ pub struct Attachment {
     pub size_bytes: i64,
     pub sha256: String,
     pub created_at: DateTime<Utc>,
+    /// When the retention policy deleted its bytes (the row stays, for the timeline).
+    pub purged_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -250,6 +252,8 @@ pub struct AttachmentView {
     pub content_type: String,
     pub size_bytes: i64,
     pub created_at: DateTime<Utc>,
+    /// Deleted by the retention policy: listed, no longer downloadable.
+    pub purged: bool,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -411,6 +411,7 @@ fn attachment_view(a: Attachment) -> AttachmentView {
         content_type: a.content_type,
         size_bytes: a.size_bytes,
         created_at: a.created_at,
+        purged: a.purged_at.is_some(),
     }
 }
 
@@ -914,6 +915,9 @@ pub fn attachment_for_download(
             if queries::event(conn, ev)?.internal && !standing.staff {
                 return Err(AppError::NotFound);
             }
+        }
+        if a.purged_at.is_some() {
+            return Err(AppError::rule("attachment-purged"));
         }
         audit::record(
             conn,

@@ -16,6 +16,7 @@ mod inbound;
 mod inbound_corpus;
 mod inventory;
 mod loans;
+mod privacy;
 mod recurring;
 mod schema;
 mod sla;

@@ -962,3 +962,90 @@ audit-col-action = Action
 audit-col-record = Record
 audit-col-ip = IP address
 audit-col-data = Details
+
+## Retention and anonymization (Loi 25)
+retention-title = Retention
+retention-help = Personal information is kept only as long as needed. Every night Guichet deletes the attachments of requests closed for longer than the set delay, then anonymizes the requests: the requester's name, email addresses and mentions are replaced by « [personne anonymisée] ». Statistics (category, unit, dates, delays) remain.
+retention-policies = Retention policies
+retention-scope = Applies to
+retention-anonymize = Anonymization
+retention-attachments = Attachment deletion
+retention-default = All requests (default)
+retention-domain = Domain: { $name }
+retention-category = Category: { $name }
+retention-never = never
+retention-days = { $n } days after closing
+retention-days-years = { $n } days after closing (about { $years } years)
+retention-remove = Remove
+retention-set = Set or replace a policy
+retention-anonymize-days = Anonymize requests closed for (days)
+retention-attachments-days = Delete their attachments after (days)
+retention-days-help = From 1 to 36,500 days; leave empty for never. The most specific policy wins: category, then domain, then the default policy.
+retention-save = Save the policy
+retention-saved = The retention policy is saved.
+retention-removed = The policy is removed; the broader policy applies again.
+retention-default-stays = The default policy cannot be removed; change its delays instead.
+retention-preview = Preview without changing anything
+retention-preview-help = Shows what the nightly job would do on the chosen date, without changing anything. The preview is recorded in the history.
+retention-at = As of
+retention-preview-button = Show the preview
+retention-busy = A run is already in progress on another server; try again in a few minutes.
+retention-would-anonymize = { $n ->
+    [0] No request to anonymize.
+    [one] One request would be anonymized:
+   *[other] { $n } requests would be anonymized:
+}
+retention-would-purge = { $n ->
+    [0] No attachment to delete.
+    [one] One attachment would be deleted ({ $size } MB):
+   *[other] { $n } attachments would be deleted ({ $size } MB):
+}
+retention-runs = Run history
+retention-no-runs = No run yet. The first one happens tonight.
+retention-col-when = Date
+retention-col-kind = Kind
+retention-col-who = By
+retention-col-anonymized = Requests anonymized
+retention-col-purged = Attachments deleted
+retention-dry = Preview
+retention-real = Run
+attachment-purged = This attachment was deleted under the retention policy.
+attachment-purged-short = deleted (retention)
+
+## Export of a person's information
+export-page-title = Information held about a person
+export-page-help = To answer an access request, produce a ZIP file of everything Guichet holds about a person: profile, requests, interventions, email, loans, equipment and the access log. Producing the export is recorded in the log.
+export-email = The person's email address
+export-button = Produce the export (ZIP)
+export-back = Back to the log
+export-unknown-person = Nobody has this address in Guichet.
+export-title = Information held about { $name }
+export-intro = This document summarizes what Guichet holds about the person with the address { $email }, as of
+export-contents = Contents of the export
+export-col-file = File
+export-col-holds = Contents
+export-col-rows = Items
+export-requests = Requests
+export-loans = Equipment loans
+export-attachments = Attachments uploaded (included in the pieces-jointes folder)
+export-none = None.
+export-col-number = Number
+export-col-title = Title
+export-col-status = Status
+export-col-created = Created
+export-col-from = From
+export-col-to = To
+export-col-purpose = Purpose
+export-footer = The JSON files hold every item in full. For any question, contact your school service centre's person in charge of the protection of personal information.
+export-profile = Profile: name, address, language, roles, teams, groups, sessions, API tokens, sign-in attempts
+export-requests-file = Requests made by the person
+export-events = The person's interventions in requests (comments, changes)
+export-watching = Requests followed
+export-attachments-file = Attachments uploaded
+export-approvals = Approvals given or refused
+export-mail-in = Email received from the person
+export-mail-out = Email sent to the person
+export-loans-file = Equipment loans
+export-assets = Equipment assigned to the person
+export-trail-about = Reads and changes of their record
+export-trail-by = The person's actions in Guichet (log)

@@ -962,3 +962,90 @@ audit-col-action = Action
 audit-col-record = Enregistrement
 audit-col-ip = Adresse IP
 audit-col-data = Détails
+
+## Conservation et anonymisation (Loi 25)
+retention-title = Conservation
+retention-help = Les renseignements personnels ne sont gardés que le temps nécessaire. Chaque nuit, Guichet supprime les pièces jointes des demandes fermées depuis le délai prévu, puis anonymise les demandes : le nom, les adresses courriel et les mentions du demandeur sont remplacés par « [personne anonymisée] ». Les statistiques (catégorie, unité, dates, délais) restent.
+retention-policies = Politiques de conservation
+retention-scope = S'applique à
+retention-anonymize = Anonymisation
+retention-attachments = Suppression des pièces jointes
+retention-default = Toutes les demandes (par défaut)
+retention-domain = Domaine : { $name }
+retention-category = Catégorie : { $name }
+retention-never = jamais
+retention-days = { $n } jours après la fermeture
+retention-days-years = { $n } jours après la fermeture (environ { $years } ans)
+retention-remove = Retirer
+retention-set = Définir ou remplacer une politique
+retention-anonymize-days = Anonymiser les demandes fermées depuis (jours)
+retention-attachments-days = Supprimer leurs pièces jointes après (jours)
+retention-days-help = De 1 à 36 500 jours; laissez vide pour ne jamais le faire. La politique la plus précise l'emporte : catégorie, puis domaine, puis la politique par défaut.
+retention-save = Enregistrer la politique
+retention-saved = La politique de conservation est enregistrée.
+retention-removed = La politique est retirée; la politique plus générale s'applique de nouveau.
+retention-default-stays = La politique par défaut ne peut pas être retirée; modifiez plutôt ses délais.
+retention-preview = Aperçu sans rien changer
+retention-preview-help = Montre ce que le traitement de nuit ferait à la date choisie, sans rien modifier. L'aperçu est inscrit à l'historique.
+retention-at = Date d'application
+retention-preview-button = Voir l'aperçu
+retention-busy = Un traitement est déjà en cours sur un autre serveur; réessayez dans quelques minutes.
+retention-would-anonymize = { $n ->
+    [0] Aucune demande à anonymiser.
+    [one] Une demande serait anonymisée :
+   *[other] { $n } demandes seraient anonymisées :
+}
+retention-would-purge = { $n ->
+    [0] Aucune pièce jointe à supprimer.
+    [one] Une pièce jointe serait supprimée ({ $size } Mo) :
+   *[other] { $n } pièces jointes seraient supprimées ({ $size } Mo) :
+}
+retention-runs = Historique des traitements
+retention-no-runs = Aucun traitement pour l'instant. Le premier aura lieu cette nuit.
+retention-col-when = Date
+retention-col-kind = Type
+retention-col-who = Par
+retention-col-anonymized = Demandes anonymisées
+retention-col-purged = Pièces jointes supprimées
+retention-dry = Aperçu
+retention-real = Traitement
+attachment-purged = Cette pièce jointe a été supprimée selon la politique de conservation.
+attachment-purged-short = supprimée (conservation)
+
+## Export des renseignements d'une personne
+export-page-title = Renseignements détenus sur une personne
+export-page-help = Pour répondre à une demande d'accès, produisez un fichier ZIP de tout ce que Guichet détient sur une personne : profil, demandes, interventions, courriels, prêts, équipements et journal des consultations. La production de l'export est inscrite au journal.
+export-email = Adresse courriel de la personne
+export-button = Produire l'export (ZIP)
+export-back = Retour au journal
+export-unknown-person = Aucune personne n'a cette adresse dans Guichet.
+export-title = Renseignements détenus sur { $name }
+export-intro = Ce document résume ce que Guichet détient au sujet de la personne dont l'adresse est { $email }, à la date du
+export-contents = Contenu de l'export
+export-col-file = Fichier
+export-col-holds = Contenu
+export-col-rows = Éléments
+export-requests = Demandes
+export-loans = Prêts d'équipement
+export-attachments = Pièces jointes déposées (incluses dans le dossier pieces-jointes)
+export-none = Aucun.
+export-col-number = Numéro
+export-col-title = Titre
+export-col-status = État
+export-col-created = Créée le
+export-col-from = Du
+export-col-to = Au
+export-col-purpose = Motif
+export-footer = Les fichiers JSON contiennent chaque élément en entier. Pour toute question, adressez-vous au responsable de la protection des renseignements personnels de votre centre de services scolaire.
+export-profile = Profil : nom, adresse, langue, rôles, équipes, groupes, sessions, jetons d'API, tentatives de connexion
+export-requests-file = Demandes faites par la personne
+export-events = Interventions de la personne dans les demandes (commentaires, changements)
+export-watching = Demandes suivies
+export-attachments-file = Pièces jointes déposées
+export-approvals = Approbations données ou refusées
+export-mail-in = Courriels reçus de la personne
+export-mail-out = Courriels envoyés à la personne
+export-loans-file = Prêts d'équipement
+export-assets = Équipements attribués à la personne
+export-trail-about = Consultations et modifications de son dossier
+export-trail-by = Actions de la personne dans Guichet (journal)
