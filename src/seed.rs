@@ -786,7 +786,7 @@ fn categories() -> Vec<DemoCategory> {
                     "motif",
                     "Motif de l'accès",
                     "Reason for access",
-                    "textarea",
+                    "long_text",
                     true,
                 ),
             ],
@@ -1232,7 +1232,11 @@ fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
         let u = users::find(conn, id)?;
         Ok(accounts::identity(conn, &u)?)
     };
-    let cats = catalog::active_categories(conn)?;
+    // Incidents have no team to work them: the register gets one declaration of its own below.
+    let cats: Vec<_> = catalog::active_categories(conn)?
+        .into_iter()
+        .filter(|c| c.code != crate::privacy::pages::INCIDENT_CATEGORY)
+        .collect();
     let staff = [
         (Domain::Ti, karim),
         (Domain::Materiel, isabelle),
@@ -1402,6 +1406,37 @@ fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
                 "Finalement réglé par l'équipe-école.",
             )?,
         }
+    }
+    let incident = catalog::by_code(conn, crate::privacy::pages::INCIDENT_CATEGORY)?;
+    if let Some(cat) = incident {
+        let who = identity(conn, julie)?;
+        let fields: Map<String, Value> = json!({
+            "date_incident": "2026-10-14", "date_connaissance": "2026-10-15", "nature": "communication",
+            "personnes": "Les parents d'un groupe de 3e année (22 familles)",
+            "renseignements": "Adresses courriel des parents, visibles de tous dans un envoi groupé",
+            "risque": "faible",
+            "evaluation": "Adresses seulement, sans autre renseignement; les destinataires sont les parents du même groupe.",
+            "mesures": "Courriel de rappel à l'équipe-école : envoyer en copie conforme invisible.",
+            "avis_cai": "non-requis", "avis_personnes": "fait", "date_avis_personnes": "2026-10-16",
+        })
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+        requests::create(
+            conn,
+            &who,
+            NewRequestCmd {
+                category: CategoryRef::Id(cat.id),
+                title: "Adresses de parents visibles dans un envoi groupé".into(),
+                description: "Un courriel aux parents est parti avec toutes les adresses en copie."
+                    .into(),
+                priority: None,
+                unit: Some(unit("ecole-bouleaux")),
+                room: None,
+                fields,
+                source: Source::Web,
+            },
+        )?;
     }
     Ok(())
 }

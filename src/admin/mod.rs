@@ -551,7 +551,10 @@ fn person_fields(ctx: &Ctx, input: &PersonInput, creating: bool) -> Vec<Value> {
         if creating {
             required(field("email", ctx.t("email-label"), "email", &input.email))
         } else {
-            field("email", ctx.t("email-label"), "readonly", &input.email)
+            help(
+                required(field("email", ctx.t("email-label"), "email", &input.email)),
+                ctx.t("admin-email-rectify-help"),
+            )
         },
         required(field(
             "display_name",

@@ -18,6 +18,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/retention", web::post().to(save))
         .route("/admin/retention/preview", web::post().to(preview))
         .route("/admin/retention/{id}/remove", web::post().to(remove))
+        .route("/audit/incidents.csv", web::get().to(incidents_csv))
         .route("/audit/export", web::get().to(export_form))
         .route("/audit/export", web::post().to(export_zip));
 }
@@ -337,4 +338,111 @@ async fn export_zip(
         Err(e) if e.is_refusal() => export_page(&ctx, &state, &email, Some(&e)),
         Err(e) => Err(e),
     }
+}
+
+/// A declaration: number, date, declarant, status (fr, en), title, form answers.
+type RegisterRow = (
+    i64,
+    chrono::DateTime<Utc>,
+    String,
+    String,
+    String,
+    String,
+    Value,
+);
+
+/// The code of the seeded register category (migration 12).
+pub const INCIDENT_CATEGORY: &str = "incident-confidentialite";
+
+/// The register of confidentiality incidents as CSV: one line per declaration, one column per
+/// field of its form, in the auditor's language; the export is logged.
+async fn incidents_csv(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    require_auditor(&ctx)?;
+    let loc = ctx.locale;
+    let origin = ctx.user.origin();
+    let (form, rows) = state
+        .db(move |c| {
+            use crate::db::schema::{categories, requests, users, workflow_states as ws};
+            use diesel::prelude::*;
+            let category = catalog::by_code(c, INCIDENT_CATEGORY)?.ok_or(AppError::NotFound)?;
+            let rows: Vec<RegisterRow> = requests::table
+                .inner_join(users::table.on(users::id.eq(requests::requester_id)))
+                .inner_join(categories::table)
+                .inner_join(
+                    ws::table.on(ws::workflow_id
+                        .eq(requests::workflow_id)
+                        .and(ws::code.eq(requests::status))),
+                )
+                .filter(categories::code.eq(INCIDENT_CATEGORY))
+                .select((
+                    requests::number,
+                    requests::created_at,
+                    users::display_name,
+                    ws::label_fr,
+                    ws::label_en,
+                    requests::title,
+                    requests::fields,
+                ))
+                .order(requests::number)
+                .load(c)?;
+            crate::audit::record(
+                c,
+                &origin,
+                "incident_register.exported",
+                "category",
+                INCIDENT_CATEGORY,
+                json!({ "rows": rows.len() }),
+            )?;
+            Ok((category.form_def(), rows))
+        })
+        .await?;
+    let io = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = [
+        "col-number",
+        "incident-col-declared",
+        "incident-col-by",
+        "col-status",
+        "field-title",
+    ]
+    .iter()
+    .map(|k| i18n::tr(loc, k, &[]))
+    .collect();
+    header.extend(form.fields.iter().map(|f| f.label(loc).to_string()));
+    w.write_record(&header).map_err(io)?;
+    for (number, at, by, status_fr, status_en, title, fields) in &rows {
+        let shown = crate::requests::pages::field_rows(loc, &form, fields, &Default::default());
+        let mut line = vec![
+            crate::requests::model::RequestNumber(*number).to_string(),
+            i18n::format_datetime(loc, *at),
+            by.clone(),
+            loc.pick(status_fr, status_en).to_string(),
+            title.clone(),
+        ];
+        for f in &form.fields {
+            let label = f.label(loc);
+            line.push(
+                shown
+                    .iter()
+                    .find(|r| r["label"] == label)
+                    .and_then(|r| r["value"].as_str())
+                    .unwrap_or("")
+                    .to_string(),
+            );
+        }
+        w.write_record(&line).map_err(io)?;
+    }
+    let mut body = b"\xef\xbb\xbf".to_vec();
+    body.extend(
+        w.into_inner()
+            .map_err(|e| AppError::Internal(e.to_string()))?,
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"registre-incidents-confidentialite.csv\"",
+        ))
+        .insert_header(("Cache-Control", "private, no-store"))
+        .body(body))
 }

@@ -109,7 +109,9 @@ pub fn update_person(
     id: UserId,
     input: PersonInput,
 ) -> Result<(), AppError> {
-    let (locale, password) = check_common(&input, "email")?;
+    // An empty address keeps the current one; another one is a rectification (Loi 25).
+    let email = input.email.trim().to_lowercase();
+    let (locale, password) = check_common(&input, if email.is_empty() { "email" } else { "" })?;
     let hash = password.as_deref().map(hash_password).transpose()?;
     let active = input.active.is_some();
     if id == actor.id && !active {
@@ -117,6 +119,16 @@ pub fn update_person(
     }
     conn.transaction(|conn| {
         let before = queries::find(conn, id)?;
+        let new_email = (!email.is_empty() && email != before.email).then_some(email.as_str());
+        if let Some(e) = new_email {
+            if queries::by_email(conn, e)?.is_some() {
+                return Err(AppError::Invalid(FieldErrors::single(
+                    "email",
+                    Msg::new("field-email-taken"),
+                )));
+            }
+            queries::set_email(conn, id, e)?;
+        }
         queries::update_profile(conn, id, input.display_name.trim(), &locale, active)?;
         if let Some(h) = &hash {
             queries::set_password_hash(conn, id, h)?;
@@ -131,8 +143,8 @@ pub fn update_person(
             if before.active && !active { "user.deactivate" } else { "user.update" },
             "user",
             id,
-            json!({ "before": { "display_name": before.display_name, "locale": before.locale, "active": before.active },
-                    "after": { "display_name": input.display_name.trim(), "locale": locale, "active": active },
+            json!({ "before": { "email": before.email, "display_name": before.display_name, "locale": before.locale, "active": before.active },
+                    "after": { "email": new_email.unwrap_or(&before.email), "display_name": input.display_name.trim(), "locale": locale, "active": active },
                     "password_changed": hash.is_some() }),
         )?;
         Ok(())

@@ -313,6 +313,16 @@ pub fn search(
         .load(conn)
 }
 
+/// Corrects a person's address (sign-in and notifications follow it).
+pub fn set_email(conn: &mut PgConnection, id: UserId, email: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::email.eq(email),
+            users::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+}
+
 pub fn update_profile(
     conn: &mut PgConnection,
     id: UserId,

@@ -65,6 +65,21 @@ fn the_command_line_migrates_seeds_once_and_creates_admins_and_tokens() {
     );
     let out = guichet(Some(&db), &["seed-demo", "--if-empty"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("Demo data already present."));
+    // Every form of the demo and of the migrations is one the application reads (a wrong field
+    // type would silently leave a category without its form).
+    {
+        use diesel::prelude::*;
+        use guichet::db::schema::categories;
+        let forms: Vec<(String, serde_json::Value)> = categories::table
+            .select((categories::code, categories::form))
+            .load(&mut db.pool().get().unwrap())
+            .unwrap();
+        assert!(forms.len() > 10);
+        for (code, form) in forms {
+            let parsed: Result<guichet::catalog::form::FormDef, _> = serde_json::from_value(form);
+            assert!(parsed.is_ok(), "{code}: {parsed:?}");
+        }
+    }
 
     let out = guichet(
         Some(&db),

@@ -398,3 +398,159 @@ async fn the_auditor_exports_everything_about_a_person_and_the_export_is_logged(
     assert_eq!(logged.len(), 1);
     assert_eq!(logged[0]["attachments"], 1);
 }
+
+#[actix_rt::test]
+async fn an_admin_corrects_an_address_and_the_log_keeps_both() {
+    let app = TestApp::new().await;
+    let id = guichet::users::queries::by_email(&mut app.conn(), REQUESTER_A)
+        .unwrap()
+        .unwrap()
+        .id;
+    let b = app.signed_in(ADMIN).await;
+    let form = b.get(&format!("/admin/users/{id}")).await;
+    assert!(
+        form.body.contains("La correction est inscrite au journal"),
+        "{}",
+        form.body
+    );
+    let fields = |email: &'static str| {
+        vec![
+            ("email", email),
+            ("display_name", "Julie Tremblay"),
+            ("locale", "fr"),
+            ("active", "on"),
+        ]
+    };
+    let taken = b
+        .post(&format!("/admin/users/{id}"), &fields(REQUESTER_B))
+        .await;
+    assert_eq!(
+        taken.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        taken.body
+    );
+    assert!(
+        guichet::users::queries::by_email(&mut app.conn(), REQUESTER_A)
+            .unwrap()
+            .is_some(),
+        "nothing changed"
+    );
+    let ok = b
+        .post(
+            &format!("/admin/users/{id}"),
+            &fields("julie.tremblay@ecole-a.test"),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let u = guichet::users::queries::find(&mut app.conn(), id).unwrap();
+    assert_eq!(u.email, "julie.tremblay@ecole-a.test");
+    let data: serde_json::Value = {
+        use guichet::db::schema::audit_log;
+        audit_log::table
+            .filter(audit_log::action.eq("user.update"))
+            .filter(audit_log::entity_id.eq(id.to_string()))
+            .select(audit_log::data)
+            .order(audit_log::id.desc())
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    assert_eq!(data["before"]["email"], REQUESTER_A);
+    assert_eq!(data["after"]["email"], "julie.tremblay@ecole-a.test");
+    // She signs in with the corrected address.
+    let again = app.browser();
+    again.get("/login").await;
+    let res = again.sign_in("julie.tremblay@ecole-a.test", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+#[actix_rt::test]
+async fn incidents_are_seen_by_the_declarant_and_auditors_only_and_the_register_exports() {
+    let app = TestApp::new().await;
+    let res = app
+        .api(REQUESTER_A)
+        .post(
+            "/api/v1/requests",
+            json!({"category": "incident-confidentialite", "title": "Clé USB perdue",
+                   "description": "Une clé USB contenant des bulletins a été perdue.",
+                   "fields": {"date_incident": "2026-11-20", "date_connaissance": "2026-11-21",
+                              "nature": "perte", "personnes": "28 élèves de 5e année",
+                              "renseignements": "Noms et résultats scolaires", "risque": "a-evaluer",
+                              "avis_cai": "a-faire", "avis_personnes": "a-faire"}}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let number = res.json()["number"].as_str().unwrap().to_string();
+    let missing = app
+        .api(REQUESTER_A)
+        .post(
+            "/api/v1/requests",
+            json!({"category": "incident-confidentialite", "title": "Sans détails"}),
+        )
+        .await;
+    assert_eq!(
+        missing.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the form's fields are required"
+    );
+
+    for who in [TECH_TI, ADMIN, MANAGER_A, REQUESTER_B] {
+        assert_eq!(
+            app.api(who)
+                .get(&format!("/api/v1/requests/{number}"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND,
+            "{who}"
+        );
+        let found = app.api(who).get("/api/v1/requests?q=bulletins").await;
+        assert!(!found.body.contains(&number), "{who}: {}", found.body);
+    }
+    for who in [REQUESTER_A, AUDITOR] {
+        assert_eq!(
+            app.api(who)
+                .get(&format!("/api/v1/requests/{number}"))
+                .await
+                .status,
+            StatusCode::OK,
+            "{who}"
+        );
+    }
+    assert_eq!(
+        app.signed_in(ADMIN)
+            .await
+            .get("/audit/incidents.csv")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let csv = app
+        .signed_in(AUDITOR)
+        .await
+        .get("/audit/incidents.csv")
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert!(
+        lines[0].contains("Nature de l") && lines[0].contains("Risque de préjudice sérieux"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines.len(), 2, "{}", csv.body);
+    assert!(
+        lines[1].contains(&number)
+            && lines[1].contains("Perte ou vol")
+            && lines[1].contains("28 élèves"),
+        "{}",
+        lines[1]
+    );
+    let logged: i64 = {
+        use guichet::db::schema::audit_log;
+        audit_log::table
+            .filter(audit_log::action.eq("incident_register.exported"))
+            .count()
+            .get_result(&mut app.conn())
+            .unwrap()
+    };
+    assert_eq!(logged, 1);
+}

@@ -1049,3 +1049,7 @@ export-loans-file = Equipment loans
 export-assets = Equipment assigned to the person
 export-trail-about = Reads and changes of their record
 export-trail-by = The person's actions in Guichet (log)
+incident-register = Register of confidentiality incidents (CSV)
+incident-col-declared = Declared on
+incident-col-by = Declared by
+admin-email-rectify-help = Correct the address if needed: the person will sign in and receive email at the new address. The correction is recorded in the log.

@@ -1049,3 +1049,7 @@ export-loans-file = Prêts d'équipement
 export-assets = Équipements attribués à la personne
 export-trail-about = Consultations et modifications de son dossier
 export-trail-by = Actions de la personne dans Guichet (journal)
+incident-register = Registre des incidents de confidentialité (CSV)
+incident-col-declared = Déclaré le
+incident-col-by = Déclaré par
+admin-email-rectify-help = Corrigez l'adresse au besoin : la personne se connectera et recevra ses courriels à la nouvelle adresse. La correction est inscrite au journal.
