@@ -101,6 +101,9 @@ enum Command {
         #[arg(long)]
         at: Option<chrono::NaiveDate>,
     },
+    /// Prints this installation's part of the privacy impact assessment (Markdown): where
+    /// information is kept, for how long, the confidential categories, who has access.
+    PrivacyReport,
 }
 
 #[derive(Subcommand)]
@@ -325,6 +328,13 @@ fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::error::E
                 &users::service::hash_password(&password)?,
             )?;
             println!("Administrator {email} ready (id {id}).");
+        }
+        Command::PrivacyReport => {
+            let mut conn = pool.get()?;
+            print!(
+                "{}",
+                guichet::privacy::report::markdown(&mut conn, &settings)?
+            );
         }
         Command::Retention { dry_run, at } => {
             let mut conn = pool.get()?;

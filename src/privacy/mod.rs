@@ -3,4 +3,5 @@
 
 pub mod export;
 pub mod pages;
+pub mod report;
 pub mod retention;

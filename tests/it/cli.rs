@@ -65,6 +65,19 @@ fn the_command_line_migrates_seeds_once_and_creates_admins_and_tokens() {
     );
     let out = guichet(Some(&db), &["seed-demo", "--if-empty"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("Demo data already present."));
+    let out = guichet(Some(&db), &["privacy-report"]);
+    let report = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        report.contains("Durées de conservation")
+            && report.contains("environ 7 ans")
+            && report.contains("Incident de confidentialité"),
+        "{report}"
+    );
     // Every form of the demo and of the migrations is one the application reads (a wrong field
     // type would silently leave a category without its form).
     {
