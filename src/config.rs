@@ -39,6 +39,9 @@ pub struct Settings {
     /// A session ends after this many minutes without activity.
     #[serde(default = "defaults::session_idle_minutes")]
     pub session_idle_minutes: i64,
+    /// A session ends this many hours after sign-in, active or not.
+    #[serde(default = "defaults::session_max_hours")]
+    pub session_max_hours: i64,
     /// Mark cookies `Secure` (turn off only for plain-HTTP demos on 127.0.0.1).
     #[serde(default = "defaults::yes")]
     pub cookie_secure: bool,
@@ -177,6 +180,9 @@ mod defaults {
     }
     pub fn session_idle_minutes() -> i64 {
         120
+    }
+    pub fn session_max_hours() -> i64 {
+        12
     }
     pub fn yes() -> bool {
         true
@@ -367,6 +373,9 @@ impl Settings {
         }
         if self.pool_size == 0 {
             return bad("pool_size", "must be at least 1");
+        }
+        if self.session_max_hours < 1 {
+            return bad("session_max_hours", "must be at least 1");
         }
         if self.session_idle_minutes < 1 {
             return bad("session_idle_minutes", "must be at least 1");

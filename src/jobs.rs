@@ -108,10 +108,10 @@ pub async fn start(
     scheduler
         .add(Job::new_async("0 */10 * * * *", move |_, _| {
             let pool = pool.clone();
-            let idle = settings.session_idle_minutes;
+            let limits = users::SessionLimits::of(&settings);
             let window = settings.sign_in_window_minutes;
             Box::pin(async move {
-                match db::run(&pool, move |c| users::purge_expired(c, idle, window)).await {
+                match db::run(&pool, move |c| users::purge_expired(c, limits, window)).await {
                     Ok((s, a)) if s + a > 0 => {
                         log::info!("purged {s} idle sessions and {a} old sign-in attempts")
                     }

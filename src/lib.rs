@@ -101,6 +101,6 @@ pub fn build_app(
             }
         })
         .wrap(web::errors::handlers())
-        .wrap(web::security_headers())
+        .wrap(web::security_headers(&settings))
         .configure(|cfg| web::routes(cfg, &settings))
 }

@@ -559,16 +559,20 @@ fn command_text(c: &Command) -> String {
 }
 
 /// A note in the sender's language about attachments left out.
-fn dropped_note(locale: Locale, dropped: &[(String, usize)], max: usize) -> String {
+fn dropped_note(locale: Locale, dropped: &[(String, usize, bool)], max: usize) -> String {
     dropped
         .iter()
-        .map(|(name, size)| {
+        .map(|(name, size, program)| {
             i18n::msg(
                 locale,
-                &Msg::new("inbound-attachment-dropped")
-                    .arg("name", name)
-                    .arg("size", mebibytes(locale, *size))
-                    .arg("max", mebibytes(locale, max)),
+                &Msg::new(if *program {
+                    "inbound-attachment-program"
+                } else {
+                    "inbound-attachment-dropped"
+                })
+                .arg("name", name)
+                .arg("size", mebibytes(locale, *size))
+                .arg("max", mebibytes(locale, max)),
             )
         })
         .collect::<Vec<_>>()
@@ -591,13 +595,18 @@ fn attach_all(
     me: &CurrentUser,
     number: RequestNumber,
     m: &Inbound,
-) -> Result<Vec<(String, usize)>, AppError> {
+) -> Result<Vec<(String, usize, bool)>, AppError> {
     let mut dropped = Vec::new();
     for a in &m.attachments {
         if a.bytes.len() > intake.max_attachment_bytes {
-            dropped.push((domain::sanitize_filename(&a.filename), a.bytes.len()));
+            dropped.push((domain::sanitize_filename(&a.filename), a.bytes.len(), false));
             continue;
         }
+        // Programs are left out like files too large (the note names them).
+        let Ok(content_type) = domain::vet_file(&a.filename, &a.bytes) else {
+            dropped.push((domain::sanitize_filename(&a.filename), a.bytes.len(), true));
+            continue;
+        };
         let sha256 = storage.put(&a.bytes)?;
         domain::attach(
             conn,
@@ -605,7 +614,7 @@ fn attach_all(
             number,
             domain::NewAttachmentCmd {
                 filename: a.filename.clone(),
-                content_type: a.content_type.clone(),
+                content_type,
                 size_bytes: a.bytes.len() as i64,
                 sha256,
             },

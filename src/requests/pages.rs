@@ -920,10 +920,8 @@ pub async fn read_upload(
                     .and_then(|cd| cd.get_filename())
                     .unwrap_or("")
                     .to_string();
-                let content_type = mime_guess::from_path(&filename)
-                    .first_or_octet_stream()
-                    .to_string();
                 if !filename.is_empty() {
+                    let content_type = service::vet_file(&filename, &bytes)?;
                     file = Some((filename, content_type, bytes));
                 }
             }
@@ -1002,9 +1000,10 @@ pub async fn send_attachment(
         )],
     };
     Ok(HttpResponse::Ok()
-        .content_type(a.content_type.as_str())
+        .content_type(service::served_type(&a.content_type))
         .insert_header(cd)
         .insert_header(("Cache-Control", "private, no-store"))
+        .insert_header(("Content-Security-Policy", "sandbox; default-src 'none'"))
         .body(bytes))
 }
 

@@ -154,7 +154,8 @@ pub fn insert_session(
 }
 
 /// A live session row: its id, person, CSRF token and when it was last seen.
-pub type SessionRow = (i64, User, String, DateTime<Utc>);
+/// id, person, CSRF token, last seen, created.
+pub type SessionRow = (i64, User, String, DateTime<Utc>, DateTime<Utc>);
 
 /// The session's user, its CSRF token and when it was last seen.
 pub fn session(conn: &mut PgConnection, token_hash: &str) -> QueryResult<Option<SessionRow>> {
@@ -166,6 +167,7 @@ pub fn session(conn: &mut PgConnection, token_hash: &str) -> QueryResult<Option<
             User::as_select(),
             sessions::csrf_token,
             sessions::last_seen_at,
+            sessions::created_at,
         ))
         .first(conn)
         .optional()
@@ -179,6 +181,13 @@ pub fn touch_session(conn: &mut PgConnection, id: i64) -> QueryResult<usize> {
 
 pub fn delete_session(conn: &mut PgConnection, token_hash: &str) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash))).execute(conn)
+}
+
+pub fn delete_sessions_from_before(
+    conn: &mut PgConnection,
+    before: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::created_at.lt(before))).execute(conn)
 }
 
 pub fn delete_idle_sessions(conn: &mut PgConnection, before: DateTime<Utc>) -> QueryResult<usize> {

@@ -126,17 +126,36 @@ pub fn sign_in(
 
 /// A live session's user and CSRF token: ends it when idle too long or the account is inactive,
 /// and records activity at most once a minute.
+/// How long sessions last: idle minutes, and hours after sign-in whatever the activity.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLimits {
+    pub idle_minutes: i64,
+    pub max_hours: i64,
+}
+
+impl SessionLimits {
+    pub fn of(s: &crate::config::Settings) -> SessionLimits {
+        SessionLimits {
+            idle_minutes: s.session_idle_minutes,
+            max_hours: s.session_max_hours,
+        }
+    }
+}
+
 fn live_session(
     conn: &mut PgConnection,
     token: &str,
-    idle_minutes: i64,
+    limits: SessionLimits,
 ) -> Result<Option<(User, String)>, AppError> {
     let hash = secret_hash(token);
-    let Some((id, user, csrf, last_seen)) = queries::session(conn, &hash)? else {
+    let Some((id, user, csrf, last_seen, created)) = queries::session(conn, &hash)? else {
         return Ok(None);
     };
     let now = Utc::now();
-    if !user.active || now - last_seen > Duration::minutes(idle_minutes) {
+    if !user.active
+        || now - last_seen > Duration::minutes(limits.idle_minutes)
+        || now - created > Duration::hours(limits.max_hours)
+    {
         queries::delete_session(conn, &hash)?;
         return Ok(None);
     }
@@ -150,9 +169,9 @@ fn live_session(
 pub fn session_user(
     conn: &mut PgConnection,
     token: &str,
-    idle_minutes: i64,
+    limits: SessionLimits,
 ) -> Result<Option<(CurrentUser, String)>, AppError> {
-    match live_session(conn, token, idle_minutes)? {
+    match live_session(conn, token, limits)? {
         Some((user, csrf)) => Ok(Some((identity(conn, &user)?, csrf))),
         None => Ok(None),
     }
@@ -162,9 +181,29 @@ pub fn session_user(
 pub fn session_csrf(
     conn: &mut PgConnection,
     token: &str,
-    idle_minutes: i64,
+    limits: SessionLimits,
 ) -> Result<Option<String>, AppError> {
-    Ok(live_session(conn, token, idle_minutes)?.map(|(_, csrf)| csrf))
+    Ok(live_session(conn, token, limits)?.map(|(_, csrf)| csrf))
+}
+
+/// « Sign out everywhere »: ends every session of the person (other browsers, a forgotten
+/// computer), audited.
+pub fn sign_out_everywhere(conn: &mut PgConnection, origin: &Origin) -> Result<usize, AppError> {
+    let Some(actor) = origin.actor else {
+        return Ok(0);
+    };
+    conn.transaction(|conn| {
+        let n = queries::delete_sessions_of(conn, actor)?;
+        audit::record(
+            conn,
+            origin,
+            "user.sign_out_everywhere",
+            "user",
+            actor,
+            serde_json::json!({ "sessions": n }),
+        )?;
+        Ok(n)
+    })
 }
 
 pub fn sign_out(conn: &mut PgConnection, token: &str, origin: &Origin) -> Result<(), AppError> {
@@ -369,11 +408,13 @@ pub fn set_preferences(
 /// Forgets idle sessions and old sign-in attempts. Idempotent, so several servers may run it.
 pub fn purge_expired(
     conn: &mut PgConnection,
-    idle_minutes: i64,
+    limits: SessionLimits,
     attempts_window_minutes: i64,
 ) -> Result<(usize, usize), AppError> {
     let now = Utc::now();
-    let sessions = queries::delete_idle_sessions(conn, now - Duration::minutes(idle_minutes))?;
+    let sessions =
+        queries::delete_idle_sessions(conn, now - Duration::minutes(limits.idle_minutes))?
+            + queries::delete_sessions_from_before(conn, now - Duration::hours(limits.max_hours))?;
     // Keep attempts a day, well past the throttling window, for investigations.
     let keep = Duration::minutes(attempts_window_minutes.max(24 * 60));
     let attempts = queries::delete_attempts_before(conn, now - keep)?;

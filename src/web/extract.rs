@@ -63,9 +63,9 @@ async fn session_user(req: &HttpRequest) -> Result<Option<(CurrentUser, String)>
     };
     let state = state(req)?;
     let token = cookie.value().to_string();
-    let idle = state.settings.session_idle_minutes;
+    let limits = users::SessionLimits::of(&state.settings);
     let found = state
-        .db(move |c| users::session_user(c, &token, idle))
+        .db(move |c| users::session_user(c, &token, limits))
         .await?;
     Ok(found.map(|(mut user, csrf)| {
         user.ip = client_ip(req, state.settings.trust_proxy);
@@ -195,9 +195,9 @@ async fn expected_csrf(req: &HttpRequest) -> Result<Option<String>, AppError> {
     if let Some(cookie) = req.cookie(SESSION_COOKIE) {
         let token = cookie.value().to_string();
         let state = state(req)?;
-        let idle = state.settings.session_idle_minutes;
+        let limits = users::SessionLimits::of(&state.settings);
         if let Some(csrf) = state
-            .db(move |c| users::session_csrf(c, &token, idle))
+            .db(move |c| users::session_csrf(c, &token, limits))
             .await?
         {
             return Ok(Some(csrf));

@@ -25,9 +25,14 @@ pub fn form_config(s: &Settings) -> web::FormConfig {
         .error_handler(errors::form_error)
 }
 
-pub fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
-        .add(("X-Content-Type-Options", "nosniff"))
+/// Headers on every response. HSTS only when Guichet is served over HTTPS (its `base_url`) with
+/// secure cookies: a plain-HTTP demo must stay reachable.
+pub fn security_headers(settings: &Settings) -> DefaultHeaders {
+    let mut h = DefaultHeaders::new();
+    if served_over_https(settings) {
+        h = h.add(("Strict-Transport-Security", "max-age=31536000"));
+    }
+    h.add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Referrer-Policy", "same-origin"))
         .add((
@@ -35,6 +40,10 @@ pub fn security_headers() -> DefaultHeaders {
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
              frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
         ))
+}
+
+fn served_over_https(settings: &Settings) -> bool {
+    settings.cookie_secure && settings.base_url.starts_with("https://")
 }
 
 /// A cookie for our own use: HttpOnly, SameSite=Lax, Secure unless turned off for a demo.
@@ -58,6 +67,10 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
         .route("/login", web::get().to(pages::login_form))
         .route("/login", web::post().to(pages::login))
         .route("/logout", web::post().to(pages::logout))
+        .route(
+            "/logout-everywhere",
+            web::post().to(pages::logout_everywhere),
+        )
         .route("/language", web::post().to(pages::language))
         .route("/profile", web::get().to(pages::profile))
         .route("/profile", web::post().to(pages::profile_save))
@@ -78,4 +91,31 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
                 .configure(|c| crate::inbound::api::api_routes(c, settings.inbound_max_bytes)),
         )
         .default_service(web::to(not_found));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(extra: &str) -> Settings {
+        Settings::from_sources(
+            &format!("database_url = \"postgres://localhost/x\"\n{extra}"),
+            "test",
+            &[],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn hsts_only_behind_https_with_secure_cookies() {
+        assert!(served_over_https(&settings(
+            "base_url = \"https://guichet.example.org\""
+        )));
+        assert!(!served_over_https(&settings(
+            "base_url = \"http://127.0.0.1:8080\"\ncookie_secure = false"
+        )));
+        assert!(!served_over_https(&settings(
+            "base_url = \"https://guichet.example.org\"\ncookie_secure = false"
+        )));
+    }
 }

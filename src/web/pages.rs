@@ -145,6 +145,25 @@ pub async fn logout(
     Ok(res)
 }
 
+/// Ends every session of the person, this one included.
+pub async fn logout_everywhere(
+    ctx: Ctx,
+    _form: CsrfForm<Empty>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let origin = ctx.user.origin();
+    state
+        .db(move |conn| users::sign_out_everywhere(conn, &origin))
+        .await?;
+    let mut res = see_other("/login?bye=1");
+    let mut gone = Cookie::new(SESSION_COOKIE, "");
+    gone.set_path("/");
+    gone.make_removal();
+    res.add_cookie(&gone)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(res)
+}
+
 #[derive(Deserialize)]
 pub struct LanguageForm {
     lang: String,
@@ -193,6 +212,7 @@ pub async fn profile(
         .map(|c| json!({ "value": c, "label": ctx.t(&format!("profile-notify-{c}")), "checked": *c == choice }))
         .collect::<Vec<_>>();
     let mut data = json!({
+        "max_hours": state.settings.session_max_hours,
         "title": ctx.t("profile-title"),
         "name": me.display_name,
         "email": me.email,

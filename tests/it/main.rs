@@ -12,6 +12,7 @@ mod cli;
 mod confidential;
 mod config_example;
 mod email;
+mod hardening;
 mod inbound;
 mod inbound_corpus;
 mod inventory;

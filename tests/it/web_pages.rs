@@ -291,7 +291,15 @@ async fn idle_sessions_expire_and_are_purged() {
     diesel::sql_query("UPDATE sessions SET last_seen_at = now() - interval '3 hours'")
         .execute(&mut app.conn())
         .unwrap();
-    let (sessions, _) = guichet::users::service::purge_expired(&mut app.conn(), 120, 15).unwrap();
+    let (sessions, _) = guichet::users::service::purge_expired(
+        &mut app.conn(),
+        guichet::users::service::SessionLimits {
+            idle_minutes: 120,
+            max_hours: 12,
+        },
+        15,
+    )
+    .unwrap();
     assert_eq!(sessions, 1);
 }
 
