@@ -126,7 +126,7 @@ LUA
 psql "$DATABASE_URL" -qc "DELETE FROM outbox" >/dev/null
 web_port=$(free_port)
 GUICHET_BIND="127.0.0.1:$web_port" GUICHET_INBOUND_TOKEN=bench-inbound-token GUICHET_MAIL_DIR="$tmp/mail" \
-  GUICHET_ATTACHMENTS_DIR="$tmp/files" GUICHET_COOKIE_SECURE=false GUICHET_POOL_SIZE=16 $BIN serve &
+  GUICHET_ATTACHMENTS_DIR="$tmp/files" GUICHET_COOKIE_SECURE=false GUICHET_POOL_SIZE=16 GUICHET_API_REQUESTS_PER_MINUTE=0 $BIN serve &
 server_pid=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$web_port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 inbound=$(wrk -t2 -c8 -d"${IN_SECONDS}s" --latency -s "$tmp/inbound.lua" "http://127.0.0.1:$web_port" 2>&1)
@@ -174,7 +174,7 @@ SQL
 asset_total=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM assets")
 api_token=$($BIN token create --email tech.ti@guichet.example --name bench 2>/dev/null | tail -1)
 GUICHET_BIND="127.0.0.1:$web_port" GUICHET_MAIL_DIR="$tmp/mail" GUICHET_ATTACHMENTS_DIR="$tmp/files" \
-  GUICHET_COOKIE_SECURE=false GUICHET_POOL_SIZE=16 $BIN serve &
+  GUICHET_COOKIE_SECURE=false GUICHET_POOL_SIZE=16 GUICHET_API_REQUESTS_PER_MINUTE=0 $BIN serve &
 server_pid=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$web_port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 list_bench() { # query string [connections] → "rate req/s, p50 …, p99 …"

@@ -143,6 +143,9 @@ pub struct Settings {
     /// Days a loan may be overdue before the borrowing unit's director is told.
     #[serde(default = "defaults::loan_escalation_days")]
     pub loan_escalation_days: i64,
+    /// Requests each API token may make per minute (0: no limit); beyond, 429.
+    #[serde(default = "defaults::api_requests_per_minute")]
+    pub api_requests_per_minute: u32,
 }
 
 impl Settings {
@@ -245,6 +248,9 @@ mod defaults {
          care, for work, and lend it to nobody. I bring it back by the return date with its \
          accessories, and report any loss, theft or damage at once to the service that lent it."
             .into()
+    }
+    pub fn api_requests_per_minute() -> u32 {
+        1200
     }
     pub fn loan_escalation_days() -> i64 {
         3

@@ -215,7 +215,11 @@ impl ResponseError for AppError {
 
     // The body is replaced by `web::errors`, which knows the locale; this is the fallback.
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status()).finish()
+        let mut res = HttpResponse::build(self.status());
+        if matches!(self, AppError::Throttled) {
+            res.insert_header(("Retry-After", "60"));
+        }
+        res.finish()
     }
 }
 

@@ -40,17 +40,21 @@ pub struct AppState {
     pub storage: storage::Storage,
     /// Wakes the mail sender: changes that queue messages need not wait for its next round.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
+    /// Requests per API token and minute (`api_requests_per_minute`).
+    pub api_limiter: Arc<web::throttle::RateLimiter>,
 }
 
 impl AppState {
     pub fn new(settings: config::Settings, pool: db::PgPool) -> Result<AppState, error::AppError> {
         let templates = web::render::templates(&settings)?;
+        let settings_api_limit = settings.api_requests_per_minute;
         Ok(AppState {
             pool,
             storage: storage::Storage::local(&settings.attachments_dir),
             settings: Arc::new(settings),
             templates: Arc::new(templates),
             mail_wakeup: Arc::new(tokio::sync::Notify::new()),
+            api_limiter: Arc::new(web::throttle::RateLimiter::new(settings_api_limit)),
         })
     }
 

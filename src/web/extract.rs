@@ -176,6 +176,12 @@ impl FromRequest for ApiUser {
                 .filter(|t| !t.is_empty())
                 .ok_or(AppError::Unauthenticated)?;
             let state = state(&req)?;
+            if !state
+                .api_limiter
+                .allow(&token, chrono::Utc::now().timestamp())
+            {
+                return Err(AppError::Throttled);
+            }
             let mut user = state
                 .db(move |c| users::token_user(c, &token))
                 .await?

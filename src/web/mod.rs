@@ -5,6 +5,7 @@ pub mod errors;
 pub mod extract;
 pub mod pages;
 pub mod render;
+pub mod throttle;
 
 use crate::config::Settings;
 use crate::error::AppError;

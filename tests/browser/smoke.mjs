@@ -238,6 +238,13 @@ try {
     await page.locator('a[href="/admin/emails/status_changed?lang=fr"]').click();
     await page.getByRole('heading', { name: 'Version texte' }).waitFor();
     await axe(page, 'admin email preview');
+    await page.goto(`${base}/admin/retention`);
+    await page.getByRole('heading', { name: 'Politiques de conservation' }).waitFor();
+    await axe(page, 'admin retention');
+    await page.getByLabel("Date d'application").fill('2034-06-30');
+    await page.getByRole('button', { name: "Voir l'aperçu" }).click();
+    await page.locator('.report').waitFor();
+    await axe(page, 'admin retention preview');
     await page.getByRole('link', { name: 'Anne Bouchard' }).click();
     await page.getByRole('heading', { name: 'Mon profil' }).waitFor();
     await axe(page, 'profile');
@@ -273,6 +280,11 @@ try {
     await page.getByRole('button', { name: 'Filtrer' }).click();
     await page.locator('table.requests').waitFor();
     await axe(page, 'audit log of reads');
+    await page.goto(`${base}/audit/export`);
+    await page.getByLabel('Adresse courriel de la personne').fill('personne@nulle.part');
+    await page.getByRole('button', { name: "Produire l'export (ZIP)" }).click();
+    await page.getByText('Aucune personne').first().waitFor();
+    await axe(page, 'data-subject export with an unknown address');
   });
 
   await check('an unknown page is a friendly 404', async () => {
