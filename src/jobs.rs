@@ -103,6 +103,23 @@ pub async fn start(
             },
         )?)
         .await?;
+    // Departures: account changes due today (deactivation, roles removed), hourly and idempotent.
+    let departures_pool = pool.clone();
+    scheduler
+        .add(Job::new_async("0 15 * * * *", move |_, _| {
+            let pool = departures_pool.clone();
+            Box::pin(async move {
+                let today = chrono::Utc::now()
+                    .with_timezone(&chrono_tz::America::Toronto)
+                    .date_naive();
+                match db::run(&pool, move |c| crate::departures::apply_due(c, today)).await {
+                    Ok(n) if n > 0 => log::info!("departures: {n} account changes applied"),
+                    Ok(_) => {}
+                    Err(e) => log::warn!("departures failed (will retry): {e}"),
+                }
+            })
+        })?)
+        .await?;
     let pool_for_sla = pool.clone();
     let recurring_pool = pool.clone();
     scheduler

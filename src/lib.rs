@@ -9,6 +9,7 @@ pub mod automation;
 pub mod catalog;
 pub mod config;
 pub mod db;
+pub mod departures;
 pub mod error;
 pub mod i18n;
 pub mod inbound;

@@ -883,6 +883,15 @@ fn configure_processes(conn: &mut PgConnection) -> Result<(), AppError> {
             ))
             .execute(conn)?;
     }
+    // Departures and their tasks go to IT support (the migration cannot know the teams).
+    if let Some(team) = users::team_by_code(conn, "ti-soutien")? {
+        diesel::update(c::table.filter(c::code.eq_any([
+            crate::departures::CATEGORY,
+            crate::departures::TASK_CATEGORY,
+        ])))
+        .set(c::default_team_id.eq(team.id))
+        .execute(conn)?;
+    }
     Ok(())
 }
 
@@ -1235,7 +1244,10 @@ fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
     // Incidents have no team to work them: the register gets one declaration of its own below.
     let cats: Vec<_> = catalog::active_categories(conn)?
         .into_iter()
-        .filter(|c| c.code != crate::privacy::pages::INCIDENT_CATEGORY)
+        .filter(|c| {
+            c.code != crate::privacy::pages::INCIDENT_CATEGORY
+                && c.code != crate::departures::CATEGORY
+        })
         .collect();
     let staff = [
         (Domain::Ti, karim),

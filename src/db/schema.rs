@@ -155,6 +155,8 @@ diesel::table! {
         workflow_id -> Int8,
         status_kind -> Text,
         anonymized_at -> Nullable<Timestamptz>,
+        parent_id -> Nullable<Int8>,
+        due_on -> Nullable<Date>,
     }
 }
 
@@ -611,6 +613,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    departure_rules (id) {
+        id -> Int8,
+        resource -> Text,
+        phase -> Text,
+        label_fr -> Text,
+        label_en -> Text,
+        position -> Int4,
+        mutation -> Text,
+        extended_leave -> Text,
+        resignation -> Text,
+        retirement -> Text,
+        suspension_over_30_days -> Text,
+        dismissal -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    account_actions (id) {
+        id -> Int8,
+        user_id -> Int8,
+        request_id -> Int8,
+        action -> Text,
+        due_on -> Date,
+        done_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(asset_models -> asset_types (type_id));
 diesel::joinable!(retention_runs -> users (actor_id));
 diesel::joinable!(assets -> asset_models (model_id));
@@ -697,4 +728,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     loan_events,
     retention_policies,
     retention_runs,
+    departure_rules,
+    account_actions,
 );

@@ -120,6 +120,10 @@ pub struct Request {
     pub resolution_breached_at: Option<DateTime<Utc>>,
     pub workflow_id: WorkflowId,
     pub status_kind: StateKind,
+    /// The request that generated this one (a departure's tasks).
+    pub parent_id: Option<RequestId>,
+    /// The day it must be done by (a departure's task), apart from the SLA.
+    pub due_on: Option<chrono::NaiveDate>,
 }
 
 impl Request {

@@ -528,7 +528,7 @@ async fn render_show(
     let user = ctx.user.clone();
     let loc = ctx.locale;
     let reopen_days = state.settings.reopen_days;
-    let (detail, form, teams, techs, room_labels, (watchers, assets)) = state
+    let (detail, form, teams, techs, room_labels, (watchers, assets, departure)) = state
         .db(move |c| {
             let detail = service::read(c, &user, num, loc, reopen_days)?;
             let watchers = service::watchers(c, &user, num)?;
@@ -557,7 +557,15 @@ async fn render_show(
                     .map(|(id, l)| (id.0, l))
                     .collect();
             let assets = crate::inventory::service::of_request(c, &user, num, loc)?;
-            Ok((detail, form, teams, techs, room_labels, (watchers, assets)))
+            let departure = crate::departures::of_request(c, num, loc)?;
+            Ok((
+                detail,
+                form,
+                teams,
+                techs,
+                room_labels,
+                (watchers, assets, departure),
+            ))
         })
         .await?;
     let r = &detail.request;
@@ -730,6 +738,7 @@ async fn render_show(
         "technicians": tech_rows,
         "watchers": watchers,
         "assets": assets,
+        "departure": departure,
         "manages_inventory": ctx.user.manages_inventory(),
         "sees_assets": ctx.user.asset_scope().sees_any(),
         "priorities": priority_options(loc, &r.priority),

@@ -58,7 +58,15 @@ pub fn create(
     user: &CurrentUser,
     cmd: NewRequestCmd,
 ) -> Result<Request, AppError> {
-    create_in(conn, user, cmd, false)
+    conn.transaction(|conn| {
+        let request = create_in(conn, user, cmd, false)?;
+        // A departure generates its tasks in the same transaction: all or nothing.
+        let today = chrono::Utc::now()
+            .with_timezone(&chrono_tz::America::Toronto)
+            .date_naive();
+        crate::departures::on_created(conn, user, &request, today)?;
+        Ok(request)
+    })
 }
 
 /// Submits a scheduled (recurring) request for any active unit, in the name of the person who

@@ -83,6 +83,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
         .configure(crate::loans::pages::routes)
         .configure(crate::audit::pages::routes)
         .configure(crate::privacy::pages::routes)
+        .configure(crate::departures::pages::routes)
         .service(
             web::scope("/api/v1")
                 .configure(requests::api::routes)

@@ -1058,3 +1058,22 @@ inbound-attachment-program = [Attachment not kept: { $name }, a program or a scr
 profile-sessions = Sessions
 profile-sessions-help = A session ends after a period of inactivity and at the latest { $n } hours after signing in. If you forgot to sign out on another computer, end all your sessions.
 profile-sign-out-everywhere = Sign out everywhere
+
+## Departures and moves
+departure-title = Departures and moves
+departure-help = The decision matrix of the IT management practice (annex 9): for each access and each situation, what happens from the effective date. A « Départ ou mutation d'un employé » request creates one task per access to withdraw or delete, with its due date. Any exception must be signed by the unit director or the Office of the Director General.
+departure-resource = Access
+departure-phase-withdraw = withdrawal
+departure-phase-delete = deletion
+departure-cell-keep = Kept
+departure-cell-none = Never
+departure-cell-now = Immediately
+departure-cell-after-30d = After 30 days
+departure-cell-after-30d-except = After 30 days (HR, finance, IT immediately)
+departure-cell-after-13m = After 13 months
+departure-cell-after-36m = After 36 months
+departure-save = Save the matrix
+departure-saved = The decision matrix is saved.
+departure-tasks = Departure tasks
+departure-parent = Created by request
+departure-due = Due:

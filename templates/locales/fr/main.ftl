@@ -1058,3 +1058,22 @@ inbound-attachment-program = [Pièce jointe non conservée : { $name }, un progr
 profile-sessions = Sessions
 profile-sessions-help = Une session se ferme après une période d'inactivité et au plus tard { $n } heures après la connexion. Si vous avez oublié de vous déconnecter sur un autre ordinateur, fermez toutes vos sessions.
 profile-sign-out-everywhere = Me déconnecter partout
+
+## Départs et mutations
+departure-title = Départs et mutations
+departure-help = La matrice de décision de la pratique de gestion des TI (annexe 9) : pour chaque accès et chaque situation, ce qui arrive à partir de la date effective. Une demande « Départ ou mutation d'un employé » crée une tâche pour chaque accès à retirer ou à supprimer, avec sa date d'échéance. Toute exception doit être signée par la direction de l'unité ou la Direction générale.
+departure-resource = Accès
+departure-phase-withdraw = retrait
+departure-phase-delete = suppression
+departure-cell-keep = Gardé
+departure-cell-none = Jamais
+departure-cell-now = Immédiatement
+departure-cell-after-30d = Après 30 jours
+departure-cell-after-30d-except = Après 30 jours (RH, RF, TI immédiatement)
+departure-cell-after-13m = Après 13 mois
+departure-cell-after-36m = Après 36 mois
+departure-save = Enregistrer la matrice
+departure-saved = La matrice de décision est enregistrée.
+departure-tasks = Tâches de départ
+departure-parent = Créée par la demande
+departure-due = Échéance :
