@@ -437,29 +437,10 @@ fn purge_attachments(
         let mut hashes: Vec<String> = rows.into_iter().map(|(_, _, h)| h).collect();
         hashes.sort();
         hashes.dedup();
-        let mut orphans = Vec::new();
-        for h in hashes {
-            let kept: i64 = attachments::table
-                .filter(attachments::sha256.eq(&h))
-                .filter(attachments::purged_at.is_null())
-                .count()
-                .get_result(conn)?;
-            let raw: i64 = inbound_messages::table
-                .filter(inbound_messages::content_hash.eq(&h))
-                .count()
-                .get_result(conn)?;
-            if kept == 0 && raw == 0 {
-                orphans.push(h);
-            }
-        }
-        Ok::<_, AppError>(orphans)
+        Ok::<_, AppError>(unreferenced(conn, hashes, None)?)
     })?;
     // After the commit: a failed deletion leaves bytes behind, never a row without its bytes.
-    for h in orphans {
-        if let Err(e) = storage.remove(&h) {
-            log::warn!("retention: could not delete attachment bytes {h}: {e}");
-        }
-    }
+    remove_all(storage, &orphans, "attachment bytes");
     Ok(())
 }
 
@@ -693,34 +674,51 @@ pub fn anonymize(
             json!({}),
         )?;
         // The raw messages go once nothing else points at them.
-        let mut orphans = Vec::new();
-        for h in raw_hashes {
-            let others: i64 = inbound_messages::table
-                .filter(inbound_messages::content_hash.eq(&h))
-                .filter(
-                    inbound_messages::request_id
-                        .ne(id)
-                        .or(inbound_messages::request_id.is_null()),
-                )
-                .count()
-                .get_result(conn)?;
-            let files: i64 = attachments::table
-                .filter(attachments::sha256.eq(&h))
-                .filter(attachments::purged_at.is_null())
-                .count()
-                .get_result(conn)?;
-            if others == 0 && files == 0 {
-                orphans.push(h);
-            }
-        }
-        Ok::<_, AppError>(orphans)
+        Ok::<_, AppError>(unreferenced(conn, raw_hashes, Some(id))?)
     })?;
-    for h in raw_hashes {
-        if let Err(e) = storage.remove(&h) {
-            log::warn!("retention: could not delete a received message {h}: {e}");
+    remove_all(storage, &raw_hashes, "a received message");
+    Ok(())
+}
+
+/// The stored contents no longer held by a kept attachment or by a received message (other than
+/// those of `except`, the request being anonymized): they may be deleted.
+fn unreferenced(
+    conn: &mut PgConnection,
+    hashes: Vec<String>,
+    except: Option<RequestId>,
+) -> QueryResult<Vec<String>> {
+    let mut out = Vec::new();
+    for h in hashes {
+        let files: i64 = attachments::table
+            .filter(attachments::sha256.eq(&h))
+            .filter(attachments::purged_at.is_null())
+            .count()
+            .get_result(conn)?;
+        let mut mails = inbound_messages::table
+            .filter(inbound_messages::content_hash.eq(&h))
+            .into_boxed();
+        if let Some(r) = except {
+            mails = mails.filter(
+                inbound_messages::request_id
+                    .ne(r)
+                    .or(inbound_messages::request_id.is_null()),
+            );
+        }
+        let mails: i64 = mails.count().get_result(conn)?;
+        if files == 0 && mails == 0 {
+            out.push(h);
         }
     }
-    Ok(())
+    Ok(out)
+}
+
+/// Deletes stored contents; a failure is logged (bytes left behind, never a row without bytes).
+fn remove_all(storage: &Storage, hashes: &[String], what: &str) {
+    for h in hashes {
+        if let Err(e) = storage.remove(h) {
+            log::warn!("retention: could not delete {what} {h}: {e}");
+        }
+    }
 }
 
 /// The recent runs, newest first.
