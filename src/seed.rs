@@ -1419,6 +1419,32 @@ fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
             )?,
         }
     }
+    // A retirement declared by the school's director: its tasks follow the decision matrix.
+    if let Some(cat) = catalog::by_code(conn, crate::departures::CATEGORY)? {
+        let who = identity(conn, marc)?;
+        let effective = (chrono::Utc::now() + chrono::Duration::days(14)).date_naive();
+        let fields: Map<String, Value> = json!({
+            "employe": "sophie.lavoie@ecole-bouleaux.example", "nom_employe": "Sophie Lavoie",
+            "situation": "retirement", "date_effective": effective.to_string(),
+        })
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+        requests::create(
+            conn,
+            &who,
+            NewRequestCmd {
+                category: CategoryRef::Id(cat.id),
+                title: "Retraite de Sophie Lavoie, enseignante".into(),
+                description: "Dernière journée de travail avant la retraite.".into(),
+                priority: None,
+                unit: Some(unit("ecole-bouleaux")),
+                room: None,
+                fields,
+                source: Source::Web,
+            },
+        )?;
+    }
     let incident = catalog::by_code(conn, crate::privacy::pages::INCIDENT_CATEGORY)?;
     if let Some(cat) = incident {
         let who = identity(conn, julie)?;
