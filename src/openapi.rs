@@ -36,6 +36,54 @@ impl Modify for Bearer {
     }
 }
 
+/// Every operation may answer with the error shape: bad input, no or wrong token, not allowed, not
+/// found (also what one may not see), refused by a rule, too large, invalid fields, throttled.
+struct ErrorResponses;
+
+impl Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        const ERRORS: &[(&str, &str)] = &[
+            ("400", "Malformed request"),
+            ("401", "No valid token"),
+            ("403", "Not allowed"),
+            ("404", "Not found, or not yours to see"),
+            ("409", "Refused by a rule"),
+            ("413", "Too large"),
+            ("415", "Unsupported content type"),
+            ("422", "Invalid fields"),
+            ("429", "Too many requests for this token"),
+        ];
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for op in operations.into_iter().flatten() {
+                for (code, what) in ERRORS {
+                    if !op.responses.responses.contains_key(*code) {
+                        let response = ResponseBuilder::new()
+                            .description(*what)
+                            .content(
+                                "application/json",
+                                ContentBuilder::new()
+                                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                    .build(),
+                            )
+                            .build();
+                        op.responses
+                            .responses
+                            .insert(code.to_string(), response.into());
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Guichet API", version = "1", description = "Service requests of the school service centre. Create a token with `guichet token create --email E --name N` and send it as `Authorization: Bearer …`."),
@@ -50,7 +98,7 @@ impl Modify for Bearer {
           crate::loans::api::checkin, crate::loans::api::extend, crate::loans::api::cancel,
           crate::loans::api::availability),
     components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&Bearer),
+    modifiers(&Bearer, &ErrorResponses),
 )]
 pub struct ApiDoc;
 
