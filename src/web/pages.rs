@@ -136,6 +136,11 @@ pub async fn logout(
             .db(move |conn| users::sign_out(conn, &token, &origin))
             .await?;
     }
+    signed_out()
+}
+
+/// Back to the sign-in page, the session cookie removed.
+fn signed_out() -> Result<HttpResponse, AppError> {
     let mut res = see_other("/login?bye=1");
     let mut gone = Cookie::new(SESSION_COOKIE, "");
     gone.set_path("/");
@@ -155,13 +160,7 @@ pub async fn logout_everywhere(
     state
         .db(move |conn| users::sign_out_everywhere(conn, &origin))
         .await?;
-    let mut res = see_other("/login?bye=1");
-    let mut gone = Cookie::new(SESSION_COOKIE, "");
-    gone.set_path("/");
-    gone.make_removal();
-    res.add_cookie(&gone)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(res)
+    signed_out()
 }
 
 #[derive(Deserialize)]
