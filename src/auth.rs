@@ -294,6 +294,12 @@ impl CurrentUser {
     pub fn manages_inventory(&self) -> bool {
         self.is_admin() || self.works_in(Domain::Ti) || self.works_in(Domain::Materiel)
     }
+
+    /// The transport service: books carriers, sees the trip calendar and every trip, manages
+    /// carriers and exports. Admins too.
+    pub fn runs_transport(&self) -> bool {
+        self.works_in(Domain::Transport)
+    }
 }
 
 impl CurrentUser {

@@ -129,7 +129,7 @@ pub fn has_key(locale: Locale, key: &str) -> bool {
     let args: HashMap<Cow<'static, str>, FluentValue> = [
         "code", "to", "from", "max", "min", "n", "days", "status", "detail", "priority", "clock",
         "kind", "since", "policy", "calendar", "target", "paused", "due", "duration", "label",
-        "state", "who", "when", "rule", "day", "month", "name", "size", "email", "years",
+        "state", "who", "when", "rule", "day", "month", "name", "size", "email", "years", "date",
     ]
     .into_iter()
     .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))
@@ -213,6 +213,26 @@ pub fn format_datetime(locale: Locale, at: DateTime<Utc>) -> String {
                 t.minute(),
                 if pm { "PM" } else { "AM" }
             )
+        }
+    }
+}
+
+/// « novembre 2026 » / "November 2026".
+pub fn format_month(locale: Locale, d: chrono::NaiveDate) -> String {
+    let m = d.month0() as usize;
+    match locale {
+        Locale::Fr => format!("{} {}", MONTHS_FR[m], d.year()),
+        Locale::En => format!("{} {}", MONTHS_EN[m], d.year()),
+    }
+}
+
+/// « 8 h 30 » / "8:30 AM" for a time of day.
+pub fn format_time(locale: Locale, t: chrono::NaiveTime) -> String {
+    match locale {
+        Locale::Fr => format!("{} h {:02}", t.hour(), t.minute()),
+        Locale::En => {
+            let (pm, h12) = t.hour12();
+            format!("{}:{:02} {}", h12, t.minute(), if pm { "PM" } else { "AM" })
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod requests;
 pub mod seed;
 pub mod sla;
 pub mod storage;
+pub mod transport;
 pub mod units;
 pub mod users;
 pub mod web;

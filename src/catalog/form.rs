@@ -3,7 +3,7 @@
 
 use crate::error::{FieldErrors, Msg};
 use crate::i18n::Locale;
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -15,6 +15,8 @@ pub enum FieldKind {
     Number,
     Date,
     Datetime,
+    /// A time of day, `HH:MM`.
+    Time,
     Select,
     Checkbox,
     Room,
@@ -214,6 +216,14 @@ fn normalize(f: &FieldDef, raw: &Value) -> Result<Option<Value>, Msg> {
                 .map_err(|_| Msg::new("field-datetime"))?;
             Ok(Some(Value::String(d.format("%Y-%m-%dT%H:%M").to_string())))
         }
+        FieldKind::Time => {
+            let s = raw.as_str().ok_or_else(|| Msg::new("field-time"))?.trim();
+            let t = NaiveTime::parse_from_str(s, "%H:%M")
+                .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S"))
+                .or_else(|_| NaiveTime::parse_from_str(s, "%Hh%M"))
+                .map_err(|_| Msg::new("field-time"))?;
+            Ok(Some(Value::String(t.format("%H:%M").to_string())))
+        }
         FieldKind::Select => {
             let s = raw.as_str().ok_or_else(|| Msg::new("field-choice"))?.trim();
             if f.options.iter().any(|o| o.value == s) {
@@ -254,6 +264,7 @@ mod tests {
              "required": true, "min": 1, "max": 72},
             {"key": "date", "label_fr": "Date", "label_en": "Date", "type": "date", "required": true},
             {"key": "departure", "label_fr": "Départ", "label_en": "Departure", "type": "datetime"},
+            {"key": "heure", "label_fr": "Heure", "label_en": "Time", "type": "time"},
             {"key": "kind", "label_fr": "Type", "label_en": "Kind", "type": "select",
              "options": [{"value": "bus", "label_fr": "Autobus", "label_en": "Bus"}]},
             {"key": "ack", "label_fr": "J'accepte", "label_en": "I agree", "type": "checkbox", "required": true},
@@ -272,11 +283,13 @@ mod tests {
     fn valid_values_are_normalized() {
         let out = form()
             .validate(&input(json!({"passengers": "12,0", "date": "2026-05-12", "kind": "bus",
-                                    "ack": "on", "note": "", "local": "7", "departure": "2026-05-12T08:30"})))
+                                    "ack": "on", "note": "", "local": "7", "departure": "2026-05-12T08:30",
+                                    "heure": "8h05"})))
             .unwrap();
         assert_eq!(out["passengers"], json!(12.0));
         assert_eq!(out["ack"], json!(true));
         assert_eq!(out["local"], json!(7));
+        assert_eq!(out["heure"], json!("08:05"));
         assert!(!out.contains_key("note"));
     }
 
@@ -284,7 +297,7 @@ mod tests {
     fn each_field_type_reports_its_own_error() {
         let err = form()
             .validate(&input(json!({"passengers": "beaucoup", "date": "12/05/2026", "kind": "train",
-                                    "note": "trop long", "departure": "demain", "local": "x", "extra": 1,
+                                    "note": "trop long", "departure": "demain", "local": "x", "extra": 1, "heure": "25:00",
                                     "appareil": "pas un numéro"})))
             .unwrap_err();
         let key = |f: &str| err.0[f][0].key.clone();
@@ -294,6 +307,7 @@ mod tests {
         assert_eq!(key("fields.note"), "field-too-long");
         assert_eq!(key("fields.departure"), "field-datetime");
         assert_eq!(key("fields.local"), "field-room");
+        assert_eq!(key("fields.heure"), "field-time");
         assert_eq!(key("fields.appareil"), "field-asset");
         assert_eq!(key("fields.ack"), "field-required");
         assert_eq!(key("fields.extra"), "field-unknown");

@@ -42,6 +42,8 @@ pub struct Category {
     pub approval_field: Option<String>,
     pub approval_threshold: Option<f64>,
     pub confidential: bool,
+    /// Its requests are trips (transport): the form carries the trip fields.
+    pub trip: bool,
 }
 
 impl Category {

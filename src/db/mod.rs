@@ -71,7 +71,8 @@ id_type!(
     AssetId,
     AssetTypeId,
     AssetModelId,
-    LoanId
+    LoanId,
+    CarrierId
 );
 
 /// Declares an enum stored as a checked text code in PostgreSQL and serialized as that code.

@@ -115,6 +115,7 @@ diesel::table! {
         approval_field -> Nullable<Text>,
         approval_threshold -> Nullable<Float8>,
         confidential -> Bool,
+        trip -> Bool,
     }
 }
 
@@ -683,6 +684,91 @@ diesel::joinable!(attachments -> requests (request_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 
+diesel::table! {
+    vehicle_types (code) {
+        code -> Text,
+        name_fr -> Text,
+        name_en -> Text,
+        capacity -> Int4,
+        wheelchair_places -> Int4,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    carriers (id) {
+        id -> Int8,
+        name -> Text,
+        contact_name -> Text,
+        email -> Text,
+        phone -> Text,
+        locale -> Text,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    carrier_vehicles (carrier_id, vehicle_type) {
+        carrier_id -> Int8,
+        vehicle_type -> Text,
+        vehicles -> Int4,
+    }
+}
+
+diesel::table! {
+    trips (request_id) {
+        request_id -> Int8,
+        unit_id -> Int8,
+        departs_at -> Timestamptz,
+        returns_at -> Timestamptz,
+        origin -> Text,
+        destination -> Text,
+        destination_address -> Text,
+        students -> Int4,
+        adults -> Int4,
+        wheelchair_places -> Int4,
+        adapted_vehicle -> Bool,
+        vehicle_type -> Text,
+        vehicles -> Int4,
+        budget_code -> Text,
+        carrier_notes -> Text,
+        urgent_reason -> Nullable<Text>,
+        carrier_id -> Nullable<Int8>,
+        confirmed_at -> Nullable<Timestamptz>,
+        confirmed_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    transport_settings (id) {
+        id -> Bool,
+        notice_business_days -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    trip_feeds (id) {
+        id -> Int8,
+        token_hash -> Text,
+        carrier_id -> Nullable<Int8>,
+        unit_id -> Nullable<Int8>,
+        created_by -> Int8,
+        created_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+        last_used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(trips -> requests (request_id));
+diesel::joinable!(trips -> carriers (carrier_id));
+diesel::joinable!(trips -> units (unit_id));
+diesel::joinable!(carrier_vehicles -> carriers (carrier_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     buildings,
@@ -730,4 +816,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     retention_runs,
     departure_rules,
     account_actions,
+    vehicle_types,
+    carriers,
+    carrier_vehicles,
+    trips,
+    transport_settings,
+    trip_feeds,
 );

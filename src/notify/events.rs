@@ -162,3 +162,19 @@ pub fn status_changed(
     )?;
     Ok(())
 }
+
+/// A trip is confirmed with a carrier: the requester and the people in copy get the carrier and
+/// the times.
+pub fn trip_confirmed(
+    conn: &mut PgConnection,
+    r: &Request,
+    actor: UserId,
+    event: EventId,
+    payload: serde_json::Value,
+) -> QueryResult<()> {
+    let mut ids = vec![r.requester_id];
+    ids.extend(watchers(conn, r)?);
+    let people = people(conn, ids, Some(actor))?;
+    queue(conn, &people, &notice("trip_confirmed", r, event, payload))?;
+    Ok(())
+}

@@ -24,6 +24,7 @@ pub const ESSENTIAL: &[&str] = &[
     "loan_escalated",
     "loan_missing",
     "loan_approval_needed",
+    "trip_confirmed",
 ];
 
 #[derive(Debug, Clone, Insertable)]

@@ -39,6 +39,8 @@ pub const TEMPLATES: &[&str] = &[
     "loan_escalated",
     "loan_missing",
     "loan_approval_needed",
+    "trip_confirmed",
+    "trip_carrier",
 ];
 
 pub struct MailTemplates {
@@ -226,6 +228,27 @@ pub fn sample(locale: Locale, base_url: &str) -> Value {
             "days": 3,
             "assets": ["CSS-000214"],
             "equipment": ["CSS-000214 — Dell Latitude 5440", "CSS-000215 — Dell Latitude 5440"],
+            "carrier": "Autobus Boréal",
+            "contact": "Martine Gagnon",
+            "phone": "450 555-0142",
+            "unit": if fr { "École primaire des Bouleaux" } else { "Des Bouleaux Elementary School" },
+            "booked": true,
+            "kind": "booked",
+            "trip": {
+                "departs_at": Utc::now(), "returns_at": Utc::now(),
+                "departs": i18n::format_datetime(locale, Utc::now()),
+                "returns": i18n::format_datetime(locale, Utc::now()),
+                "origin": if fr { "École primaire des Bouleaux, 120, rue des Érables" } else { "Des Bouleaux Elementary School, 120 des Érables St." },
+                "destination": if fr { "Musée de la civilisation" } else { "Musée de la civilisation" },
+                "destination_address": "85, rue Dalhousie, Québec",
+                "students": 48, "adults": 4, "wheelchair_places": 0, "vehicles": 1,
+                "vehicle": if fr { "Autobus scolaire" } else { "School bus" },
+                "vehicle_fr": "Autobus scolaire", "vehicle_en": "School bus",
+                "notes": "",
+            },
+            "changes": [
+                {"label": if fr { "Départ" } else { "Departure" }, "from": "8 h 30", "to": "9 h 00"}
+            ],
             "items": [
                 {"number": "DS-000123", "subject": if fr { "Nouveau commentaire" } else { "New comment" }, "url": format!("{base_url}/requests/DS-000123")},
                 {"number": "DS-000130", "subject": if fr { "Demande résolue" } else { "Request resolved" }, "url": format!("{base_url}/requests/DS-000130")}

@@ -213,7 +213,7 @@ struct NewQuery {
 }
 
 /// The form of a category, with submitted values and errors, ready for the template.
-fn form_fields(
+pub(crate) fn form_fields(
     locale: Locale,
     form: &FormDef,
     values: &Map<String, Value>,
@@ -259,6 +259,7 @@ fn form_fields(
                 "is_text": f.kind == FieldKind::Text, "is_long_text": f.kind == FieldKind::LongText,
                 "is_number": f.kind == FieldKind::Number, "is_date": f.kind == FieldKind::Date,
                 "is_datetime": f.kind == FieldKind::Datetime, "is_checkbox": f.kind == FieldKind::Checkbox,
+                "is_time": f.kind == FieldKind::Time,
                 "is_choice": matches!(f.kind, FieldKind::Select | FieldKind::Room),
                 "is_asset": f.kind == FieldKind::Asset,
             })
@@ -501,6 +502,11 @@ pub(crate) fn field_rows(
                         .map(|d| i18n::format_date(loc, d))
                         .unwrap_or_else(|_| s.clone())
                 }
+                (FieldKind::Time, Value::String(s)) => {
+                    chrono::NaiveTime::parse_from_str(s, "%H:%M")
+                        .map(|t| i18n::format_time(loc, t))
+                        .unwrap_or_else(|_| s.clone())
+                }
                 (FieldKind::Number, Value::Number(n)) => {
                     let f = n.as_f64().unwrap_or(0.0);
                     if f.fract() == 0.0 {
@@ -528,7 +534,7 @@ async fn render_show(
     let user = ctx.user.clone();
     let loc = ctx.locale;
     let reopen_days = state.settings.reopen_days;
-    let (detail, form, teams, techs, room_labels, (watchers, assets, departure)) = state
+    let (detail, form, teams, techs, room_labels, (watchers, assets, departure, trip)) = state
         .db(move |c| {
             let detail = service::read(c, &user, num, loc, reopen_days)?;
             let watchers = service::watchers(c, &user, num)?;
@@ -558,13 +564,21 @@ async fn render_show(
                     .collect();
             let assets = crate::inventory::service::of_request(c, &user, num, loc)?;
             let departure = crate::departures::of_request(c, num, loc)?;
+            let trip = crate::transport::pages::request_section(
+                c,
+                &user,
+                num,
+                loc,
+                !detail.status_kind.is_final() && detail.status_kind != StateKind::Resolved,
+                detail.standing.staff,
+            )?;
             Ok((
                 detail,
                 form,
                 teams,
                 techs,
                 room_labels,
-                (watchers, assets, departure),
+                (watchers, assets, departure, trip),
             ))
         })
         .await?;
@@ -739,6 +753,7 @@ async fn render_show(
         "watchers": watchers,
         "assets": assets,
         "departure": departure,
+        "trip": trip,
         "manages_inventory": ctx.user.manages_inventory(),
         "sees_assets": ctx.user.asset_scope().sees_any(),
         "priorities": priority_options(loc, &r.priority),
@@ -753,6 +768,8 @@ async fn render_show(
 
 const FLASHES: &[&str] = &[
     "asset",
+    "trip",
+    "carrier",
     "approved",
     "refused",
     "priority",

@@ -153,6 +153,12 @@ fn create_in(
         }
     };
     errors.into_result()?;
+    let trip = crate::transport::service::check_new(
+        conn,
+        &category,
+        &fields,
+        crate::transport::service::today(),
+    )?;
     let workflow = workflow::queries::load(conn, category.workflow_id)?;
     let rule = crate::approvals::service::rule_of(&category);
     let needs_approval = rule.applies(&fields);
@@ -193,6 +199,9 @@ fn create_in(
             },
         )?;
         crate::sla::service::start(conn, &request, category.sla_policy_id)?;
+        if let Some(trip) = &trip {
+            crate::transport::service::record_new(conn, &request, trip)?;
+        }
         for asset in &linked_assets {
             crate::inventory::service::link_request(conn, user.id, request.id, asset)?;
         }
@@ -751,6 +760,7 @@ pub(crate) fn move_to(
             data,
         },
     )?;
+    crate::transport::service::on_status(conn, r, to, event.id)?;
     // An approval's outcome is told by its own message.
     if extra.get("by_approval").is_none() {
         notify::events::status_changed(conn, r, to, actor, note, event.id)?;

@@ -84,12 +84,14 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
         .configure(crate::audit::pages::routes)
         .configure(crate::privacy::pages::routes)
         .configure(crate::departures::pages::routes)
+        .configure(crate::transport::pages::routes)
         .service(
             web::scope("/api/v1")
                 .configure(requests::api::routes)
                 .configure(crate::approvals::api::routes)
                 .configure(crate::inventory::api::routes)
                 .configure(crate::loans::api::routes)
+                .configure(crate::transport::api::routes)
                 .configure(|c| crate::inbound::api::api_routes(c, settings.inbound_max_bytes)),
         )
         .default_service(web::to(not_found));

@@ -39,6 +39,7 @@ fn me(user: &CurrentUser) -> Value {
         "is_approver": !user.managed_units().is_empty() || !user.groups.is_empty(),
         "can_request": !user.requesting_units().is_empty(),
         "sees_assets": user.asset_scope().sees_any(),
+        "runs_transport": user.runs_transport(),
     })
 }
 

@@ -50,6 +50,7 @@ field-min = The value must be at least { $min }.
 field-max = The value must be at most { $max }.
 field-date = Enter a valid date (YYYY-MM-DD).
 field-datetime = Enter a valid date and time.
+field-time = Enter a valid time (for example 08:30).
 field-choice = Choose one of the options offered.
 field-checkbox = Check or uncheck the box.
 field-room = Choose a room of your unit.
@@ -256,7 +257,7 @@ admin-description-en = Description in English
 admin-default-team = Default team
 admin-default-priority = Default priority
 admin-position = Display order
-admin-form-help = Extra fields, as JSON: {"{"}"fields": [{"{"}"key": "local", "label_fr": "Local", "label_en": "Room", "type": "room", "required": true{"}"}]{"}"}. Types: text, long_text, number, date, datetime, select (with options), checkbox, room.
+admin-form-help = Extra fields, as JSON: {"{"}"fields": [{"{"}"key": "local", "label_fr": "Local", "label_en": "Room", "type": "room", "required": true{"}"}]{"}"}. Types: text, long_text, number, date, datetime, time, select (with options), checkbox, room, asset.
 unit-kind = { $code ->
     [school] School
     [vocational_centre] Vocational training centre
@@ -1077,3 +1078,148 @@ departure-saved = The decision matrix is saved.
 departure-tasks = Departure tasks
 departure-parent = Created by request
 departure-due = Due:
+
+## Transport
+nav-transport = Transportation
+nav-trips = My trips
+trip-calendar = Trip calendar
+trip-upcoming = Upcoming trips
+trip-upcoming-intro = Upcoming trips of the requests you may read, soonest first.
+trip-upcoming-empty = No upcoming trips.
+trip-new = Ask for transportation
+trip-view = { $code ->
+    [day] Day
+    [week] Week
+   *[month] Month
+}
+trip-week = Week of { $from } to { $to }
+trip-prev = ← Previous
+trip-next = Next →
+trip-today = Today
+trip-layout-table = Table view
+trip-layout-grid = Calendar view
+trip-filter-carrier = Carrier
+trip-filter-unit = Unit
+trip-filter-all = All
+trip-filter-apply = Show
+trip-count = { $n ->
+    [0] No trips in this period.
+    [one] One trip in this period.
+   *[other] { $n } trips in this period.
+}
+trip-month-caption = Trips of { $month }, by day
+weekday = { $n ->
+    [0] Monday
+    [1] Tuesday
+    [2] Wednesday
+    [3] Thursday
+    [4] Friday
+    [5] Saturday
+   *[6] Sunday
+}
+trip-col-date = Date
+trip-col-time = Times
+trip-col-unit = Unit
+trip-col-destination = Destination
+trip-col-passengers = Passengers
+trip-col-vehicle = Vehicles
+trip-col-carrier = Carrier
+trip-col-status = Status
+trip-col-warnings = To check
+trip-no-carrier = To confirm
+trip-cancelled = cancelled
+trip-export = Export this carrier's week (CSV)
+trip-section = Trip
+trip-departs = Departure
+trip-returns = Return
+trip-origin = Pick-up place
+trip-destination = Destination
+trip-passengers = Passengers (students + adults)
+trip-wheelchairs = Wheelchair places
+trip-vehicle = Vehicles
+trip-budget = Budget code
+trip-notes = Notes for the carrier
+trip-urgent = Urgent request
+trip-carrier = Carrier
+trip-confirmed-at = Confirmed on { $when }
+trip-carrier-pending = No carrier confirmed yet.
+trip-change = Change the trip
+trip-change-intro = Changes to a trip already confirmed are sent to the carrier.
+trip-change-save = Save the changes
+trip-confirm-heading = Confirm the carrier
+trip-confirm-carrier = Carrier
+trip-confirm-note = Message to the requester (optional)
+trip-confirm-submit = Confirm and tell the requester
+trip-warnings = To check
+trip-no-passenger = Enter at least one passenger (student or adult).
+trip-date-past = The trip date has already passed.
+trip-notice = Transportation must be asked for at least { $days } business days ahead: the first possible date is { $date }. For an urgent need, explain why.
+trip-urgency-needed = Explain why this trip cannot wait for the minimum notice.
+trip-return-before = The return must be after the departure.
+field-whole-number = Enter a whole number.
+trip-warn-capacity = { $n } passengers for { $max } seats: plan one more vehicle or a bigger one.
+trip-warn-wheelchair = { $n } wheelchair place(s) asked for, { $max } offered by these vehicles.
+trip-warn-carrier-type = This carrier has no vehicle of this type.
+trip-warn-overbooked = This carrier would need { $n } vehicles of this type at the same time; it has { $max }.
+trip-change-closed = This trip is done or cancelled: it can no longer be changed.
+trip-no-confirm-state = This request's process has no “Carrier confirmed” state.
+trip-needs-carrier = Choose the carrier first: a trip is confirmed with its carrier.
+trip-period = The period must go from a date to a later date, over at most 366 days.
+carrier-name-taken = A carrier already has this name.
+flash-trip = The trip was changed.
+flash-carrier = The carrier is confirmed and the requester was told.
+carriers-title = Carriers
+carriers-intro = The carriers the Transportation Department entrusts trips to, with their fleet: it is used to flag bookings beyond their capacity.
+carriers-empty = No carriers yet.
+carrier-name = Name
+carrier-contact = Contact person
+carrier-email = Email
+carrier-phone = Phone
+carrier-english = Write to this carrier in English
+carrier-active = Active
+carrier-inactive = inactive
+carrier-fleet = Fleet
+carrier-fleet-help = Number of vehicles of each type (leave empty if none).
+carrier-add = Add a carrier
+carrier-edit = Edit { $name }
+carrier-save = Save
+carrier-cancel = Cancel
+vehicle-types = Vehicle types
+vehicle-capacity = { $n } seats, including { $max } for wheelchairs
+transport-notice = Minimum notice
+transport-notice-label = Business days of notice to ask for transportation
+transport-notice-save = Save the notice
+transport-saved-carrier = The carrier was saved.
+transport-saved-settings = The minimum notice was saved.
+feeds-title = Calendar subscriptions
+feeds-intro = A subscription link (.ics) gives a carrier's or a unit's trip calendar to Outlook, Google Calendar or a phone. It is secret: anyone who has it sees these trips. It is shown only once; revoke it if it got around.
+feeds-empty = No active subscription link.
+feed-for = Calendar of
+feed-create = Create a subscription link
+feed-created = The link was created. Copy it now: it will not be shown again.
+feed-revoked = The link was revoked.
+feed-new-url = New subscription link
+feed-col-for = For
+feed-col-created = Created
+feed-col-used = Last used
+feed-never = Never
+feed-revoke = Revoke
+feed-group-carriers = Carriers
+feed-group-units = Units
+csv-number = Request
+csv-date = Date
+csv-departure = Departure
+csv-return = Return
+csv-unit = Unit
+csv-origin = Pick-up place
+csv-destination = Destination
+csv-address = Address
+csv-students = Students
+csv-adults = Adults
+csv-wheelchairs = Wheelchairs
+csv-adapted = Adapted vehicle
+csv-vehicle = Vehicle type
+csv-vehicles = Vehicles
+csv-budget = Budget code
+csv-notes = Notes for the carrier
+csv-status = Status

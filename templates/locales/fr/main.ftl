@@ -50,6 +50,7 @@ field-min = La valeur doit être d'au moins { $min }.
 field-max = La valeur doit être d'au plus { $max }.
 field-date = Entrez une date valide (AAAA-MM-JJ).
 field-datetime = Entrez une date et une heure valides.
+field-time = Entrez une heure valide (par exemple 08:30).
 field-choice = Choisissez une des options proposées.
 field-checkbox = Cochez ou décochez la case.
 field-room = Choisissez un local de votre unité.
@@ -256,7 +257,7 @@ admin-description-en = Description en anglais
 admin-default-team = Équipe par défaut
 admin-default-priority = Priorité par défaut
 admin-position = Ordre d'affichage
-admin-form-help = Champs supplémentaires, en JSON : {"{"}"fields": [{"{"}"key": "local", "label_fr": "Local", "label_en": "Room", "type": "room", "required": true{"}"}]{"}"}. Types : text, long_text, number, date, datetime, select (avec options), checkbox, room.
+admin-form-help = Champs supplémentaires, en JSON : {"{"}"fields": [{"{"}"key": "local", "label_fr": "Local", "label_en": "Room", "type": "room", "required": true{"}"}]{"}"}. Types : text, long_text, number, date, datetime, time, select (avec options), checkbox, room, asset.
 unit-kind = { $code ->
     [school] École
     [vocational_centre] Centre de formation professionnelle
@@ -1077,3 +1078,148 @@ departure-saved = La matrice de décision est enregistrée.
 departure-tasks = Tâches de départ
 departure-parent = Créée par la demande
 departure-due = Échéance :
+
+## Transport
+nav-transport = Transport
+nav-trips = Mes sorties
+trip-calendar = Calendrier des transports
+trip-upcoming = Sorties à venir
+trip-upcoming-intro = Les transports à venir des demandes que vous pouvez consulter, du plus proche au plus lointain.
+trip-upcoming-empty = Aucun transport à venir.
+trip-new = Demander un transport
+trip-view = { $code ->
+    [day] Jour
+    [week] Semaine
+   *[month] Mois
+}
+trip-week = Semaine du { $from } au { $to }
+trip-prev = ← Précédent
+trip-next = Suivant →
+trip-today = Aujourd'hui
+trip-layout-table = Vue tableau
+trip-layout-grid = Vue calendrier
+trip-filter-carrier = Transporteur
+trip-filter-unit = Unité
+trip-filter-all = Tous
+trip-filter-apply = Afficher
+trip-count = { $n ->
+    [0] Aucun transport dans cette période.
+    [one] Un transport dans cette période.
+   *[other] { $n } transports dans cette période.
+}
+trip-month-caption = Transports de { $month }, par jour
+weekday = { $n ->
+    [0] lundi
+    [1] mardi
+    [2] mercredi
+    [3] jeudi
+    [4] vendredi
+    [5] samedi
+   *[6] dimanche
+}
+trip-col-date = Date
+trip-col-time = Heures
+trip-col-unit = Unité
+trip-col-destination = Destination
+trip-col-passengers = Passagers
+trip-col-vehicle = Véhicules
+trip-col-carrier = Transporteur
+trip-col-status = Statut
+trip-col-warnings = À vérifier
+trip-no-carrier = À confirmer
+trip-cancelled = annulé
+trip-export = Exporter la semaine de ce transporteur (CSV)
+trip-section = Déplacement
+trip-departs = Départ
+trip-returns = Retour
+trip-origin = Lieu de départ
+trip-destination = Destination
+trip-passengers = Passagers (élèves + adultes)
+trip-wheelchairs = Places pour fauteuil roulant
+trip-vehicle = Véhicules
+trip-budget = Code budgétaire
+trip-notes = Notes pour le transporteur
+trip-urgent = Demande urgente
+trip-carrier = Transporteur
+trip-confirmed-at = Confirmé le { $when }
+trip-carrier-pending = Aucun transporteur confirmé pour l'instant.
+trip-change = Modifier le déplacement
+trip-change-intro = Les changements d'un transport déjà confirmé sont envoyés au transporteur.
+trip-change-save = Enregistrer les changements
+trip-confirm-heading = Confirmer le transporteur
+trip-confirm-carrier = Transporteur
+trip-confirm-note = Message au demandeur (facultatif)
+trip-confirm-submit = Confirmer et aviser le demandeur
+trip-warnings = À vérifier
+trip-no-passenger = Indiquez au moins un passager (élève ou adulte).
+trip-date-past = La date du déplacement est déjà passée.
+trip-notice = Un transport se demande au moins { $days } jours ouvrables à l'avance : la première date possible est le { $date }. Pour un besoin urgent, expliquez-en la raison.
+trip-urgency-needed = Expliquez pourquoi ce transport ne peut pas attendre le préavis minimum.
+trip-return-before = Le retour doit avoir lieu après le départ.
+field-whole-number = Entrez un nombre entier.
+trip-warn-capacity = { $n } passagers pour { $max } places : prévoyez un véhicule de plus ou un plus grand.
+trip-warn-wheelchair = { $n } place(s) pour fauteuil roulant demandée(s), { $max } offerte(s) par ces véhicules.
+trip-warn-carrier-type = Ce transporteur n'a aucun véhicule de ce type.
+trip-warn-overbooked = Ce transporteur aurait besoin de { $n } véhicules de ce type en même temps; il en a { $max }.
+trip-change-closed = Ce transport est terminé ou annulé : il ne peut plus être modifié.
+trip-no-confirm-state = Le processus de cette demande n'a pas d'état « Transporteur confirmé ».
+trip-needs-carrier = Choisissez d'abord le transporteur : un transport est confirmé avec son transporteur.
+trip-period = La période doit aller d'une date à une date postérieure, sur au plus 366 jours.
+carrier-name-taken = Un transporteur porte déjà ce nom.
+flash-trip = Le déplacement a été modifié.
+flash-carrier = Le transporteur est confirmé et le demandeur en a été avisé.
+carriers-title = Transporteurs
+carriers-intro = Les transporteurs à qui le Service du transport confie les déplacements, avec leur parc de véhicules : il sert à signaler les réservations qui dépassent leur capacité.
+carriers-empty = Aucun transporteur pour l'instant.
+carrier-name = Nom
+carrier-contact = Personne-ressource
+carrier-email = Courriel
+carrier-phone = Téléphone
+carrier-english = Écrire à ce transporteur en anglais
+carrier-active = Actif
+carrier-inactive = inactif
+carrier-fleet = Parc de véhicules
+carrier-fleet-help = Nombre de véhicules de chaque type (laissez vide s'il n'en a pas).
+carrier-add = Ajouter un transporteur
+carrier-edit = Modifier { $name }
+carrier-save = Enregistrer
+carrier-cancel = Annuler
+vehicle-types = Types de véhicules
+vehicle-capacity = { $n } places, dont { $max } pour fauteuil roulant
+transport-notice = Préavis minimum
+transport-notice-label = Jours ouvrables de préavis pour demander un transport
+transport-notice-save = Enregistrer le préavis
+transport-saved-carrier = Le transporteur a été enregistré.
+transport-saved-settings = Le préavis minimum a été enregistré.
+feeds-title = Abonnements aux calendriers
+feeds-intro = Un lien d'abonnement (.ics) donne le calendrier des transports d'un transporteur ou d'une unité à Outlook, Google Agenda ou un téléphone. Il est secret : quiconque l'a voit ces transports. Il n'est affiché qu'une fois; révoquez-le s'il a circulé.
+feeds-empty = Aucun lien d'abonnement actif.
+feed-for = Calendrier de
+feed-create = Créer un lien d'abonnement
+feed-created = Le lien a été créé. Copiez-le maintenant : il ne sera plus affiché.
+feed-revoked = Le lien a été révoqué.
+feed-new-url = Nouveau lien d'abonnement
+feed-col-for = Pour
+feed-col-created = Créé le
+feed-col-used = Dernière utilisation
+feed-never = Jamais
+feed-revoke = Révoquer
+feed-group-carriers = Transporteurs
+feed-group-units = Unités
+csv-number = Demande
+csv-date = Date
+csv-departure = Départ
+csv-return = Retour
+csv-unit = Unité
+csv-origin = Lieu de départ
+csv-destination = Destination
+csv-address = Adresse
+csv-students = Élèves
+csv-adults = Adultes
+csv-wheelchairs = Fauteuils roulants
+csv-adapted = Véhicule adapté
+csv-vehicle = Type de véhicule
+csv-vehicles = Véhicules
+csv-budget = Code budgétaire
+csv-notes = Notes pour le transporteur
+csv-status = Statut
