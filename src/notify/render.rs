@@ -239,7 +239,7 @@ pub fn sample(locale: Locale, base_url: &str) -> Value {
                 "departs": i18n::format_datetime(locale, Utc::now()),
                 "returns": i18n::format_datetime(locale, Utc::now()),
                 "origin": if fr { "École primaire des Bouleaux, 120, rue des Érables" } else { "Des Bouleaux Elementary School, 120 des Érables St." },
-                "destination": if fr { "Musée de la civilisation" } else { "Musée de la civilisation" },
+                "destination": "Musée de la civilisation",
                 "destination_address": "85, rue Dalhousie, Québec",
                 "students": 48, "adults": 4, "wheelchair_places": 0, "vehicles": 1,
                 "vehicle": if fr { "Autobus scolaire" } else { "School bus" },

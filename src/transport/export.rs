@@ -305,8 +305,13 @@ pub fn ics(
             loc.pick(&r.unit_fr, &r.unit_en),
             t.destination
         );
+        let notes = if t.carrier_notes.is_empty() {
+            String::new()
+        } else {
+            format!("{}\n", t.carrier_notes)
+        };
         let description = format!(
-            "{}\n{}: {} + {}\n{}: {} × {}\n{}: {}\n{}{}",
+            "{}\n{}: {} + {}\n{}: {} × {}\n{}: {}\n{}{}/requests/{}",
             r.title,
             crate::i18n::tr(loc, "trip-passengers", &[]),
             t.students,
@@ -316,12 +321,9 @@ pub fn ics(
             vehicle_label(loc, &t.vehicle_type),
             crate::i18n::tr(loc, "trip-origin", &[]),
             t.origin,
-            if t.carrier_notes.is_empty() {
-                String::new()
-            } else {
-                format!("{}\n", t.carrier_notes)
-            },
-            format!("{}/requests/{}", base_url.trim_end_matches('/'), number),
+            notes,
+            base_url.trim_end_matches('/'),
+            number,
         );
         let mut e = icalendar::Event::with_uid(&format!("trip-{}@{host}", r.number));
         e.summary(&summary)

@@ -210,7 +210,7 @@ pub fn parse(fields: &Map<String, Value>, rules: &Rules) -> Result<TripInput, Fi
     let adults = whole(ADULTS, None, &mut errors);
     let wheelchair_places = whole(WHEELCHAIRS, Some(0), &mut errors);
     let vehicles = whole(VEHICLES, Some(1), &mut errors).max(1);
-    if students + adults < 1 && errors.0.get(&name(STUDENTS)).is_none() {
+    if students + adults < 1 && !errors.0.contains_key(&name(STUDENTS)) {
         errors.add(&name(STUDENTS), Msg::new("trip-no-passenger"));
     }
     let urgent_reason = text(fields, URGENCY);

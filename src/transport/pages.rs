@@ -104,7 +104,11 @@ fn rows_json(
         } else {
             Vec::new()
         };
-        out.push(row_json(loc, r, &warning_texts(loc, &warnings), &status));
+        let mut row = row_json(loc, r, &warning_texts(loc, &warnings), &status);
+        // The calendar's table shows the warnings; the list of upcoming trips, the dates.
+        row["show_warnings"] = json!(with_warnings);
+        row["with_date"] = json!(!with_warnings);
+        out.push(row);
     }
     Ok(out)
 }

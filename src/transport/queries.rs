@@ -11,6 +11,23 @@ use crate::workflow::StateKind;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
+/// A booking of a carrier's vehicles: `(departs, returns, vehicles)`.
+pub type Booking = (DateTime<Utc>, DateTime<Utc>, i32);
+
+/// A live subscription link: `(id, carrier, unit)`.
+pub type FeedTarget = (i64, Option<CarrierId>, Option<UnitId>);
+
+type ListRow = (
+    Trip,
+    i64,
+    String,
+    String,
+    StateKind,
+    String,
+    String,
+    Option<String>,
+);
+
 pub fn insert(conn: &mut PgConnection, t: &TripValues) -> QueryResult<usize> {
     diesel::insert_into(trips::table).values(t).execute(conn)
 }
@@ -142,7 +159,7 @@ pub fn bookings(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     except: RequestId,
-) -> QueryResult<Vec<(DateTime<Utc>, DateTime<Utc>, i32)>> {
+) -> QueryResult<Vec<Booking>> {
     trips::table
         .inner_join(requests::table)
         .filter(trips::carrier_id.eq(carrier))
@@ -201,16 +218,7 @@ pub fn list(
             .into_boxed();
         q = q.filter(trips::request_id.eq_any(visible));
     }
-    let rows: Vec<(
-        Trip,
-        i64,
-        String,
-        String,
-        StateKind,
-        String,
-        String,
-        Option<String>,
-    )> = q
+    let rows: Vec<ListRow> = q
         .order((trips::departs_at, trips::request_id))
         .limit(limit)
         .select((
@@ -242,10 +250,7 @@ pub fn list(
 }
 
 /// A subscription link: `(id, carrier, unit)` of a live token.
-pub fn feed_by_hash(
-    conn: &mut PgConnection,
-    hash: &str,
-) -> QueryResult<Option<(i64, Option<CarrierId>, Option<UnitId>)>> {
+pub fn feed_by_hash(conn: &mut PgConnection, hash: &str) -> QueryResult<Option<FeedTarget>> {
     trip_feeds::table
         .filter(trip_feeds::token_hash.eq(hash))
         .filter(trip_feeds::revoked_at.is_null())

@@ -287,6 +287,63 @@ try {
     await axe(page, 'data-subject export with an unknown address');
   });
 
+  await check('transport: the calendar, a carrier confirmed, carriers and feeds are accessible', async () => {
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await signIn(page, 'tech.transport@guichet.example');
+    await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Transport' }).click();
+    await page.getByRole('heading', { name: 'Calendrier des transports' }).waitFor();
+    await axe(page, 'trip calendar, week');
+    await page.getByRole('link', { name: 'Mois' }).click();
+    await page.locator('table.month').waitFor();
+    await axe(page, 'trip calendar, month');
+    await page.getByRole('link', { name: 'Vue tableau' }).click();
+    const row = page.locator('tr', { hasText: 'Transporteur à confirmer' }).first();
+    await row.waitFor();
+    await axe(page, 'trip calendar, month as a table');
+    await row.getByRole('link').first().click();
+    await page.getByRole('heading', { name: 'Déplacement' }).waitFor();
+    await axe(page, 'a trip to confirm');
+    await page.getByLabel('Transporteur', { exact: true }).selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Confirmer et aviser le demandeur' }).click();
+    await page.getByText('Le transporteur est confirmé et le demandeur en a été avisé.').waitFor();
+    await page.goto(`${base}/transport/carriers`);
+    await page.getByRole('heading', { name: 'Ajouter un transporteur' }).waitFor();
+    await axe(page, 'carriers');
+    await page.getByLabel('Nom').fill('');
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await page.getByText('Le formulaire contient des erreurs.', { exact: false }).waitFor();
+    await axe(page, 'carriers with errors');
+    await page.goto(`${base}/transport/feeds`);
+    await page.getByRole('button', { name: "Créer un lien d'abonnement" }).click();
+    await page.getByLabel("Nouveau lien d'abonnement").waitFor();
+    await axe(page, 'calendar feeds');
+  });
+
+  await check('a requester asks for a bus: the trip form is accessible and explains the notice', async () => {
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await signIn(page, 'demandeur@guichet.example');
+    await page.goto(`${base}/requests/new?category=tr-sortie-educative`);
+    await page.getByLabel('Heure de départ').waitFor();
+    await axe(page, 'new trip form');
+    await page.getByLabel('Titre').fill('Sortie au musée');
+    const tomorrow = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
+    await page.getByLabel('Date du déplacement').fill(tomorrow);
+    await page.getByLabel('Heure de départ').fill('08:30');
+    await page.getByLabel('Heure de retour').fill('15:00');
+    await page.getByLabel('Destination (nom)').fill('Musée');
+    await page.getByLabel('Adresse de la destination').fill('85, rue Dalhousie, Québec');
+    await page.getByLabel("Nombre d'élèves").fill('24');
+    await page.getByLabel("Nombre d'adultes").fill('3');
+    await page.getByLabel('Type de véhicule').selectOption('autobus');
+    await page.getByLabel('Code budgétaire').fill('5-123-456');
+    await page.getByRole('button', { name: 'Soumettre la demande' }).click();
+    await page.getByText('jours ouvrables à l\'avance', { exact: false }).first().waitFor();
+    await axe(page, 'trip refused for its notice');
+    await page.getByRole('link', { name: 'Mes sorties' }).click();
+    await page.getByRole('heading', { name: 'Sorties à venir' }).waitFor();
+    await axe(page, 'upcoming trips');
+  });
+
   await check('an unknown page is a friendly 404', async () => {
     const res = await page.goto(`${base}/requests/DS-999999`);
     expect(res.status() === 404, `status ${res.status()}`);

@@ -22,6 +22,7 @@ mod privacy;
 mod recurring;
 mod schema;
 mod sla;
+mod transport;
 mod web_pages;
 mod workflow_admin;
 mod workflows;

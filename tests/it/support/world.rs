@@ -314,6 +314,24 @@ impl World {
             {"key": "dossier", "label_fr": "Dossier visé", "label_en": "File", "type": "text", "required": true}]}),
             (acces_rp, ApprovalMode::Group, Some(dg_group), None, true),
         );
+        // A trip category: the transport module's form, approved by the director.
+        category_with(
+            conn,
+            "tr-voyage",
+            Domain::Transport,
+            tr,
+            "Sortie éducative",
+            guichet::transport::form::form(),
+            (transport, ApprovalMode::Director, None, None, false),
+        );
+        {
+            use diesel::prelude::*;
+            use guichet::db::schema::categories;
+            diesel::update(categories::table.filter(categories::code.eq("tr-voyage")))
+                .set(categories::trip.eq(true))
+                .execute(conn)
+                .unwrap();
+        }
         World {
             tokens,
             room_a,
