@@ -225,7 +225,7 @@ try {
     await page.getByRole('link', { name: /Heures de bureau/ }).click();
     await axe(page, 'admin calendar');
     await page.getByRole('link', { name: 'Processus' }).click();
-    await page.getByRole('link', { name: 'Transport', exact: true }).click();
+    await page.locator('#main').getByRole('link', { name: 'Transport', exact: true }).click();
     await page.getByRole('heading', { name: 'États et transitions' }).waitFor();
     await axe(page, 'admin workflow');
     await page.getByRole('link', { name: 'Groupes' }).click();
@@ -315,7 +315,7 @@ try {
     await axe(page, 'carriers with errors');
     await page.goto(`${base}/transport/feeds`);
     await page.getByRole('button', { name: "Créer un lien d'abonnement" }).click();
-    await page.getByLabel("Nouveau lien d'abonnement").waitFor();
+    await page.getByRole('textbox', { name: "Nouveau lien d'abonnement" }).waitFor();
     await axe(page, 'calendar feeds');
   });
 
