@@ -40,6 +40,9 @@ export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port"
 export TEST_SMTPD_PYTHON=/usr/bin/python3
 export TEST_DOVECOT=/usr/sbin/dovecot
 
+# A real OpenID Connect provider (npm oidc-provider) for the single sign-on tests.
+(cd tests/oidc && { [ -d node_modules/oidc-provider ] || npm ci --silent --no-audit --no-fund; })
+
 echo "== Unit and integration tests"
 cargo test --no-fail-fast -- --test-threads="${TEST_THREADS:-4}"
 

@@ -54,6 +54,19 @@ pub struct Settings {
     /// Days after resolution during which the requester may reopen a request.
     #[serde(default = "defaults::reopen_days")]
     pub reopen_days: i64,
+    /// Single sign-on: the OpenID Connect provider's issuer address (Microsoft Entra ID:
+    /// `https://login.microsoftonline.com/<tenant>/v2.0`). Sign-in by code flow with PKCE.
+    #[serde(default)]
+    pub oidc_issuer: Option<String>,
+    #[serde(default)]
+    pub oidc_client_id: Option<String>,
+    /// The client's secret (none for a public client).
+    #[serde(default)]
+    pub oidc_client_secret: Option<String>,
+    /// Sign-in with a Guichet password; turn off once everyone signs in with the provider
+    /// (API tokens still work).
+    #[serde(default = "defaults::yes")]
+    pub password_sign_in: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy you run).
     #[serde(default)]
     pub trust_proxy: bool,
@@ -380,6 +393,20 @@ impl Settings {
         if self.pool_size == 0 {
             return bad("pool_size", "must be at least 1");
         }
+        if let Some(issuer) = &self.oidc_issuer {
+            if url::Url::parse(issuer).is_err() {
+                return bad("oidc_issuer", "must be the provider's issuer URL");
+            }
+            if self.oidc_client_id.as_deref().unwrap_or("").is_empty() {
+                return bad("oidc_client_id", "is required with oidc_issuer");
+            }
+        }
+        if !self.password_sign_in && self.oidc_issuer.is_none() {
+            return bad(
+                "password_sign_in",
+                "can be false only with single sign-on (oidc_issuer): nobody could sign in",
+            );
+        }
         if self.session_max_hours < 1 {
             return bad("session_max_hours", "must be at least 1");
         }
@@ -477,6 +504,25 @@ mod tests {
         assert_eq!(s.bind, "127.0.0.1:9001");
         assert!(!s.cookie_secure);
         assert_eq!(s.max_attachment_bytes, 25 * 1024 * 1024);
+    }
+
+    #[test]
+    fn single_sign_on_needs_its_client_and_passwords_go_only_with_it() {
+        let s = |extra: &str| {
+            Settings::from_sources(
+                &format!("database_url = \"postgres://a/b\"\n{extra}"),
+                "",
+                &[],
+            )
+            .map_err(|e| e.to_string())
+        };
+        let err = s("oidc_issuer = \"https://login.example/v2.0\"").unwrap_err();
+        assert!(err.contains("oidc_client_id"), "{err}");
+        let err = s("password_sign_in = false").unwrap_err();
+        assert!(err.contains("password_sign_in"), "{err}");
+        let ok = s("oidc_issuer = \"https://login.example/v2.0\"\noidc_client_id = \"guichet\"\npassword_sign_in = false")
+            .unwrap();
+        assert!(!ok.password_sign_in);
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod inventory;
 pub mod jobs;
 pub mod loans;
 pub mod notify;
+pub mod oidc;
 pub mod openapi;
 pub mod privacy;
 pub mod recurring;

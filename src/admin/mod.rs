@@ -221,7 +221,8 @@ fn list_page(
     extra: Value,
 ) -> Result<HttpResponse, AppError> {
     let mut data = json!({ "title": head.title, "new_url": head.new_url, "new_label": head.new_label, "columns": columns,
-                           "rows": rows, "searchable": false, "q": "", "next": null });
+                           "rows": rows, "searchable": false, "q": "", "next": null,
+                           "to_place_filter": false, "to_place": false });
     if let (Value::Object(d), Value::Object(e)) = (&mut data, extra) {
         d.extend(e);
     }
@@ -489,6 +490,7 @@ async fn unit_update(
 struct PeopleQuery {
     q: Option<String>,
     after: Option<String>,
+    to_place: Option<String>,
 }
 
 const PAGE: i64 = 50;
@@ -505,8 +507,9 @@ async fn user_list(
         Some((name.to_string(), UserId(id.parse().ok()?)))
     });
     let t = text.clone();
+    let to_place = q.to_place.as_deref().is_some_and(|v| !v.is_empty());
     let found = state
-        .db(move |c| Ok(users::search(c, &t, after, PAGE)?))
+        .db(move |c| Ok(users::search(c, &t, to_place, after, PAGE)?))
         .await?;
     let loc = ctx.locale;
     let rows: Vec<Value> = found
@@ -517,6 +520,7 @@ async fn user_list(
         let last = &found[found.len() - 1];
         serde_urlencoded::to_string([
             ("q", text.as_str()),
+            ("to_place", if to_place { "1" } else { "" }),
             ("after", &format!("{}:{}", last.id, last.display_name)),
         ])
         .unwrap_or_default()
@@ -535,7 +539,7 @@ async fn user_list(
         },
         cols,
         rows,
-        json!({ "searchable": true, "q": text, "next": next }),
+        json!({ "searchable": true, "q": text, "next": next, "to_place_filter": true, "to_place": to_place }),
     )
 }
 

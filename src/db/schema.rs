@@ -50,6 +50,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         notify_digest -> Bool,
         notify_optional -> Bool,
+        oidc_subject -> Nullable<Text>,
     }
 }
 
@@ -764,6 +765,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    oidc_logins (state) {
+        state -> Text,
+        verifier -> Text,
+        nonce -> Text,
+        next -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(trips -> requests (request_id));
 diesel::joinable!(trips -> carriers (carrier_id));
 diesel::joinable!(trips -> units (unit_id));
@@ -822,4 +833,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     trips,
     transport_settings,
     trip_feeds,
+    oidc_logins,
 );

@@ -291,10 +291,20 @@ pub fn teams_by_ids(conn: &mut PgConnection, ids: &[TeamId]) -> QueryResult<Vec<
 pub fn search(
     conn: &mut PgConnection,
     q: &str,
+    to_place: bool,
     after: Option<(String, UserId)>,
     limit: i64,
 ) -> QueryResult<Vec<User>> {
     let mut query = users::table.select(User::as_select()).into_boxed();
+    if to_place {
+        // « À placer »: active, with no role in any unit (created by single sign-on).
+        query = query
+            .filter(users::active)
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                crate::db::schema::user_roles::table
+                    .filter(crate::db::schema::user_roles::user_id.eq(users::id)),
+            )));
+    }
     let q = q.trim();
     if !q.is_empty() {
         let pattern = format!(

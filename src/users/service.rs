@@ -99,6 +99,25 @@ pub fn sign_in(
             )))
         }
     };
+    let token = open_session(
+        conn,
+        &user,
+        cmd.ip.as_deref(),
+        cmd.user_agent.as_deref(),
+        "password",
+    )?;
+    Ok((token, user))
+}
+
+/// Opens a session for a person who proved who they are (`method`: `password`, `oidc`); returns
+/// the session cookie value.
+pub fn open_session(
+    conn: &mut PgConnection,
+    user: &User,
+    ip: Option<&str>,
+    user_agent: Option<&str>,
+    method: &str,
+) -> Result<String, AppError> {
     let token = new_secret();
     conn.transaction(|conn| {
         queries::insert_session(
@@ -106,22 +125,22 @@ pub fn sign_in(
             &secret_hash(&token),
             user.id,
             &new_secret(),
-            cmd.ip.as_deref(),
-            cmd.user_agent.as_deref(),
+            ip,
+            user_agent,
         )?;
         audit::record(
             conn,
             &Origin {
                 actor: Some(user.id),
-                ip: cmd.ip.clone(),
+                ip: ip.map(str::to_string),
             },
             "user.sign_in",
             "user",
             user.id,
-            serde_json::json!({}),
+            serde_json::json!({ "method": method }),
         )
     })?;
-    Ok((token, user))
+    Ok(token)
 }
 
 /// A live session's user and CSRF token: ends it when idle too long or the account is inactive,

@@ -67,6 +67,8 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
         .route("/", web::get().to(pages::home))
         .route("/login", web::get().to(pages::login_form))
         .route("/login", web::post().to(pages::login))
+        .route("/login/oidc", web::get().to(pages::oidc_start))
+        .route("/login/oidc/callback", web::get().to(pages::oidc_callback))
         .route("/logout", web::post().to(pages::logout))
         .route(
             "/logout-everywhere",

@@ -23,13 +23,21 @@ pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppErro
     Ok(HttpResponse::Ok().json(json!({ "status": "ok" })))
 }
 
-/// Staff land on their queue, everyone else on their requests.
-pub async fn home(ctx: Ctx) -> HttpResponse {
-    if ctx.user.is_staff() {
+/// Staff land on their queue, everyone else on their requests; a person with no role yet (created
+/// by single sign-on) learns their account waits to be placed.
+pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    if ctx.user.roles.is_empty() && ctx.user.groups.is_empty() {
+        return ctx.render(
+            &state,
+            "pages/pending",
+            json!({ "title": ctx.t("pending-title") }),
+        );
+    }
+    Ok(if ctx.user.is_staff() {
         see_other("/queue")
     } else {
         see_other("/requests")
-    }
+    })
 }
 
 #[derive(Deserialize)]
@@ -55,12 +63,129 @@ pub async fn login_form(
     if ctx.user.is_some() {
         return Ok(see_other(&safe_next(q.next.as_deref())));
     }
-    ctx.render_status(
+    login_page(
+        &ctx,
         &state,
         StatusCode::OK,
-        "pages/login",
-        json!({ "title": crate::i18n::tr(ctx.locale, "sign-in-title", &[]), "next": safe_next(q.next.as_deref()), "email": "", "errors": {} }),
+        safe_next(q.next.as_deref()),
+        "",
+        json!({}),
+        None,
     )
+}
+
+/// The sign-in page: the password form (unless turned off), single sign-on (when configured),
+/// and why the last attempt failed.
+fn login_page(
+    ctx: &AnonCtx,
+    state: &AppState,
+    status: StatusCode,
+    next: String,
+    email: &str,
+    errors: serde_json::Value,
+    problem: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.render_status(
+        state,
+        status,
+        "pages/login",
+        json!({ "title": crate::i18n::tr(ctx.locale, "sign-in-title", &[]), "next": next,
+                "email": email, "errors": errors, "problem": problem,
+                "passwords": state.settings.password_sign_in,
+                "sso": crate::oidc::enabled(&state.settings),
+                "sso_href": format!("/login/oidc?next={}", super::render::urlencode(&next)) }),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct SsoCallback {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+/// Single sign-on, step 1: off to the provider.
+pub async fn oidc_start(
+    state: web::Data<AppState>,
+    q: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
+    if !crate::oidc::enabled(&state.settings) {
+        return Err(AppError::NotFound);
+    }
+    let next = safe_next(q.next.as_deref());
+    let settings = state.settings.clone();
+    let url = state
+        .db(move |c| crate::oidc::start(c, &settings, &next))
+        .await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header(("Location", url))
+        .insert_header(("Cache-Control", "no-store"))
+        .finish())
+}
+
+/// Single sign-on, step 2: the provider's answer; a session, or the sign-in page with why not.
+pub async fn oidc_callback(
+    req: HttpRequest,
+    ctx: AnonCtx,
+    state: web::Data<AppState>,
+    q: web::Query<SsoCallback>,
+) -> Result<HttpResponse, AppError> {
+    if !crate::oidc::enabled(&state.settings) {
+        return Err(AppError::NotFound);
+    }
+    let q = q.into_inner();
+    let ip = super::extract::client_ip(&req, state.settings.trust_proxy);
+    let user_agent: Option<String> = req
+        .headers()
+        .get("User-Agent")
+        .and_then(|h| h.to_str().ok())
+        .map(|s| s.chars().take(300).collect());
+    let settings = state.settings.clone();
+    let result = match (q.code, q.state, q.error) {
+        (Some(code), Some(st), None) => {
+            state
+                .db(move |c| {
+                    let (who, next) = crate::oidc::finish(c, &settings, &st, &code)?;
+                    let user = crate::oidc::person(c, &who, ip.as_deref())?;
+                    let token = users::open_session(
+                        c,
+                        &user,
+                        ip.as_deref(),
+                        user_agent.as_deref(),
+                        "oidc",
+                    )?;
+                    Ok((token, user, next))
+                })
+                .await
+        }
+        (_, _, Some(_)) => Err(AppError::rule("oidc-refused")),
+        _ => Err(AppError::rule("oidc-expired")),
+    };
+    match result {
+        Ok((token, user, next)) => {
+            let mut res = see_other(&safe_next(Some(&next)));
+            let secure = state.settings.cookie_secure;
+            res.add_cookie(&super::cookie(SESSION_COOKIE, token, secure))
+                .and_then(|_| {
+                    res.add_cookie(&super::cookie(LANG_COOKIE, user.locale.clone(), secure))
+                })
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(res)
+        }
+        Err(e @ AppError::Rule(_)) => {
+            let message = crate::i18n::msg(ctx.locale, &e.message());
+            login_page(
+                &ctx,
+                &state,
+                e.status(),
+                "/".into(),
+                "",
+                json!({}),
+                Some(message),
+            )
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -76,6 +201,9 @@ pub async fn login(
     form: CsrfForm<LoginForm>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
+    if !state.settings.password_sign_in {
+        return Err(AppError::Forbidden);
+    }
     let form = form.0;
     let next = safe_next(form.next.as_deref());
     let cmd = SignIn {
@@ -108,13 +236,7 @@ pub async fn login(
                 AppError::Invalid(f) => field_messages(ctx.locale, f),
                 _ => json!({ "password": [crate::i18n::msg(ctx.locale, &e.message())] }),
             };
-            let status = e.status();
-            ctx.render_status(
-                &state,
-                status,
-                "pages/login",
-                json!({ "title": crate::i18n::tr(ctx.locale, "sign-in-title", &[]), "next": next, "email": form.email, "errors": errors }),
-            )
+            login_page(&ctx, &state, e.status(), next, &form.email, errors, None)
         }
         Err(e) => Err(e),
     }

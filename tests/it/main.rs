@@ -18,6 +18,7 @@ mod inbound;
 mod inbound_corpus;
 mod inventory;
 mod loans;
+mod oidc;
 mod privacy;
 mod recurring;
 mod schema;

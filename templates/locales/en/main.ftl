@@ -1223,3 +1223,16 @@ csv-vehicles = Vehicles
 csv-budget = Budget code
 csv-notes = Notes for the carrier
 csv-status = Status
+
+## Single sign-on
+sso-sign-in = Sign in with the service centre account
+sso-or-password = Or, if you have a Guichet password:
+oidc-unavailable = The sign-in service is not answering. Try again in a few minutes.
+oidc-expired = This sign-in expired or was already used. Start again from the sign-in page.
+oidc-refused = The sign-in service did not confirm who you are. Start again from the sign-in page.
+oidc-no-email = The sign-in service gave no verified email address: Guichet cannot tell who you are.
+oidc-inactive = Your Guichet account is deactivated. Contact IT support.
+pending-title = Your account is waiting to be placed
+pending-text = Your Guichet account was created when you first signed in. An administrator must now attach it to your unit (school, centre or service) before you can make requests.
+pending-next = There is nothing for you to do: come back later, or contact IT support if it is urgent.
+admin-to-place = Only people to place (without a role)

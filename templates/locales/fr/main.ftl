@@ -1223,3 +1223,16 @@ csv-vehicles = Véhicules
 csv-budget = Code budgétaire
 csv-notes = Notes pour le transporteur
 csv-status = Statut
+
+## Authentification unique
+sso-sign-in = Se connecter avec le compte du centre de services
+sso-or-password = Ou, si vous avez un mot de passe Guichet :
+oidc-unavailable = Le service d'authentification ne répond pas. Réessayez dans quelques minutes.
+oidc-expired = Cette connexion a expiré ou a déjà servi. Recommencez depuis la page de connexion.
+oidc-refused = Le service d'authentification n'a pas confirmé votre identité. Recommencez depuis la page de connexion.
+oidc-no-email = Le service d'authentification n'a pas fourni d'adresse courriel vérifiée : Guichet ne peut pas savoir qui vous êtes.
+oidc-inactive = Votre compte Guichet est désactivé. Communiquez avec le soutien informatique.
+pending-title = Votre compte attend d'être placé
+pending-text = Votre compte Guichet a été créé à votre première connexion. Un administrateur doit maintenant le rattacher à votre unité (école, centre ou service) avant que vous puissiez faire des demandes.
+pending-next = Vous n'avez rien à faire : revenez plus tard, ou communiquez avec le soutien informatique si c'est urgent.
+admin-to-place = Seulement les personnes à placer (sans rôle)

@@ -37,9 +37,26 @@ pub fn settings(db: &TestDb, files: &std::path::Path) -> Settings {
 
 impl TestApp {
     pub async fn new() -> TestApp {
+        TestApp::with_settings("").await
+    }
+
+    /// An application whose settings add (or override) these `guichet.toml` lines.
+    pub async fn with_settings(extra: &str) -> TestApp {
         let db = TestDb::new();
         let files = tempfile::tempdir().unwrap();
-        let settings = settings(&db, files.path());
+        let settings = if extra.is_empty() {
+            settings(&db, files.path())
+        } else {
+            let base = settings(&db, files.path());
+            let toml = format!(
+                "database_url = \"{}\"\nattachments_dir = \"{}\"\nmax_attachment_bytes = 100000\nmax_body_bytes = 20000\npool_size = 4\n\
+                 inbound_token = \"{}\"\ninbound_category = \"ti-projecteur\"\nmail_reply_to = \"soutien@csss.test\"\n{extra}\n",
+                base.database_url,
+                files.path().display(),
+                crate::inbound::INBOUND_TOKEN
+            );
+            Settings::from_sources(&toml, "test", &[]).expect("test settings")
+        };
         let pool = db.pool();
         let world = {
             let mut conn = pool.get().unwrap();

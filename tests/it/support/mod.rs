@@ -1,6 +1,7 @@
 pub mod app;
 pub mod db;
 pub mod imap;
+pub mod oidc;
 pub mod smtp;
 pub mod world;
 

@@ -1,0 +1,2 @@
+DROP TABLE oidc_logins;
+ALTER TABLE users DROP COLUMN oidc_subject;
