@@ -2,6 +2,8 @@
 # Benchmarks — figures, not pass/fail tests. Starts its own PostgreSQL cluster, loads data, measures,
 # prints a table against the targets in the issues, and stops what it started.
 #   BENCH_OPEN_REQUESTS  open requests loaded for the SLA scan (default 100000)
+#   BENCH_HISTORY        requests of history for the service-desk figures (default 1000000; 0 skips)
+#   BENCH_CONNECTIONS    connections of those figures (default 32)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
@@ -246,3 +248,87 @@ echo "| the asset list again, one connection (latency without queueing on 2 core
 echo "| the type + status page again, one connection | $list_type_one | p99 < 30 ms |"
 echo "| the text search again, one connection | $list_text_one | p99 < 30 ms |"
 echo "| the availability again, one connection | $avail_one | p99 < 20 ms |"
+
+H=${BENCH_HISTORY:-1000000}
+[ "$H" -gt 0 ] || exit 0
+C=${BENCH_CONNECTIONS:-32}
+echo
+echo "Loading $H requests of history (5 school years, 60 units, 80 categories, 3–10 events each)…"
+psql "$admin/postgres" -qc "CREATE DATABASE guichet_history" >/dev/null
+export DATABASE_URL="$admin/guichet_history"
+$BIN migrate >/dev/null
+$BIN seed-demo >/dev/null
+hist_start=$(date +%s.%N)
+psql "$DATABASE_URL" -q -v requests="$H" -v assets="${BENCH_ASSETS:-50000}" -f scripts/bench/history.sql > "$tmp/history.log"
+hist_end=$(date +%s.%N)
+hist_rows=$(psql "$DATABASE_URL" -Atc "SELECT count(*) || ' requests, ' || (SELECT count(*) FROM request_events) || ' events, '
+  || (SELECT count(*) FROM assets) || ' assets' FROM requests")
+hist_size=$(psql "$DATABASE_URL" -Atc "SELECT pg_size_pretty(pg_database_size(current_database()))")
+tech_token=$($BIN token create --email tech.ti@guichet.example --name bench 2>/dev/null | tail -1)
+req_token=$($BIN token create --email demandeur@guichet.example --name bench 2>/dev/null | tail -1)
+GUICHET_BIND="127.0.0.1:$web_port" GUICHET_MAIL_DIR="$tmp/mail-h" GUICHET_ATTACHMENTS_DIR="$tmp/files-h" \
+  GUICHET_COOKIE_SECURE=false GUICHET_POOL_SIZE=$C GUICHET_API_REQUESTS_PER_MINUTE=0 $BIN serve &
+server_pid=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$web_port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+base="http://127.0.0.1:$web_port"
+# A staff session for the pages (the sign-in form with its CSRF token, as a browser does).
+csrf=$(curl -fs -c "$tmp/cookies" "$base/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+curl -fs -b "$tmp/cookies" -c "$tmp/cookies" -o /dev/null --data-urlencode "csrf=$csrf" \
+  --data-urlencode "email=tech.ti@guichet.example" --data-urlencode "password=Guichet-demo-2026" "$base/login"
+session=$(awk '$6 == "guichet_session" {print $7}' "$tmp/cookies")
+# Requests the technician may read, to read at random.
+psql "$DATABASE_URL" -Atc "SELECT number FROM requests WHERE domain = 'ti' AND NOT EXISTS (SELECT 1 FROM categories c
+  WHERE c.id = category_id AND c.confidential) ORDER BY random() LIMIT 2000" > "$tmp/numbers"
+lua_numbers="local n = {} for l in io.lines('$tmp/numbers') do n[#n + 1] = string.format('DS-%06d', tonumber(l)) end"
+cat > "$tmp/page.lua" <<LUA
+$lua_numbers
+request = function() return wrk.format("GET", "/requests/" .. n[math.random(#n)]) end
+LUA
+cat > "$tmp/get.lua" <<LUA
+$lua_numbers
+request = function() return wrk.format("GET", "/api/v1/requests/" .. n[math.random(#n)]) end
+LUA
+cat > "$tmp/create.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"category": "ti-mot-de-passe", "title": "Compte verrouillé après la mise à jour", "description": "Charge de test."}'
+LUA
+# Page 50 of the team's open queue: follow 49 cursors.
+cursor=""
+for _ in $(seq 1 49); do
+  cursor=$(curl -fs -H "Authorization: Bearer $tech_token" \
+    "$base/api/v1/requests?team=ti-soutien&status=open${cursor:+&cursor=$cursor}" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["next_cursor"] or "")')
+  [ -n "$cursor" ] || break
+done
+peak_rss=0
+run() { # label, then wrk arguments → "rate req/s, p50 …, p99 …"; keeps the server's peak RSS
+  local out pid_rss
+  out=$(wrk -t2 -c"$C" -d"${BENCH_HISTORY_SECONDS:-10}s" --latency "$@" 2>&1 & wpid=$!
+        while kill -0 "$wpid" 2>/dev/null; do
+          r=$(ps -o rss= -p "$server_pid" 2>/dev/null | tr -d ' '); [ -n "$r" ] && echo "RSS $r" >> "$tmp/rss"; sleep 0.5
+        done; wait "$wpid")
+  echo "$(awk '/Requests\/sec/ {print $2}' <<< "$out") req/s, p50 $(awk '$1 == "50%" {print $2}' <<< "$out"), p99 $(awk '$1 == "99%" {print $2}' <<< "$out")$(awk '/Non-2xx/ {print "; " $NF " non-2xx"}' <<< "$out")"
+}
+: > "$tmp/rss"
+h_create=$(run -s "$tmp/create.lua" -H "Authorization: Bearer $req_token" "$base/api/v1/requests")
+h_page=$(run -s "$tmp/page.lua" -H "Cookie: guichet_session=$session" "$base")
+h_get=$(run -s "$tmp/get.lua" -H "Authorization: Bearer $tech_token" "$base")
+h_queue1=$(run -H "Authorization: Bearer $tech_token" "$base/api/v1/requests?team=ti-soutien&status=open")
+h_queue50=$(run -H "Authorization: Bearer $tech_token" "$base/api/v1/requests?team=ti-soutien&status=open&cursor=$cursor")
+h_search=$(run -H "Authorization: Bearer $tech_token" "$base/api/v1/requests?status=all&q=projecteur%20local")
+h_rss=$(awk '{ if ($2 > m) m = $2 } END { printf "%.0f MB", m / 1024 }' "$tmp/rss")
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+
+echo
+echo "| measure ($H requests of history, $C connections) | result | target |"
+echo "|---|---|---|"
+echo "| load the history (scripts/bench/history.sql: $hist_rows; database $hist_size) | $(ms "$hist_start" "$hist_end") ms | < 10 min |"
+echo "| create a request, POST /api/v1/requests | $h_create | ≥ 1,500/s |"
+echo "| request page, GET /requests/{number} (a technician, random requests) | $h_page | p99 < 25 ms |"
+echo "| GET /api/v1/requests/{number} | $h_get | p99 < 25 ms |"
+echo "| team queue, open, first page | $h_queue1 | p99 < 50 ms |"
+echo "| team queue, open, page 50 (keyset) | $h_queue50 | p99 < 50 ms |"
+echo "| full-text search, all statuses | $h_search | p99 < 100 ms |"
+echo "| dashboard, whole board, school year | not built yet (issue 8) | < 300 ms |"
+echo "| server resident memory, peak under these loads | $h_rss | < 200 MB |"

@@ -181,6 +181,10 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 AppError::Conflict("error-conflict".into())
             }
+            // PostgreSQL text cannot hold a NUL character: input that carries one is malformed.
+            Error::DatabaseError(_, ref info) if info.message().contains("0x00") => {
+                AppError::BadRequest("text contains a NUL character".into())
+            }
             other => AppError::Db(other),
         }
     }

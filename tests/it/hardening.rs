@@ -177,3 +177,27 @@ async fn hsts_is_sent_only_when_served_over_https() {
         "{csp}"
     );
 }
+
+#[actix_rt::test]
+async fn a_nul_character_in_input_is_a_bad_request_not_a_server_error() {
+    // Found by schemathesis: PostgreSQL text cannot hold NUL.
+    let app = TestApp::new().await;
+    let res = app
+        .api(TECH_TI)
+        .get("/api/v1/requests?team=ti%00x&status=open")
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
+    let res = app
+        .api(REQUESTER_A)
+        .post(
+            "/api/v1/requests",
+            json!({"category": "ti-projecteur", "title": "Projecteur\u{0}"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
+    let count: i64 = guichet::db::schema::requests::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(count, 0, "nothing was created");
+}
