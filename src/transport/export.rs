@@ -140,26 +140,20 @@ pub fn weekly_csv(
     Ok((format!("transport-{slug}-{monday}.csv"), out))
 }
 
-/// Each row's status label, by request number.
-fn workflow_labels(
+/// Each row's status label, by request number (each workflow loaded once).
+pub fn workflow_labels(
     conn: &mut PgConnection,
     rows: &[TripRow],
     loc: Locale,
 ) -> Result<std::collections::HashMap<i64, String>, AppError> {
-    use crate::db::schema::requests;
-    let numbers: Vec<i64> = rows.iter().map(|r| r.number).collect();
-    let wfs: Vec<(i64, crate::db::WorkflowId)> = requests::table
-        .filter(requests::number.eq_any(&numbers))
-        .select((requests::number, requests::workflow_id))
-        .load(conn)?;
     let mut cache = std::collections::HashMap::new();
     let mut out = std::collections::HashMap::new();
-    for (number, wf) in wfs {
-        if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(wf) {
-            slot.insert(crate::workflow::queries::load(conn, wf)?);
+    for r in rows {
+        if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(r.workflow_id) {
+            slot.insert(crate::workflow::queries::load(conn, r.workflow_id)?);
         }
-        if let (Some(w), Some(r)) = (cache.get(&wf), rows.iter().find(|r| r.number == number)) {
-            out.insert(number, w.label(&r.status, loc).to_string());
+        if let Some(w) = cache.get(&r.workflow_id) {
+            out.insert(r.number, w.label(&r.status, loc).to_string());
         }
     }
     Ok(out)

@@ -104,6 +104,7 @@ pub struct TripRow {
     pub title: String,
     pub status: String,
     pub status_kind: StateKind,
+    pub workflow_id: crate::db::WorkflowId,
     pub unit_fr: String,
     pub unit_en: String,
     pub carrier: Option<String>,

@@ -4,7 +4,7 @@
 
 use super::export::{self, FeedFor};
 use super::form::Warning;
-use super::model::{local, local_to_utc, Trip, TripRow};
+use super::model::{local, local_to_utc, TripRow};
 use super::queries::{self, TripFilter};
 use super::service::{self, CarrierInput};
 use crate::db::{CarrierId, UnitId};
@@ -19,7 +19,6 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/transport", web::get().to(calendar))
@@ -40,11 +39,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/requests/{number}/trip/confirm",
             web::post().to(trip_confirm),
         );
-}
-
-/// What the calendar and the warnings need, loaded once per page.
-struct Lookups {
-    types: Vec<super::model::VehicleType>,
 }
 
 fn warning_texts(loc: Locale, w: &[Warning]) -> Vec<String> {
@@ -82,25 +76,16 @@ fn rows_json(
     rows: &[TripRow],
     with_warnings: bool,
 ) -> Result<Vec<Value>, AppError> {
-    let mut workflows = HashMap::new();
-    let lookups = Lookups {
-        types: queries::vehicle_types(conn)?,
-    };
+    let labels = export::workflow_labels(conn, rows, loc)?;
+    let fleets = service::Fleets::load(conn)?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let wf_id: crate::db::WorkflowId = crate::db::schema::requests::table
-            .find(r.trip.request_id)
-            .select(crate::db::schema::requests::workflow_id)
-            .first(conn)?;
-        if let std::collections::hash_map::Entry::Vacant(slot) = workflows.entry(wf_id) {
-            slot.insert(crate::workflow::queries::load(conn, wf_id)?);
-        }
-        let status = workflows
-            .get(&wf_id)
-            .map(|w| w.label(&r.status, loc).to_string())
+        let status = labels
+            .get(&r.number)
+            .cloned()
             .unwrap_or_else(|| r.status.clone());
         let warnings = if with_warnings && r.status_kind != crate::workflow::StateKind::Cancelled {
-            trip_warnings(conn, &lookups, &r.trip)?
+            service::warnings(conn, &fleets, &r.trip)?
         } else {
             Vec::new()
         };
@@ -111,27 +96,6 @@ fn rows_json(
         out.push(row);
     }
     Ok(out)
-}
-
-fn trip_warnings(
-    conn: &mut PgConnection,
-    l: &Lookups,
-    trip: &Trip,
-) -> Result<Vec<Warning>, AppError> {
-    let mut w = match l.types.iter().find(|t| t.code == trip.vehicle_type) {
-        Some(t) => super::form::capacity_warnings(
-            trip.passengers(),
-            trip.wheelchair_places,
-            trip.vehicles,
-            t.capacity,
-            t.wheelchair_places,
-        ),
-        None => Vec::new(),
-    };
-    if let Some(c) = trip.carrier_id {
-        w.extend(service::carrier_warning(conn, c, trip)?);
-    }
-    Ok(w)
 }
 
 #[derive(Deserialize, Default)]
@@ -734,13 +698,11 @@ pub fn request_section(
     let Some(trip) = queries::of_request(conn, r.id)? else {
         return Ok(Value::Null);
     };
-    let lookups = Lookups {
-        types: queries::vehicle_types(conn)?,
-    };
+    let fleets = service::Fleets::load(conn)?;
     let warnings = if r.status_kind == crate::workflow::StateKind::Cancelled {
         Vec::new()
     } else {
-        trip_warnings(conn, &lookups, &trip)?
+        service::warnings(conn, &fleets, &trip)?
     };
     let carrier = match trip.carrier_id {
         Some(c) => Some(queries::carrier(conn, c)?),
@@ -750,7 +712,7 @@ pub fn request_section(
     let choices = if may_confirm {
         let mut v = Vec::new();
         for c in queries::carriers(conn)?.into_iter().filter(|c| c.active) {
-            let why = service::carrier_warning(conn, c.id, &trip)?;
+            let why = service::carrier_warning(conn, &fleets, c.id, &trip)?;
             let label = match &why {
                 Some(w) => format!("{} — {}", c.name, i18n::msg(loc, &w.msg())),
                 None => c.name.clone(),

@@ -23,6 +23,7 @@ type ListRow = (
     String,
     String,
     StateKind,
+    crate::db::WorkflowId,
     String,
     String,
     Option<String>,
@@ -227,6 +228,7 @@ pub fn list(
             requests::title,
             requests::status,
             requests::status_kind,
+            requests::workflow_id,
             units::name_fr,
             units::name_en,
             carriers::name.nullable(),
@@ -235,15 +237,18 @@ pub fn list(
     Ok(rows
         .into_iter()
         .map(
-            |(trip, number, title, status, status_kind, unit_fr, unit_en, carrier)| TripRow {
-                trip,
-                number,
-                title,
-                status,
-                status_kind,
-                unit_fr,
-                unit_en,
-                carrier,
+            |(trip, number, title, status, status_kind, workflow_id, unit_fr, unit_en, carrier)| {
+                TripRow {
+                    trip,
+                    number,
+                    title,
+                    status,
+                    status_kind,
+                    workflow_id,
+                    unit_fr,
+                    unit_en,
+                    carrier,
+                }
             },
         )
         .collect())

@@ -482,11 +482,25 @@ pub fn on_status(
     Ok(())
 }
 
+/// What the warnings need, loaded once for a page of trips: vehicle types and carriers' fleets.
+pub struct Fleets {
+    types: Vec<VehicleType>,
+    fleets: Vec<(CarrierId, String, i32)>,
+}
+
+impl Fleets {
+    pub fn load(conn: &mut PgConnection) -> QueryResult<Fleets> {
+        Ok(Fleets {
+            types: queries::vehicle_types(conn)?,
+            fleets: queries::fleets(conn)?,
+        })
+    }
+}
+
 /// What the transport service should look at: capacity, wheelchair places, and the booked
 /// carrier's fleet (the type at all, and enough vehicles at the busiest moment of the trip).
-pub fn warnings(conn: &mut PgConnection, trip: &Trip) -> QueryResult<Vec<Warning>> {
-    let types = queries::vehicle_types(conn)?;
-    let mut out = match types.iter().find(|t| t.code == trip.vehicle_type) {
+pub fn warnings(conn: &mut PgConnection, f: &Fleets, trip: &Trip) -> QueryResult<Vec<Warning>> {
+    let mut out = match f.types.iter().find(|t| t.code == trip.vehicle_type) {
         Some(t) => form::capacity_warnings(
             trip.passengers(),
             trip.wheelchair_places,
@@ -497,7 +511,7 @@ pub fn warnings(conn: &mut PgConnection, trip: &Trip) -> QueryResult<Vec<Warning
         None => Vec::new(),
     };
     if let Some(carrier) = trip.carrier_id {
-        out.extend(carrier_warning(conn, carrier, trip)?);
+        out.extend(carrier_warning(conn, f, carrier, trip)?);
     }
     Ok(out)
 }
@@ -505,13 +519,15 @@ pub fn warnings(conn: &mut PgConnection, trip: &Trip) -> QueryResult<Vec<Warning
 /// Whether a carrier could take a trip: `None` when it can, or why not.
 pub fn carrier_warning(
     conn: &mut PgConnection,
+    f: &Fleets,
     carrier: CarrierId,
     trip: &Trip,
 ) -> QueryResult<Option<Warning>> {
-    let fleet = queries::fleets(conn)?
-        .into_iter()
+    let fleet = f
+        .fleets
+        .iter()
         .find(|(c, t, _)| *c == carrier && *t == trip.vehicle_type)
-        .map(|(_, _, n)| n)
+        .map(|(_, _, n)| *n)
         .unwrap_or(0);
     if fleet == 0 {
         return Ok(Some(Warning::CarrierLacksType));
