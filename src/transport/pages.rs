@@ -98,6 +98,22 @@ fn rows_json(
     Ok(out)
 }
 
+/// The carriers and units a person may filter or subscribe by: all of them for the transport
+/// service, the units they direct (and no carrier) for a director.
+fn pickers(
+    conn: &mut PgConnection,
+    user: &crate::auth::CurrentUser,
+) -> Result<(Vec<super::model::Carrier>, Vec<crate::units::model::Unit>), AppError> {
+    if user.runs_transport() {
+        Ok((queries::carriers(conn)?, crate::units::queries::all(conn)?))
+    } else {
+        Ok((
+            Vec::new(),
+            crate::units::queries::by_ids(conn, &user.managed_units())?,
+        ))
+    }
+}
+
 #[derive(Deserialize, Default)]
 struct CalendarQuery {
     view: Option<String>,
@@ -186,16 +202,7 @@ async fn calendar(
             };
             let trips = service::list(c, &user, &filter, 2_000)?;
             let rows = rows_json(c, loc, &trips, runs)?;
-            let carriers = if runs {
-                queries::carriers(c)?
-            } else {
-                Vec::new()
-            };
-            let units = if runs {
-                crate::units::queries::all(c)?
-            } else {
-                crate::units::queries::by_ids(c, &user.managed_units())?
-            };
+            let (carriers, units) = pickers(c, &user)?;
             Ok((rows, carriers, units))
         })
         .await?;
@@ -516,23 +523,13 @@ async fn feeds_page(
 ) -> Result<HttpResponse, AppError> {
     let user = ctx.user.clone();
     let runs = user.runs_transport();
-    let managed = user.managed_units();
-    if !runs && managed.is_empty() {
+    if !runs && user.managed_units().is_empty() {
         return Err(AppError::Forbidden);
     }
     let loc = ctx.locale;
     let (carriers, units, feeds) = state
         .db(move |c| {
-            let carriers = if runs {
-                queries::carriers(c)?
-            } else {
-                Vec::new()
-            };
-            let units = if runs {
-                crate::units::queries::all(c)?
-            } else {
-                crate::units::queries::by_ids(c, &managed)?
-            };
+            let (carriers, units) = pickers(c, &user)?;
             Ok((carriers, units, queries::feeds(c)?))
         })
         .await?;
