@@ -103,6 +103,27 @@ pub async fn start(
             },
         )?)
         .await?;
+    // Dashboards: the resolution time of requests resolved without one (older data, imports),
+    // once at start then hourly; a no-op once done.
+    let backfill_pool = pool.clone();
+    let backfill = move || {
+        let pool = backfill_pool.clone();
+        async move {
+            match db::run(&pool, |c| crate::dashboard::resolve::backfill(c, 5_000)).await {
+                Ok(n) if n > 0 => log::info!("dashboards: resolution time of {n} requests filled"),
+                Ok(_) => {}
+                Err(e) => {
+                    log::warn!("dashboards: filling resolution times failed (will retry): {e}")
+                }
+            }
+        }
+    };
+    tokio::spawn(backfill());
+    scheduler
+        .add(Job::new_async("0 25 * * * *", move |_, _| {
+            Box::pin(backfill())
+        })?)
+        .await?;
     // Departures: account changes due today (deactivation, roles removed), hourly and idempotent.
     let departures_pool = pool.clone();
     scheduler

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod automation;
 pub mod catalog;
 pub mod config;
+pub mod dashboard;
 pub mod db;
 pub mod departures;
 pub mod error;

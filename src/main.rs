@@ -101,6 +101,9 @@ enum Command {
         #[arg(long)]
         at: Option<chrono::NaiveDate>,
     },
+    /// Fills the business time to resolve of resolved requests that have none (data imported or
+    /// generated); prints how many. The server also does it hourly.
+    BackfillDashboards,
     /// Prints this installation's part of the privacy impact assessment (Markdown): where
     /// information is kept, for how long, the confidential categories, who has access.
     PrivacyReport,
@@ -155,6 +158,15 @@ fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::error::E
             db::migrate(&mut conn)?;
             drop(conn);
             serve(settings, pool)?;
+        }
+        Command::BackfillDashboards => {
+            let mut conn = pool.get()?;
+            let started = std::time::Instant::now();
+            let n = guichet::dashboard::resolve::backfill(&mut conn, 20_000)?;
+            println!(
+                "{n} requests filled in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
         }
         Command::Migrate => {
             let mut conn = pool.get()?;

@@ -96,7 +96,7 @@ impl Modify for ErrorResponses {
           crate::loans::api::list, crate::loans::api::reserve, crate::loans::api::get, crate::loans::api::approve,
           crate::loans::api::refuse, crate::loans::api::acknowledge, crate::loans::api::checkout,
           crate::loans::api::checkin, crate::loans::api::extend, crate::loans::api::cancel,
-          crate::loans::api::availability, crate::transport::api::list),
+          crate::loans::api::availability, crate::transport::api::list, crate::dashboard::api::get),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Bearer, &ErrorResponses),
 )]

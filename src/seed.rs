@@ -1101,10 +1101,81 @@ const TITLES: &[&str] = &[
     "À planifier avant la fin de l'étape",
 ];
 
+/// Spreads the demo's requests over the school year so that the dashboards have a history:
+/// every instant of a request (and of its timeline, clocks and approvals) moves back by the same
+/// offset — up to 20 days for open requests, 140 for the others —, and resolved requests take
+/// from one to forty business-ish hours. Clocks already past due are marked breached, as the
+/// SLA scan would have, so that starting the demo mails nobody.
+fn history(conn: &mut PgConnection) -> Result<(), AppError> {
+    let offset = "CASE WHEN status_kind IN ('new','open','pending','approval')
+                    THEN make_interval(days => (number % 20)::int, hours => (number % 7)::int)
+                    ELSE make_interval(days => (5 + (number * 37) % 135)::int, hours => (number % 9)::int) END";
+    diesel::sql_query(format!(
+        "CREATE TEMP TABLE demo_shift ON COMMIT DROP AS SELECT id, {offset} AS d FROM requests"
+    ))
+    .execute(conn)?;
+    for stmt in [
+        "UPDATE requests r SET created_at = created_at - s.d, updated_at = updated_at - s.d,
+           first_response_at = first_response_at - s.d, resolved_at = resolved_at - s.d,
+           closed_at = closed_at - s.d, first_response_due = first_response_due - s.d,
+           resolution_due = resolution_due - s.d, sla_paused_since = sla_paused_since - s.d,
+           first_response_warn_at = first_response_warn_at - s.d, resolution_warn_at = resolution_warn_at - s.d,
+           first_response_warned_at = first_response_warned_at - s.d,
+           resolution_warned_at = resolution_warned_at - s.d,
+           first_response_breached_at = first_response_breached_at - s.d,
+           resolution_breached_at = resolution_breached_at - s.d
+         FROM demo_shift s WHERE s.id = r.id",
+        // The timelines are append-only; the demo's loader alone moves them, in its transaction.
+        "ALTER TABLE request_events DISABLE TRIGGER request_events_append_only",
+        "ALTER TABLE sla_clock_events DISABLE TRIGGER sla_clock_events_append_only",
+        "UPDATE request_events e SET created_at = e.created_at - s.d FROM demo_shift s WHERE s.id = e.request_id",
+        "UPDATE sla_clock_events e SET at = e.at - s.d, due = e.due - s.d, created_at = e.created_at - s.d
+         FROM demo_shift s WHERE s.id = e.request_id",
+        "ALTER TABLE request_events ENABLE TRIGGER request_events_append_only",
+        "ALTER TABLE sla_clock_events ENABLE TRIGGER sla_clock_events_append_only",
+        "UPDATE request_approvals a SET created_at = a.created_at - s.d, decided_at = a.decided_at - s.d
+         FROM demo_shift s WHERE s.id = a.request_id",
+        // Resolution from 1 to 40 hours after submission (and closure two days later).
+        "UPDATE requests SET resolved_at = created_at + make_interval(hours => (1 + (number * 13) % 40)::int),
+           closed_at = CASE WHEN closed_at IS NOT NULL
+             THEN LEAST(created_at + make_interval(hours => (49 + (number * 13) % 40)::int), now()) END,
+           first_response_at = COALESCE(first_response_at, created_at + interval '30 minutes'),
+           resolve_minutes = NULL
+         WHERE resolved_at IS NOT NULL",
+        "UPDATE requests SET sla_paused_since = resolved_at WHERE status_kind = 'resolved'",
+        "UPDATE requests SET first_response_breached_at = first_response_due
+         WHERE first_response_due < now() AND first_response_at IS NULL AND closed_at IS NULL
+           AND first_response_breached_at IS NULL",
+        "UPDATE requests SET resolution_breached_at = resolution_due
+         WHERE resolution_due < now() AND resolved_at IS NULL AND closed_at IS NULL
+           AND sla_paused_since IS NULL AND resolution_breached_at IS NULL",
+        "UPDATE requests SET first_response_warned_at = COALESCE(first_response_warned_at, first_response_warn_at)
+         WHERE first_response_warn_at < now() AND first_response_at IS NULL",
+        "UPDATE requests SET resolution_warned_at = COALESCE(resolution_warned_at, resolution_warn_at)
+         WHERE resolution_warn_at < now() AND resolved_at IS NULL",
+    ] {
+        diesel::sql_query(stmt).execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Loads everything, in one transaction. Meant for an empty database (`--if-empty` checks).
 pub fn demo(conn: &mut PgConnection) -> Result<(), AppError> {
     conn.transaction(|conn| {
         demo_inner(conn)?;
+        history(conn)?;
+        // Requesters' ratings of most resolved requests (a few low, with a comment), and the
+        // resolution times the dashboards read.
+        diesel::sql_query(
+            "INSERT INTO satisfaction_ratings (request_id, rating, comment, rated_by, created_at, updated_at)
+             SELECT id,
+               CASE WHEN number % 11 = 0 THEN 2 WHEN number % 7 = 0 THEN 3 WHEN number % 3 = 0 THEN 4 ELSE 5 END,
+               CASE WHEN number % 11 = 0 THEN 'Le problème est revenu le lendemain; il a fallu rappeler deux fois.' ELSE '' END,
+               requester_id, LEAST(resolved_at + interval '2 hours', now()), LEAST(resolved_at + interval '2 hours', now())
+             FROM requests WHERE resolved_at IS NOT NULL AND number % 4 <> 1",
+        )
+        .execute(conn)?;
+        crate::dashboard::resolve::backfill(conn, 5_000)?;
         // The demo's history is not news: nobody is mailed about it.
         diesel::delete(crate::db::schema::outbox::table).execute(conn)?;
         Ok(())

@@ -159,6 +159,7 @@ diesel::table! {
         anonymized_at -> Nullable<Timestamptz>,
         parent_id -> Nullable<Int8>,
         due_on -> Nullable<Date>,
+        resolve_minutes -> Nullable<Int4>,
     }
 }
 
@@ -775,6 +776,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    satisfaction_ratings (request_id) {
+        request_id -> Int8,
+        rating -> Int2,
+        comment -> Text,
+        rated_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(satisfaction_ratings -> requests (request_id));
 diesel::joinable!(trips -> requests (request_id));
 diesel::joinable!(trips -> carriers (carrier_id));
 diesel::joinable!(trips -> units (unit_id));
@@ -782,6 +795,7 @@ diesel::joinable!(carrier_vehicles -> carriers (carrier_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     units,
+    satisfaction_ratings,
     buildings,
     rooms,
     users,

@@ -147,19 +147,22 @@ pub fn status_changed(
     ) {
         return Ok(());
     }
-    let mut ids = vec![r.requester_id];
+    let payload = json!({ "to": to.code, "to_kind": to.kind, "note": note });
+    // The requester of a resolved request is asked to rate it, with one click (signed links).
+    let mut ids = Vec::new();
+    if to.kind == StateKind::Resolved {
+        let key = crate::inbound::service::reply_key(conn)?;
+        let mut asked = payload.clone();
+        asked["rate"] = json!(crate::dashboard::satisfaction::token(&key, r.number));
+        let requester = people(conn, vec![r.requester_id], actor)?;
+        queue(conn, &requester, &notice("status_changed", r, event, asked))?;
+    } else {
+        ids.push(r.requester_id);
+    }
     ids.extend(watchers(conn, r)?);
+    ids.retain(|i| *i != r.requester_id || to.kind != StateKind::Resolved);
     let people = people(conn, ids, actor)?;
-    queue(
-        conn,
-        &people,
-        &notice(
-            "status_changed",
-            r,
-            event,
-            json!({ "to": to.code, "to_kind": to.kind, "note": note }),
-        ),
-    )?;
+    queue(conn, &people, &notice("status_changed", r, event, payload))?;
     Ok(())
 }
 

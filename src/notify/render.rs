@@ -219,6 +219,7 @@ pub fn sample(locale: Locale, base_url: &str) -> Value {
             "clock": "resolution",
             "to": "resolved",
             "to_kind": "resolved",
+            "rate": "123-0123456789abcdef",
             "subject": if fr { "RE: [DS-000123] Projecteur du local 204" } else { "RE: [DS-000123] Projector in room 204" },
             "problems": [
                 {"what": "#statut livré", "why": if fr { "Aucun état « livré » dans le processus de cette demande." } else { "No state “livré” in this request's process." }}

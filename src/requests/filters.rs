@@ -34,6 +34,20 @@ pub struct ListParams {
     pub sort: Option<String>,
     /// `mine` restricts to the requests you submitted.
     pub view: Option<String>,
+    /// Category code.
+    pub category: Option<String>,
+    /// State kind: `new`, `open`, `pending`, `approval`, `resolved`, `closed` or `cancelled`.
+    pub kind: Option<String>,
+    /// `breached`: open, clock running, past a due time.
+    pub sla: Option<String>,
+    /// Created at or after this instant (RFC 3339) or day (`YYYY-MM-DD`, board time).
+    pub created_since: Option<String>,
+    /// Created before this instant or day.
+    pub created_before: Option<String>,
+    /// Resolved at or after this instant or day.
+    pub resolved_since: Option<String>,
+    /// Resolved before this instant or day.
+    pub resolved_before: Option<String>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Page size, 1 to 100.
@@ -54,6 +68,17 @@ fn decode_cursor(s: &str) -> Option<Cursor> {
         key: k.parse().ok()?,
         id: i.parse().ok()?,
     })
+}
+
+/// An instant (RFC 3339) or a day of the board (its local midnight).
+pub fn instant(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&chrono::Utc));
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(crate::transport::model::local_to_utc)
 }
 
 fn nonempty(v: &Option<String>) -> Option<&str> {
@@ -136,6 +161,40 @@ pub fn resolve(
         // A bare number is looked up as a number only.
         if q.number.is_none() || !text.chars().all(|c| c.is_ascii_digit()) {
             q.text = Some(text.to_string());
+        }
+    }
+    if let Some(c) = nonempty(&p.category) {
+        match crate::catalog::queries::by_code(conn, c)? {
+            Some(cat) => q.category = Some(cat.id),
+            None => errors.add("category", Msg::new("field-choice")),
+        }
+    }
+    if let Some(k) = nonempty(&p.kind) {
+        q.kind = crate::workflow::StateKind::parse(k);
+        if q.kind.is_none() {
+            errors.add("kind", Msg::new("field-choice"));
+        }
+    }
+    match nonempty(&p.sla) {
+        None => {}
+        Some("breached") => q.breached = true,
+        Some(_) => errors.add("sla", Msg::new("field-choice")),
+    }
+    for (name, raw, slot) in [
+        ("created_since", &p.created_since, &mut q.created_since),
+        ("created_before", &p.created_before, &mut q.created_before),
+        ("resolved_since", &p.resolved_since, &mut q.resolved_since),
+        (
+            "resolved_before",
+            &p.resolved_before,
+            &mut q.resolved_before,
+        ),
+    ] {
+        if let Some(v) = nonempty(raw) {
+            match instant(v) {
+                Some(t) => *slot = Some(t),
+                None => errors.add(name, Msg::new("field-date")),
+            }
         }
     }
     if let Some(s) = nonempty(&p.sort) {

@@ -534,54 +534,56 @@ async fn render_show(
     let user = ctx.user.clone();
     let loc = ctx.locale;
     let reopen_days = state.settings.reopen_days;
-    let (detail, form, teams, techs, room_labels, (watchers, assets, departure, trip)) = state
-        .db(move |c| {
-            let detail = service::read(c, &user, num, loc, reopen_days)?;
-            let watchers = service::watchers(c, &user, num)?;
-            let cat =
-                catalog::by_code(c, &detail.request.category.code)?.ok_or(AppError::NotFound)?;
-            let (teams, techs) = if detail.standing.staff {
-                let teams: Vec<_> = users::teams(c)?
-                    .into_iter()
-                    .filter(|t| t.active && t.domain == detail.domain)
+    let (detail, form, teams, techs, room_labels, (watchers, assets, departure, trip, rating)) =
+        state
+            .db(move |c| {
+                let detail = service::read(c, &user, num, loc, reopen_days)?;
+                let watchers = service::watchers(c, &user, num)?;
+                let cat = catalog::by_code(c, &detail.request.category.code)?
+                    .ok_or(AppError::NotFound)?;
+                let (teams, techs) = if detail.standing.staff {
+                    let teams: Vec<_> = users::teams(c)?
+                        .into_iter()
+                        .filter(|t| t.active && t.domain == detail.domain)
+                        .collect();
+                    (teams, users::technicians_of_domain(c, detail.domain)?)
+                } else {
+                    (Vec::new(), Vec::new())
+                };
+                let form = cat.form_def();
+                let room_ids: Vec<RoomId> = form
+                    .fields
+                    .iter()
+                    .filter(|f| f.kind == FieldKind::Room)
+                    .filter_map(|f| detail.request.fields.get(&f.key).and_then(Value::as_i64))
+                    .map(RoomId)
                     .collect();
-                (teams, users::technicians_of_domain(c, detail.domain)?)
-            } else {
-                (Vec::new(), Vec::new())
-            };
-            let form = cat.form_def();
-            let room_ids: Vec<RoomId> = form
-                .fields
-                .iter()
-                .filter(|f| f.kind == FieldKind::Room)
-                .filter_map(|f| detail.request.fields.get(&f.key).and_then(Value::as_i64))
-                .map(RoomId)
-                .collect();
-            let room_labels: std::collections::HashMap<i64, String> =
-                units::room_labels(c, &room_ids)?
-                    .into_iter()
-                    .map(|(id, l)| (id.0, l))
-                    .collect();
-            let assets = crate::inventory::service::of_request(c, &user, num, loc)?;
-            let departure = crate::departures::of_request(c, num, loc)?;
-            let trip = crate::transport::pages::request_section(
-                c,
-                &user,
-                num,
-                loc,
-                !detail.status_kind.is_final() && detail.status_kind != StateKind::Resolved,
-                detail.standing.staff,
-            )?;
-            Ok((
-                detail,
-                form,
-                teams,
-                techs,
-                room_labels,
-                (watchers, assets, departure, trip),
-            ))
-        })
-        .await?;
+                let room_labels: std::collections::HashMap<i64, String> =
+                    units::room_labels(c, &room_ids)?
+                        .into_iter()
+                        .map(|(id, l)| (id.0, l))
+                        .collect();
+                let assets = crate::inventory::service::of_request(c, &user, num, loc)?;
+                let departure = crate::departures::of_request(c, num, loc)?;
+                let trip = crate::transport::pages::request_section(
+                    c,
+                    &user,
+                    num,
+                    loc,
+                    !detail.status_kind.is_final() && detail.status_kind != StateKind::Resolved,
+                    detail.standing.staff,
+                )?;
+                let rating = crate::dashboard::satisfaction::section(c, &user, num, loc)?;
+                Ok((
+                    detail,
+                    form,
+                    teams,
+                    techs,
+                    room_labels,
+                    (watchers, assets, departure, trip, rating),
+                ))
+            })
+            .await?;
     let r = &detail.request;
     let field_rows = field_rows(loc, &form, &r.fields, &room_labels);
     let events: Vec<Value> = detail
@@ -754,6 +756,7 @@ async fn render_show(
         "assets": assets,
         "departure": departure,
         "trip": trip,
+        "rating": rating,
         "manages_inventory": ctx.user.manages_inventory(),
         "sees_assets": ctx.user.asset_scope().sees_any(),
         "priorities": priority_options(loc, &r.priority),
@@ -767,6 +770,7 @@ async fn render_show(
 }
 
 const FLASHES: &[&str] = &[
+    "rating",
     "asset",
     "trip",
     "carrier",

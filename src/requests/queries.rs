@@ -254,6 +254,14 @@ pub struct ListQuery {
     pub number: Option<i64>,
     /// Requests linked to this asset.
     pub asset: Option<crate::db::AssetId>,
+    pub category: Option<crate::db::CategoryId>,
+    pub kind: Option<StateKind>,
+    /// Open, clock running, past a due time (the dashboards' breaches in progress).
+    pub breached: bool,
+    pub created_since: Option<DateTime<Utc>>,
+    pub created_before: Option<DateTime<Utc>>,
+    pub resolved_since: Option<DateTime<Utc>>,
+    pub resolved_before: Option<DateTime<Utc>>,
     pub sort: Sort,
     pub cursor: Option<Cursor>,
     pub limit: i64,
@@ -316,6 +324,42 @@ pub fn list(
     }
     if let Some(p) = q.priority {
         query = query.filter(requests::priority.eq(p));
+    }
+    if let Some(c) = q.category {
+        query = query.filter(requests::category_id.eq(c));
+    }
+    if let Some(k) = q.kind {
+        query = query.filter(requests::status_kind.eq(k));
+    }
+    if q.breached {
+        let open: Vec<StateKind> = StateKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| k.is_open())
+            .collect();
+        let now = Utc::now();
+        query = query
+            .filter(requests::status_kind.eq_any(open))
+            .filter(requests::sla_paused_since.is_null())
+            .filter(
+                requests::resolution_due
+                    .lt(now)
+                    .or(requests::first_response_at
+                        .is_null()
+                        .and(requests::first_response_due.lt(now))),
+            );
+    }
+    if let Some(t) = q.created_since {
+        query = query.filter(requests::created_at.ge(t));
+    }
+    if let Some(t) = q.created_before {
+        query = query.filter(requests::created_at.lt(t));
+    }
+    if let Some(t) = q.resolved_since {
+        query = query.filter(requests::resolved_at.ge(t));
+    }
+    if let Some(t) = q.resolved_before {
+        query = query.filter(requests::resolved_at.lt(t));
     }
     match (&q.text, q.number) {
         (Some(text), Some(n)) => {

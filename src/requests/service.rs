@@ -744,6 +744,7 @@ pub(crate) fn move_to(
     };
     let closed_at = to.kind.is_final().then_some(now);
     crate::sla::service::on_status(conn, r, to.kind, &to.code, now)?;
+    crate::dashboard::resolve::on_status(conn, r, to.kind, now)?;
     queries::set_status(conn, r.id, &to.code, to.kind, resolved_at, closed_at)?;
     let mut data = json!({ "from": r.status, "to": to.code });
     if let (Some(d), Some(e)) = (data.as_object_mut(), extra.as_object()) {

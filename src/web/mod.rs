@@ -87,6 +87,8 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
         .configure(crate::privacy::pages::routes)
         .configure(crate::departures::pages::routes)
         .configure(crate::transport::pages::routes)
+        .configure(crate::dashboard::pages::routes)
+        .configure(crate::dashboard::satisfaction::routes)
         .service(
             web::scope("/api/v1")
                 .configure(requests::api::routes)
@@ -94,6 +96,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
                 .configure(crate::inventory::api::routes)
                 .configure(crate::loans::api::routes)
                 .configure(crate::transport::api::routes)
+                .configure(crate::dashboard::api::routes)
                 .configure(|c| crate::inbound::api::api_routes(c, settings.inbound_max_bytes)),
         )
         .default_service(web::to(not_found));

@@ -1236,3 +1236,131 @@ pending-title = Your account is waiting to be placed
 pending-text = Your Guichet account was created when you first signed in. An administrator must now attach it to your unit (school, centre or service) before you can make requests.
 pending-next = There is nothing for you to do: come back later, or contact IT support if it is urgent.
 admin-to-place = Only people to place (without a role)
+
+## Dashboards
+nav-dashboard = Dashboard
+dashboard-title = Dashboard
+dashboard-board = The whole service centre
+dashboard-scope = Scope
+dashboard-period-label = Period
+dashboard-from = From
+dashboard-to = To
+dashboard-show = Show
+dashboard-period = { $code ->
+    [week] This week
+    [month] This month
+    [school_year] This school year
+   *[custom] Custom period
+}
+dashboard-period-range = from { $from } to { $to }
+dashboard-period-order = The end of the period must come after its start.
+dashboard-period-long = A period is at most { $max } days long.
+dashboard-generated = Figures as of { $when }
+dashboard-backlog = Open requests
+dashboard-now = right now
+dashboard-new = New requests
+dashboard-resolved = Resolved requests
+dashboard-first-response = First response on time
+dashboard-resolution = Resolution on time
+dashboard-met-of = { $met } of { $due } due dates
+dashboard-breaches = Breaches in progress
+dashboard-median = Median time to resolve
+dashboard-p90 = 90% in under { $hours } (business hours)
+dashboard-approvals = Approvals waiting
+dashboard-tiles = Key figures
+dashboard-open-list = See the list
+dashboard-trend = Volume and timeliness
+dashboard-volume-title = Requests received and resolved
+dashboard-sla-title = Timeliness (SLA)
+dashboard-volume-summary = { $new } requests received and { $resolved } resolved; busiest: { $peak } ({ $count } requests).
+dashboard-sla-summary = First response on time: { $first }; resolution on time: { $resolution }.
+dashboard-day = Day
+dashboard-week = Week
+dashboard-week-of = week of { $date }
+dashboard-ages-title = Open requests by age
+dashboard-ages-summary = { $backlog } open requests, { $old } of them for more than 30 days.
+dashboard-age = { $code ->
+    [lt1d] Less than a day
+    [d1to3] 1 to 3 days
+    [d3to7] 3 to 7 days
+    [d7to30] 7 to 30 days
+   *[gt30d] More than 30 days
+}
+dashboard-categories-title = Requests by category
+dashboard-units-title = Requests by administrative unit
+dashboard-top-summary = First: { $label } ({ $count } requests), of { $n } in all.
+dashboard-technicians-title = Workload per technician
+dashboard-tech-summary = Busiest: { $name }, { $open } open requests.
+dashboard-unassigned = Unassigned
+dashboard-nothing = No requests in this period.
+dashboard-satisfaction-title = Requester satisfaction
+dashboard-sat-summary = Average rating { $average } out of 5 ({ $count } ratings).
+dashboard-no-ratings = No ratings in this period.
+dashboard-by-team = By team
+dashboard-by-category = By category
+dashboard-by-unit = By unit
+dashboard-low-title = Low ratings (1 or 2)
+dashboard-low-empty = No low ratings in this period.
+dashboard-chart-table = The chart's data
+dashboard-csv = Download (CSV)
+dashboard-report = Printable report
+dashboard-report-of = Monthly report for { $month }
+dashboard-report-title = Service report — { $scope }, { $period }
+dashboard-print-hint = To print it or save it as PDF, use your browser's Print command.
+dashboard-back = Back to the dashboard
+dashboard-how = How to read these figures
+dashboard-how-text = Times are counted in business hours of the service agreement's calendar, without the time the request waited for the requester or an approval. A due date counts in the period it falls in, once it has passed or the request was handled; a request cancelled before its due date does not count. Lists show only the requests you may open: a confidential request counts in the figures without appearing in them.
+dashboard-file = dashboard
+dashboard-col-period = Period
+dashboard-col-count = Requests
+dashboard-col-average = Average
+dashboard-col-open = Open
+dashboard-col-rating = Rating
+dashboard-col-comment = Comment
+dashboard-col-date = Date
+dashboard-col-figure = Figure
+dashboard-col-value = Value
+csv-figure = Figure
+csv-value = Value
+csv-p90 = Time to resolve, 90th percentile (hours)
+csv-from = Start
+csv-first-due = First responses due
+csv-first-met = First responses on time
+csv-resolution-due = Resolutions due
+csv-resolution-met = Resolutions on time
+csv-label = Label
+csv-count = Count
+csv-technician = Technician
+csv-open = Open
+csv-group = Group
+csv-average = Average
+csv-rating = Rating
+csv-team = Team
+csv-category = Category
+csv-title = Title
+csv-comment = Comment
+
+## Satisfaction
+rating-title = Your opinion of the request
+rating-section = Your opinion
+rating-section-staff = Requester's rating
+rating-value = { $n ->
+    [1] 1 — Very dissatisfied
+    [2] 2 — Dissatisfied
+    [3] 3 — Fair
+    [4] 4 — Satisfied
+   *[5] 5 — Very satisfied
+}
+rating-question = Are you satisfied with how this request was handled?
+rating-legend = Your rating
+rating-comment = Comment (optional)
+rating-submit = Send my rating
+rating-change = Change my rating
+rating-given = Rated on { $when }:
+rating-required = Choose a rating from 1 to 5.
+rating-not-resolved = This request is not resolved yet: you can rate it once it is.
+rating-thanks = Thank you! Your rating is saved.
+rating-add-comment = You may add a comment or change your rating:
+rating-open-request = Open the request
+flash-rating = Thank you for your rating.
+rating-email-question = Satisfied? One click tells us:

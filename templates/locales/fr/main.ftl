@@ -1236,3 +1236,131 @@ pending-title = Votre compte attend d'être placé
 pending-text = Votre compte Guichet a été créé à votre première connexion. Un administrateur doit maintenant le rattacher à votre unité (école, centre ou service) avant que vous puissiez faire des demandes.
 pending-next = Vous n'avez rien à faire : revenez plus tard, ou communiquez avec le soutien informatique si c'est urgent.
 admin-to-place = Seulement les personnes à placer (sans rôle)
+
+## Tableaux de bord
+nav-dashboard = Tableau de bord
+dashboard-title = Tableau de bord
+dashboard-board = Tout le centre de services
+dashboard-scope = Portée
+dashboard-period-label = Période
+dashboard-from = Du
+dashboard-to = Au
+dashboard-show = Afficher
+dashboard-period = { $code ->
+    [week] Cette semaine
+    [month] Ce mois-ci
+    [school_year] Cette année scolaire
+   *[custom] Période personnalisée
+}
+dashboard-period-range = du { $from } au { $to }
+dashboard-period-order = La fin de la période doit suivre son début.
+dashboard-period-long = Une période compte au plus { $max } jours.
+dashboard-generated = Chiffres du { $when }
+dashboard-backlog = Demandes ouvertes
+dashboard-now = en ce moment
+dashboard-new = Nouvelles demandes
+dashboard-resolved = Demandes résolues
+dashboard-first-response = Première réponse dans les délais
+dashboard-resolution = Résolution dans les délais
+dashboard-met-of = { $met } sur { $due } échéances
+dashboard-breaches = Dépassements en cours
+dashboard-median = Délai médian de résolution
+dashboard-p90 = 90 % en moins de { $hours } (heures ouvrables)
+dashboard-approvals = Approbations en attente
+dashboard-tiles = Chiffres clés
+dashboard-open-list = Voir la liste
+dashboard-trend = Volume et respect des délais
+dashboard-volume-title = Demandes reçues et résolues
+dashboard-sla-title = Respect des délais (SLA)
+dashboard-volume-summary = { $new } demandes reçues et { $resolved } résolues; le plus fort volume : { $peak } ({ $count } demandes).
+dashboard-sla-summary = Première réponse dans les délais : { $first }; résolution dans les délais : { $resolution }.
+dashboard-day = Jour
+dashboard-week = Semaine
+dashboard-week-of = semaine du { $date }
+dashboard-ages-title = Demandes ouvertes selon leur âge
+dashboard-ages-summary = { $backlog } demandes ouvertes, dont { $old } depuis plus de 30 jours.
+dashboard-age = { $code ->
+    [lt1d] Moins d'un jour
+    [d1to3] 1 à 3 jours
+    [d3to7] 3 à 7 jours
+    [d7to30] 7 à 30 jours
+   *[gt30d] Plus de 30 jours
+}
+dashboard-categories-title = Demandes par catégorie
+dashboard-units-title = Demandes par unité administrative
+dashboard-top-summary = En tête : { $label } ({ $count } demandes), sur { $n } au total.
+dashboard-technicians-title = Charge de travail par technicien
+dashboard-tech-summary = Le plus chargé : { $name }, { $open } demandes ouvertes.
+dashboard-unassigned = Non assignée
+dashboard-nothing = Aucune demande pour cette période.
+dashboard-satisfaction-title = Satisfaction des demandeurs
+dashboard-sat-summary = Note moyenne { $average } sur 5 ({ $count } avis).
+dashboard-no-ratings = Aucun avis pour cette période.
+dashboard-by-team = Par équipe
+dashboard-by-category = Par catégorie
+dashboard-by-unit = Par unité
+dashboard-low-title = Avis défavorables (1 ou 2)
+dashboard-low-empty = Aucun avis défavorable pour cette période.
+dashboard-chart-table = Les données du graphique
+dashboard-csv = Télécharger (CSV)
+dashboard-report = Rapport imprimable
+dashboard-report-of = Rapport mensuel de { $month }
+dashboard-report-title = Rapport de service — { $scope }, { $period }
+dashboard-print-hint = Pour l'imprimer ou l'enregistrer en PDF, utilisez la commande Imprimer de votre navigateur.
+dashboard-back = Retour au tableau de bord
+dashboard-how = Comment lire ces chiffres
+dashboard-how-text = Les délais se comptent en heures ouvrables du calendrier de l'entente de service, sans le temps où la demande attendait le demandeur ou une approbation. Une échéance compte dans la période où elle tombe, une fois passée ou la demande traitée; une demande annulée avant son échéance ne compte pas. Les listes n'affichent que les demandes que vous pouvez consulter : une demande confidentielle compte dans les chiffres sans y figurer.
+dashboard-file = tableau-de-bord
+dashboard-col-period = Période
+dashboard-col-count = Demandes
+dashboard-col-average = Moyenne
+dashboard-col-open = Ouvertes
+dashboard-col-rating = Note
+dashboard-col-comment = Commentaire
+dashboard-col-date = Date
+dashboard-col-figure = Indicateur
+dashboard-col-value = Valeur
+csv-figure = Indicateur
+csv-value = Valeur
+csv-p90 = Délai de résolution, 90e centile (heures)
+csv-from = Début
+csv-first-due = Premières réponses échues
+csv-first-met = Premières réponses dans les délais
+csv-resolution-due = Résolutions échues
+csv-resolution-met = Résolutions dans les délais
+csv-label = Libellé
+csv-count = Nombre
+csv-technician = Technicien
+csv-open = Ouvertes
+csv-group = Regroupement
+csv-average = Moyenne
+csv-rating = Note
+csv-team = Équipe
+csv-category = Catégorie
+csv-title = Titre
+csv-comment = Commentaire
+
+## Satisfaction
+rating-title = Votre avis sur la demande
+rating-section = Votre avis
+rating-section-staff = Avis du demandeur
+rating-value = { $n ->
+    [1] 1 — Très insatisfait
+    [2] 2 — Insatisfait
+    [3] 3 — Correct
+    [4] 4 — Satisfait
+   *[5] 5 — Très satisfait
+}
+rating-question = Êtes-vous satisfait du traitement de cette demande?
+rating-legend = Votre note
+rating-comment = Commentaire (facultatif)
+rating-submit = Envoyer mon avis
+rating-change = Modifier mon avis
+rating-given = Note donnée le { $when } :
+rating-required = Choisissez une note de 1 à 5.
+rating-not-resolved = Cette demande n'est pas encore résolue : vous pourrez donner votre avis une fois qu'elle le sera.
+rating-thanks = Merci! Votre note est enregistrée.
+rating-add-comment = Vous pouvez ajouter un commentaire ou changer votre note :
+rating-open-request = Ouvrir la demande
+flash-rating = Merci pour votre avis.
+rating-email-question = Êtes-vous satisfait? Un clic suffit pour nous le dire :

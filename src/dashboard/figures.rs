@@ -1,0 +1,758 @@
+//! The figures of a dashboard, counted straight from the requests (no pre-aggregation, so they
+//! are never stale): each query reads one range of a covering index (created, resolved, first
+//! response due, resolution due) and the queries run at once on separate connections.
+//!
+//! Definitions (shown on the page under « Comment lire ces chiffres »):
+//! - backlog: requests not resolved, closed or cancelled, now (awaiting approval included);
+//! - new / resolved: created / resolved during the period;
+//! - SLA compliance: among the requests whose due time falls in the period and is decided (the
+//!   due time has passed, or the clock stopped before it), the share met in time. The first
+//!   response is met by the staff's first public word or the resolution; a request cancelled
+//!   before its due time does not count; one waiting for the requester (clock paused) counts
+//!   once it resumes;
+//! - breaches in progress: open requests, clock running, past a due time;
+//! - time to resolve: business hours of the SLA calendar from submission to resolution, the
+//!   pauses (waiting for the requester, approval) taken out; median and 90th percentile;
+//! - satisfaction: the ratings given during the period.
+
+use super::period::{Period, Step};
+use super::scope::Scope;
+use crate::db::schema::{requests, satisfaction_ratings, users};
+use crate::db::{PgPool, UserId};
+use crate::error::AppError;
+use crate::i18n::{self, Locale};
+use crate::requests::model::RequestNumber;
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Double, Int4, Nullable, SmallInt, Timestamptz};
+use serde::Serialize;
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+const OPEN_KINDS: &str = "('new','open','pending','approval')";
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, ToSchema)]
+pub struct Compliance {
+    /// Requests whose due time fell in the period and is decided.
+    pub due: i64,
+    /// Of those, met in time.
+    pub met: i64,
+    /// `met / due` in percent, one decimal; none when nothing was due.
+    pub percent: Option<f64>,
+}
+
+impl Compliance {
+    fn new(due: i64, met: i64) -> Compliance {
+        Compliance {
+            due,
+            met,
+            percent: (due > 0).then(|| round1(met as f64 * 100.0 / due as f64)),
+        }
+    }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+pub struct Tiles {
+    /// Open now.
+    pub backlog: i64,
+    /// Created in the period.
+    pub new: i64,
+    /// Resolved in the period.
+    pub resolved: i64,
+    pub first_response: Compliance,
+    pub resolution: Compliance,
+    /// Open, clock running, past a due time, now.
+    pub breaches_in_progress: i64,
+    /// Median business hours to resolve (requests resolved in the period).
+    pub resolve_hours_median: Option<f64>,
+    /// 90th percentile of the business hours to resolve.
+    pub resolve_hours_p90: Option<f64>,
+    /// Requests waiting for an approval, now.
+    pub approvals_waiting: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct TrendRow {
+    /// First day of the day or week.
+    pub from: NaiveDate,
+    pub created: i64,
+    pub resolved: i64,
+    pub first_response: Compliance,
+    pub resolution: Compliance,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CountRow {
+    /// Category, unit or age-bucket code.
+    pub code: String,
+    pub label: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct TechRow {
+    /// None for the requests nobody is assigned.
+    pub user_id: Option<i64>,
+    pub name: String,
+    /// Open requests assigned, now.
+    pub open: i64,
+    /// Requests resolved in the period.
+    pub resolved: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct RatingRow {
+    pub code: String,
+    pub label: String,
+    pub count: i64,
+    pub average: f64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+pub struct Satisfaction {
+    pub count: i64,
+    pub average: Option<f64>,
+    /// Ratings of 1, 2, 3, 4 and 5.
+    pub distribution: Vec<i64>,
+    pub by_team: Vec<RatingRow>,
+    pub by_category: Vec<RatingRow>,
+    pub by_unit: Vec<RatingRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct LowRating {
+    pub number: String,
+    pub title: String,
+    pub rating: i16,
+    pub comment: String,
+    pub rated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PeriodOut {
+    /// `week`, `month`, `school_year` or `custom`.
+    pub kind: String,
+    pub from: NaiveDate,
+    /// Last day, included.
+    pub to: NaiveDate,
+    /// Trend buckets: `day` or `week`.
+    pub step: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Figures {
+    /// `board`, `domain:<code>`, `team:<code>` or `unit:<code>`.
+    pub scope: String,
+    pub scope_label: String,
+    pub period: PeriodOut,
+    pub generated_at: DateTime<Utc>,
+    pub tiles: Tiles,
+    /// Per day (a month or less) or per week.
+    pub trend: Vec<TrendRow>,
+    /// The open backlog by age.
+    pub backlog_ages: Vec<CountRow>,
+    /// Requests created in the period per category, most first.
+    pub categories: Vec<CountRow>,
+    /// Requests created in the period per unit, most first.
+    pub units: Vec<CountRow>,
+    pub technicians: Vec<TechRow>,
+    pub satisfaction: Satisfaction,
+    /// Ratings of 1 or 2 in the period, on the requests the reader may open.
+    pub low_ratings: Vec<LowRating>,
+}
+
+#[derive(QueryableByName)]
+struct CreatedRow {
+    #[diesel(sql_type = Nullable<Int4>)]
+    b: Option<i32>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    category_id: Option<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    unit_id: Option<i64>,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct ResolvedRow {
+    #[diesel(sql_type = Nullable<Int4>)]
+    b: Option<i32>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    assignee_id: Option<i64>,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct Percentiles {
+    #[diesel(sql_type = Nullable<Int4>)]
+    median: Option<i32>,
+    #[diesel(sql_type = Nullable<Int4>)]
+    p90: Option<i32>,
+}
+
+#[derive(QueryableByName)]
+struct DueRow {
+    #[diesel(sql_type = Int4)]
+    b: i32,
+    #[diesel(sql_type = BigInt)]
+    due: i64,
+    #[diesel(sql_type = BigInt)]
+    met: i64,
+}
+
+#[derive(QueryableByName)]
+struct OpenRow {
+    #[diesel(sql_type = Nullable<BigInt>)]
+    assignee_id: Option<i64>,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+    #[diesel(sql_type = BigInt)]
+    a0: i64,
+    #[diesel(sql_type = BigInt)]
+    a1: i64,
+    #[diesel(sql_type = BigInt)]
+    a2: i64,
+    #[diesel(sql_type = BigInt)]
+    a3: i64,
+    #[diesel(sql_type = BigInt)]
+    breaches: i64,
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct RatingGroup {
+    #[diesel(sql_type = Int4)]
+    g: i32,
+    #[diesel(sql_type = Nullable<SmallInt>)]
+    rating: Option<i16>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    team_id: Option<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    category_id: Option<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    unit_id: Option<i64>,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+    #[diesel(sql_type = Double)]
+    average: f64,
+}
+
+/// What the queries return, before labels.
+#[derive(Default)]
+struct Raw {
+    created: Vec<CreatedRow>,
+    resolved: Vec<ResolvedRow>,
+    percentiles: Option<Percentiles>,
+    first_due: Vec<DueRow>,
+    resolution_due: Vec<DueRow>,
+    open: Vec<OpenRow>,
+    approvals: i64,
+    ratings: Vec<RatingGroup>,
+}
+
+struct Bounds {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    buckets: Vec<DateTime<Utc>>,
+    now: DateTime<Utc>,
+}
+
+fn created(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<CreatedRow>> {
+    diesel::sql_query(format!(
+        "SELECT width_bucket(created_at, $3) AS b, category_id, unit_id, count(*) AS n
+         FROM requests r WHERE created_at >= $1 AND created_at < $2 AND {s}
+         GROUP BY GROUPING SETS ((1), (category_id), (unit_id))"
+    ))
+    .bind::<Timestamptz, _>(b.start)
+    .bind::<Timestamptz, _>(b.end)
+    .bind::<Array<Timestamptz>, _>(&b.buckets)
+    .load(c)
+}
+
+fn resolved(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<ResolvedRow>> {
+    diesel::sql_query(format!(
+        "SELECT width_bucket(resolved_at, $3) AS b, assignee_id, count(*) AS n
+         FROM requests r WHERE resolved_at >= $1 AND resolved_at < $2 AND {s}
+         GROUP BY GROUPING SETS ((1), (assignee_id))"
+    ))
+    .bind::<Timestamptz, _>(b.start)
+    .bind::<Timestamptz, _>(b.end)
+    .bind::<Array<Timestamptz>, _>(&b.buckets)
+    .load(c)
+}
+
+fn percentiles(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Percentiles> {
+    diesel::sql_query(format!(
+        "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY resolve_minutes) AS median,
+                percentile_disc(0.9) WITHIN GROUP (ORDER BY resolve_minutes) AS p90
+         FROM requests r WHERE resolved_at >= $1 AND resolved_at < $2
+           AND resolve_minutes IS NOT NULL AND {s}"
+    ))
+    .bind::<Timestamptz, _>(b.start)
+    .bind::<Timestamptz, _>(b.end)
+    .get_result(c)
+}
+
+fn first_due(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<DueRow>> {
+    diesel::sql_query(format!(
+        "SELECT width_bucket(first_response_due, $3) AS b,
+           count(*) FILTER (WHERE LEAST(first_response_at, resolved_at) IS NOT NULL
+             OR (first_response_due <= $4 AND (closed_at IS NULL OR closed_at > first_response_due))) AS due,
+           count(*) FILTER (WHERE LEAST(first_response_at, resolved_at) <= first_response_due) AS met
+         FROM requests r WHERE first_response_due >= $1 AND first_response_due < $2 AND {s}
+         GROUP BY 1"
+    ))
+    .bind::<Timestamptz, _>(b.start)
+    .bind::<Timestamptz, _>(b.end)
+    .bind::<Array<Timestamptz>, _>(&b.buckets)
+    .bind::<Timestamptz, _>(b.now)
+    .load(c)
+}
+
+fn resolution_due(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<DueRow>> {
+    diesel::sql_query(format!(
+        "SELECT width_bucket(resolution_due, $3) AS b,
+           count(*) FILTER (WHERE resolved_at IS NOT NULL
+             OR (resolution_due <= $4 AND sla_paused_since IS NULL
+                 AND (closed_at IS NULL OR closed_at > resolution_due))) AS due,
+           count(*) FILTER (WHERE resolved_at <= resolution_due) AS met
+         FROM requests r WHERE resolution_due >= $1 AND resolution_due < $2 AND {s}
+         GROUP BY 1"
+    ))
+    .bind::<Timestamptz, _>(b.start)
+    .bind::<Timestamptz, _>(b.end)
+    .bind::<Array<Timestamptz>, _>(&b.buckets)
+    .bind::<Timestamptz, _>(b.now)
+    .load(c)
+}
+
+fn open(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<OpenRow>> {
+    diesel::sql_query(format!(
+        "SELECT assignee_id, count(*) AS n,
+           count(*) FILTER (WHERE created_at > $1 - interval '1 day') AS a0,
+           count(*) FILTER (WHERE created_at <= $1 - interval '1 day' AND created_at > $1 - interval '3 days') AS a1,
+           count(*) FILTER (WHERE created_at <= $1 - interval '3 days' AND created_at > $1 - interval '7 days') AS a2,
+           count(*) FILTER (WHERE created_at <= $1 - interval '7 days' AND created_at > $1 - interval '30 days') AS a3,
+           count(*) FILTER (WHERE sla_paused_since IS NULL AND (resolution_due < $1
+             OR (first_response_at IS NULL AND first_response_due < $1))) AS breaches
+         FROM requests r WHERE status_kind IN {OPEN_KINDS} AND {s}
+         GROUP BY assignee_id"
+    ))
+    .bind::<Timestamptz, _>(b.now)
+    .load(c)
+}
+
+fn approvals(c: &mut PgConnection, s: &str) -> QueryResult<i64> {
+    diesel::sql_query(format!(
+        "SELECT count(*) AS n FROM requests r WHERE r.status_kind = 'approval' AND {s}
+           AND EXISTS (SELECT 1 FROM request_approvals a WHERE a.request_id = r.id AND a.status = 'pending')"
+    ))
+    .get_result::<Count>(c)
+    .map(|x| x.n)
+}
+
+fn ratings(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<RatingGroup>> {
+    diesel::sql_query(format!(
+        "SELECT GROUPING(s.rating, r.team_id, r.category_id, r.unit_id) AS g,
+           s.rating, r.team_id, r.category_id, r.unit_id, count(*) AS n,
+           avg(s.rating)::float8 AS average
+         FROM satisfaction_ratings s JOIN requests r ON r.id = s.request_id
+         WHERE s.created_at >= $1 AND s.created_at < $2 AND {s}
+         GROUP BY GROUPING SETS ((s.rating), (r.team_id), (r.category_id), (r.unit_id))"
+    ))
+    .bind::<Timestamptz, _>(b.start)
+    .bind::<Timestamptz, _>(b.end)
+    .load(c)
+}
+
+/// Runs the queries, four connections at once (the dashboard's latency is that of its slowest
+/// query, not their sum).
+fn raw(pool: &PgPool, scope: &Scope, b: &Bounds) -> Result<Raw, AppError> {
+    let s = scope.sql("r");
+    let get = || {
+        pool.get()
+            .map_err(|e| AppError::Internal(format!("pool: {e}")))
+    };
+    std::thread::scope(|t| -> Result<Raw, AppError> {
+        let (s, b) = (&s, b);
+        let one = t.spawn(move || -> Result<_, AppError> {
+            let c = &mut get()?;
+            Ok((created(c, s, b)?, approvals(c, s)?))
+        });
+        let two = t.spawn(move || -> Result<_, AppError> {
+            let c = &mut get()?;
+            Ok((resolved(c, s, b)?, open(c, s, b)?))
+        });
+        let three = t.spawn(move || -> Result<_, AppError> {
+            let c = &mut get()?;
+            Ok((percentiles(c, s, b)?, ratings(c, s, b)?))
+        });
+        let c = &mut get()?;
+        let first = first_due(c, s, b)?;
+        let resolution = resolution_due(c, s, b)?;
+        let join = |e| AppError::Internal(format!("dashboard query panicked: {e:?}"));
+        let (created, approvals) = one.join().map_err(join)??;
+        let (resolved, open) = two.join().map_err(join)??;
+        let (percentiles, ratings) = three.join().map_err(join)??;
+        Ok(Raw {
+            created,
+            resolved,
+            percentiles: Some(percentiles),
+            first_due: first,
+            resolution_due: resolution,
+            open,
+            approvals,
+            ratings,
+        })
+    })
+}
+
+/// Names of what the figures refer to.
+struct Labels {
+    categories: HashMap<i64, (String, String)>,
+    units: HashMap<i64, (String, String)>,
+    teams: HashMap<i64, (String, String)>,
+    people: HashMap<i64, String>,
+}
+
+fn labels(conn: &mut PgConnection, raw: &Raw, loc: Locale) -> Result<Labels, AppError> {
+    let categories = crate::catalog::queries::all_categories(conn)?
+        .into_iter()
+        .map(|c| {
+            (
+                c.id.0,
+                (c.code, loc.pick(&c.name_fr, &c.name_en).to_string()),
+            )
+        })
+        .collect();
+    let units = crate::units::queries::all(conn)?
+        .into_iter()
+        .map(|u| {
+            (
+                u.id.0,
+                (u.code, loc.pick(&u.name_fr, &u.name_en).to_string()),
+            )
+        })
+        .collect();
+    let teams = crate::users::queries::teams(conn)?
+        .into_iter()
+        .map(|t| {
+            (
+                t.id.0,
+                (t.code, loc.pick(&t.name_fr, &t.name_en).to_string()),
+            )
+        })
+        .collect();
+    let mut ids: Vec<i64> = raw
+        .resolved
+        .iter()
+        .filter_map(|r| r.assignee_id)
+        .chain(raw.open.iter().filter_map(|r| r.assignee_id))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let people = users::table
+        .filter(users::id.eq_any(ids.into_iter().map(UserId).collect::<Vec<_>>()))
+        .select((users::id, users::display_name))
+        .load::<(UserId, String)>(conn)?
+        .into_iter()
+        .map(|(id, n)| (id.0, n))
+        .collect();
+    Ok(Labels {
+        categories,
+        units,
+        teams,
+        people,
+    })
+}
+
+fn bucket_index(b: Option<i32>, len: usize) -> Option<usize> {
+    b.and_then(|b| usize::try_from(b).ok())
+        .filter(|b| *b >= 1 && *b <= len)
+        .map(|b| b - 1)
+}
+
+fn hours(minutes: Option<i32>) -> Option<f64> {
+    minutes.map(|m| round1(m as f64 / 60.0))
+}
+
+fn sorted(mut rows: Vec<CountRow>) -> Vec<CountRow> {
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+    rows
+}
+
+fn named(map: &HashMap<i64, (String, String)>, id: i64) -> (String, String) {
+    map.get(&id)
+        .cloned()
+        .unwrap_or_else(|| (id.to_string(), id.to_string()))
+}
+
+/// Shapes the raw counts into figures.
+fn assemble(
+    raw: &Raw,
+    labels: &Labels,
+    period: &Period,
+    today: NaiveDate,
+    loc: Locale,
+) -> (
+    Tiles,
+    Vec<TrendRow>,
+    Vec<CountRow>,
+    Vec<CountRow>,
+    Vec<CountRow>,
+    Vec<TechRow>,
+    Satisfaction,
+) {
+    let days = period.buckets_until(today);
+    let mut trend: Vec<TrendRow> = days
+        .iter()
+        .map(|d| TrendRow {
+            from: *d,
+            created: 0,
+            resolved: 0,
+            first_response: Compliance::default(),
+            resolution: Compliance::default(),
+        })
+        .collect();
+    let mut tiles = Tiles::default();
+    let mut categories = Vec::new();
+    let mut units = Vec::new();
+    for r in &raw.created {
+        if let Some(i) = bucket_index(r.b, trend.len()) {
+            trend[i].created += r.n;
+            tiles.new += r.n;
+        } else if let Some(c) = r.category_id {
+            let (code, label) = named(&labels.categories, c);
+            categories.push(CountRow {
+                code,
+                label,
+                count: r.n,
+            });
+        } else if let Some(u) = r.unit_id {
+            let (code, label) = named(&labels.units, u);
+            units.push(CountRow {
+                code,
+                label,
+                count: r.n,
+            });
+        }
+    }
+    let mut techs: HashMap<Option<i64>, (i64, i64)> = HashMap::new();
+    for r in &raw.resolved {
+        if r.b.is_some() {
+            if let Some(i) = bucket_index(r.b, trend.len()) {
+                trend[i].resolved += r.n;
+            }
+            tiles.resolved += r.n;
+        } else {
+            techs.entry(r.assignee_id).or_default().1 += r.n;
+        }
+    }
+    let (mut fd, mut fm, mut rd, mut rm) = (0, 0, 0, 0);
+    for r in &raw.first_due {
+        if let Some(i) = bucket_index(Some(r.b), trend.len()) {
+            trend[i].first_response = Compliance::new(r.due, r.met);
+        }
+        fd += r.due;
+        fm += r.met;
+    }
+    for r in &raw.resolution_due {
+        if let Some(i) = bucket_index(Some(r.b), trend.len()) {
+            trend[i].resolution = Compliance::new(r.due, r.met);
+        }
+        rd += r.due;
+        rm += r.met;
+    }
+    tiles.first_response = Compliance::new(fd, fm);
+    tiles.resolution = Compliance::new(rd, rm);
+    let mut ages = [0i64; 5];
+    for r in &raw.open {
+        tiles.backlog += r.n;
+        tiles.breaches_in_progress += r.breaches;
+        ages[0] += r.a0;
+        ages[1] += r.a1;
+        ages[2] += r.a2;
+        ages[3] += r.a3;
+        ages[4] += r.n - r.a0 - r.a1 - r.a2 - r.a3;
+        techs.entry(r.assignee_id).or_default().0 += r.n;
+    }
+    let backlog_ages = ["lt1d", "d1to3", "d3to7", "d7to30", "gt30d"]
+        .iter()
+        .zip(ages)
+        .map(|(code, count)| CountRow {
+            code: (*code).into(),
+            label: i18n::tr(loc, "dashboard-age", &[("code".into(), (*code).into())]),
+            count,
+        })
+        .collect();
+    if let Some(p) = &raw.percentiles {
+        tiles.resolve_hours_median = hours(p.median);
+        tiles.resolve_hours_p90 = hours(p.p90);
+    }
+    tiles.approvals_waiting = raw.approvals;
+    let nobody = i18n::tr(loc, "dashboard-unassigned", &[]);
+    let mut technicians: Vec<TechRow> = techs
+        .into_iter()
+        .map(|(id, (open, resolved))| TechRow {
+            user_id: id,
+            name: id
+                .and_then(|i| labels.people.get(&i).cloned())
+                .unwrap_or_else(|| nobody.clone()),
+            open,
+            resolved,
+        })
+        .collect();
+    technicians.sort_by(|a, b| {
+        (b.open + b.resolved)
+            .cmp(&(a.open + a.resolved))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    let mut sat = Satisfaction {
+        distribution: vec![0; 5],
+        ..Satisfaction::default()
+    };
+    let (mut sum, mut count) = (0i64, 0i64);
+    for g in &raw.ratings {
+        let row = |map: &HashMap<i64, (String, String)>, id: i64| {
+            let (code, label) = named(map, id);
+            RatingRow {
+                code,
+                label,
+                count: g.n,
+                average: round1(g.average),
+            }
+        };
+        match (g.g, g.rating, g.team_id, g.category_id, g.unit_id) {
+            (7, Some(r), ..) if (1..=5).contains(&r) => {
+                sat.distribution[(r - 1) as usize] = g.n;
+                sum += r as i64 * g.n;
+                count += g.n;
+            }
+            (11, _, Some(t), ..) => sat.by_team.push(row(&labels.teams, t)),
+            (13, _, _, Some(c), _) => sat.by_category.push(row(&labels.categories, c)),
+            (14, .., Some(u)) => sat.by_unit.push(row(&labels.units, u)),
+            _ => {}
+        }
+    }
+    sat.count = count;
+    sat.average = (count > 0).then(|| round1(sum as f64 / count as f64));
+    for list in [&mut sat.by_team, &mut sat.by_category, &mut sat.by_unit] {
+        list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+    }
+    (
+        tiles,
+        trend,
+        backlog_ages,
+        sorted(categories),
+        sorted(units),
+        technicians,
+        sat,
+    )
+}
+
+/// Ratings of 1 or 2 given in the period, on requests of the scope the reader may open.
+fn low_ratings(
+    conn: &mut PgConnection,
+    reader: &crate::auth::CurrentUser,
+    scope: &Scope,
+    b: &Bounds,
+) -> Result<Vec<LowRating>, AppError> {
+    let low: Vec<(i64, i16, String, DateTime<Utc>)> = satisfaction_ratings::table
+        .filter(satisfaction_ratings::rating.le(2))
+        .filter(satisfaction_ratings::created_at.ge(b.start))
+        .filter(satisfaction_ratings::created_at.lt(b.end))
+        .order(satisfaction_ratings::created_at.desc())
+        .limit(500)
+        .select((
+            satisfaction_ratings::request_id,
+            satisfaction_ratings::rating,
+            satisfaction_ratings::comment,
+            satisfaction_ratings::created_at,
+        ))
+        .load(conn)?;
+    let ids: Vec<i64> = low.iter().map(|l| l.0).collect();
+    let readable: HashMap<i64, (i64, String)> = requests::table
+        .filter(requests::id.eq_any(ids))
+        .filter(reader.request_scope().filter())
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            &scope.sql("requests"),
+        ))
+        .select((requests::id, requests::number, requests::title))
+        .load::<(i64, i64, String)>(conn)?
+        .into_iter()
+        .map(|(id, n, t)| (id, (n, t)))
+        .collect();
+    Ok(low
+        .into_iter()
+        .filter_map(|(id, rating, comment, rated_at)| {
+            readable.get(&id).map(|(n, title)| LowRating {
+                number: RequestNumber(*n).to_string(),
+                title: title.clone(),
+                rating,
+                comment,
+                rated_at,
+            })
+        })
+        .take(50)
+        .collect())
+}
+
+/// The figures of `scope` over `period` as of `now`, labelled in `loc`.
+pub fn compute(
+    pool: &PgPool,
+    reader: &crate::auth::CurrentUser,
+    scope: &Scope,
+    scope_label: &str,
+    period: &Period,
+    now: DateTime<Utc>,
+    loc: Locale,
+) -> Result<Figures, AppError> {
+    let (start, end) = period.instants();
+    let today = crate::transport::model::local(now).date();
+    let b = Bounds {
+        start,
+        end,
+        buckets: period.bucket_instants(today),
+        now,
+    };
+    let raw = raw(pool, scope, &b)?;
+    let conn = &mut pool
+        .get()
+        .map_err(|e| AppError::Internal(format!("pool: {e}")))?;
+    let labels = labels(conn, &raw, loc)?;
+    let (tiles, trend, backlog_ages, categories, units, technicians, satisfaction) =
+        assemble(&raw, &labels, period, today, loc);
+    let low_ratings = low_ratings(conn, reader, scope, &b)?;
+    Ok(Figures {
+        scope: scope.code(),
+        scope_label: scope_label.to_string(),
+        period: PeriodOut {
+            kind: period.kind.code().into(),
+            from: period.first,
+            to: period.last,
+            step: match period.step() {
+                Step::Day => "day".into(),
+                Step::Week => "week".into(),
+            },
+        },
+        generated_at: now,
+        tiles,
+        trend,
+        backlog_ages,
+        categories,
+        units,
+        technicians,
+        satisfaction,
+        low_ratings,
+    })
+}

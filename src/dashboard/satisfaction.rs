@@ -1,0 +1,365 @@
+//! Satisfaction: once a request is resolved its requester rates it from 1 to 5, with an
+//! optional comment, on the request's page or with one click in the resolution email (a link
+//! signed for that request, valid without signing in). One rating per request; giving another
+//! replaces it. The staff sees it on the request; the dashboards count it.
+
+use crate::audit::{self, Origin};
+use crate::auth::CurrentUser;
+use crate::db::schema::{requests, satisfaction_ratings};
+use crate::db::UserId;
+use crate::error::{AppError, FieldErrors, Msg};
+use crate::i18n::{self, Locale};
+use crate::requests::model::RequestNumber;
+use crate::web::extract::{AnonCtx, CsrfForm, Ctx};
+use crate::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use hmac::{Hmac, Mac};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::Sha256;
+
+pub const COMMENT_MAX: usize = 2000;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/requests/{number}/rating", web::post().to(rate_signed_in))
+        .route("/rate/{token}/{score}", web::get().to(one_click))
+        .route("/rate/{token}", web::post().to(rate_by_link));
+}
+
+fn signature(key: &[u8], number: i64) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key");
+    mac.update(format!("rate:{number}").as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..8])
+}
+
+/// The token of the rating links of a request: `<number>-<signature>`.
+pub fn token(key: &[u8], number: i64) -> String {
+    format!("{number}-{}", signature(key, number))
+}
+
+/// The request a token names, when its signature is right.
+pub fn token_number(key: &[u8], token: &str) -> Option<i64> {
+    let (digits, sig) = token.split_once('-')?;
+    let number: i64 = digits.parse().ok()?;
+    let expected = signature(key, number);
+    let same = expected.len() == sig.len()
+        && expected
+            .bytes()
+            .zip(sig.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    same.then_some(number)
+}
+
+pub struct Rating {
+    pub rating: i16,
+    pub comment: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub fn of_request(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Rating>> {
+    satisfaction_ratings::table
+        .find(id)
+        .select((
+            satisfaction_ratings::rating,
+            satisfaction_ratings::comment,
+            satisfaction_ratings::updated_at,
+        ))
+        .first::<(i16, String, DateTime<Utc>)>(conn)
+        .optional()
+        .map(|r| {
+            r.map(|(rating, comment, updated_at)| Rating {
+                rating,
+                comment,
+                updated_at,
+            })
+        })
+}
+
+/// Checks a rating and its comment; the errors name the fields.
+pub fn check(rating: Option<&str>, comment: &str) -> Result<i16, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let value = rating
+        .map(str::trim)
+        .and_then(|r| r.parse::<i16>().ok())
+        .filter(|r| (1..=5).contains(r));
+    if value.is_none() {
+        errors.add("rating", Msg::new("rating-required"));
+    }
+    if comment.chars().count() > COMMENT_MAX {
+        errors.add(
+            "comment",
+            Msg::new("field-too-long").arg("max", COMMENT_MAX),
+        );
+    }
+    match value {
+        Some(v) if errors.is_empty() => Ok(v),
+        _ => Err(errors),
+    }
+}
+
+/// Records the rating of the requester of request `number` (who must be `by`, or the holder of
+/// the signed link when `by` is `None`). Refused until the request is resolved.
+pub fn rate(
+    conn: &mut PgConnection,
+    origin: &Origin,
+    number: i64,
+    by: Option<UserId>,
+    rating: i16,
+    comment: &str,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        let (id, requester, resolved_at): (i64, UserId, Option<DateTime<Utc>>) = requests::table
+            .filter(requests::number.eq(number))
+            .select((requests::id, requests::requester_id, requests::resolved_at))
+            .for_update()
+            .first(conn)
+            .optional()?
+            .ok_or(AppError::NotFound)?;
+        if by.is_some_and(|b| b != requester) {
+            return Err(AppError::Forbidden);
+        }
+        if resolved_at.is_none() {
+            return Err(AppError::Conflict("rating-not-resolved".into()));
+        }
+        let now = Utc::now();
+        diesel::insert_into(satisfaction_ratings::table)
+            .values((
+                satisfaction_ratings::request_id.eq(id),
+                satisfaction_ratings::rating.eq(rating),
+                satisfaction_ratings::comment.eq(comment.trim()),
+                satisfaction_ratings::rated_by.eq(requester),
+            ))
+            .on_conflict(satisfaction_ratings::request_id)
+            .do_update()
+            .set((
+                satisfaction_ratings::rating.eq(rating),
+                satisfaction_ratings::comment.eq(comment.trim()),
+                satisfaction_ratings::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            origin,
+            "request.rated",
+            "request",
+            RequestNumber(number),
+            json!({ "rating": rating, "by_link": by.is_none() }),
+        )?;
+        Ok(())
+    })
+}
+
+/// The « Votre avis » section of a request's page: the form for its requester once it is
+/// resolved, the rating for the others who read it.
+pub fn section(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+    loc: Locale,
+) -> Result<Value, AppError> {
+    let (id, requester, resolved_at): (i64, UserId, Option<DateTime<Utc>>) = requests::table
+        .filter(requests::number.eq(number.0))
+        .select((requests::id, requests::requester_id, requests::resolved_at))
+        .first(conn)?;
+    if resolved_at.is_none() {
+        return Ok(Value::Null);
+    }
+    let rating = of_request(conn, id)?;
+    let mine = requester == user.id;
+    if !mine && rating.is_none() {
+        return Ok(Value::Null);
+    }
+    Ok(json!({
+        "mine": mine,
+        "rating": rating.as_ref().map(|r| r.rating),
+        "comment": rating.as_ref().map(|r| r.comment.clone()).unwrap_or_default(),
+        "when": rating.as_ref().map(|r| i18n::format_datetime(loc, r.updated_at)),
+        "choices": choices(loc, rating.as_ref().map(|r| r.rating)),
+    }))
+}
+
+fn choices(loc: Locale, selected: Option<i16>) -> Vec<Value> {
+    (1..=5)
+        .map(|n: i16| {
+            json!({"value": n, "label": i18n::tr(loc, "rating-value", &[("n".into(), n.to_string())]),
+                   "selected": Some(n) == selected})
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct RatingForm {
+    rating: Option<String>,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn rate_signed_in(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: CsrfForm<RatingForm>,
+) -> Result<HttpResponse, AppError> {
+    let number = RequestNumber::parse(&path).ok_or(AppError::NotFound)?;
+    let form = form.0;
+    let origin = ctx.user.origin();
+    let by = ctx.user.id;
+    let result = match check(form.rating.as_deref(), &form.comment) {
+        Ok(rating) => {
+            state
+                .db(move |c| rate(c, &origin, number.0, Some(by), rating, &form.comment))
+                .await
+        }
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    crate::requests::pages::after_action(&ctx, &state, number, "rating", result).await
+}
+
+fn reply_key(conn: &mut PgConnection) -> Result<Vec<u8>, AppError> {
+    Ok(crate::inbound::service::reply_key(conn)?)
+}
+
+/// The page of the rating link: thanks, the rating given, and the comment form.
+fn link_page(
+    ctx: &AnonCtx,
+    state: &AppState,
+    status: StatusCode,
+    token: &str,
+    number: i64,
+    rating: Option<i16>,
+    comment: &str,
+    errors: Value,
+    refused: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    ctx.render_status(
+        state,
+        status,
+        "pages/rating",
+        json!({
+            "title": i18n::tr(ctx.locale, "rating-title", &[]),
+            "number": RequestNumber(number).to_string(),
+            "token": token,
+            "rating": rating,
+            "comment": comment,
+            "choices": choices(ctx.locale, rating),
+            "errors": errors,
+            "refused": refused,
+            "saved": refused.is_none() && rating.is_some(),
+        }),
+    )
+}
+
+/// One click in the email: records the score, then offers to add a comment.
+async fn one_click(
+    ctx: AnonCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (token, score) = path.into_inner();
+    let t = token.clone();
+    let number = state
+        .db(move |c| Ok(token_number(&reply_key(c)?, &t)))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rating = check(Some(&score), "").map_err(|_| AppError::NotFound)?;
+    let origin = Origin {
+        actor: None,
+        ip: None,
+    };
+    let saved = state
+        .db(move |c| {
+            rate(c, &origin, number, None, rating, "")?;
+            Ok(of_request_number(c, number)?)
+        })
+        .await;
+    match saved {
+        Ok(r) => link_page(
+            &ctx,
+            &state,
+            StatusCode::OK,
+            &token,
+            number,
+            Some(rating),
+            &r.map(|r| r.comment).unwrap_or_default(),
+            json!({}),
+            None,
+        ),
+        Err(AppError::Conflict(m)) => link_page(
+            &ctx,
+            &state,
+            StatusCode::CONFLICT,
+            &token,
+            number,
+            None,
+            "",
+            json!({}),
+            Some(i18n::tr(ctx.locale, &m, &[])),
+        ),
+        Err(e) => Err(e),
+    }
+}
+
+fn of_request_number(conn: &mut PgConnection, number: i64) -> Result<Option<Rating>, AppError> {
+    let id: i64 = requests::table
+        .filter(requests::number.eq(number))
+        .select(requests::id)
+        .first(conn)?;
+    Ok(of_request(conn, id)?)
+}
+
+/// The comment form of the rating link's page (the score may be changed there too).
+async fn rate_by_link(
+    ctx: AnonCtx,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: CsrfForm<RatingForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = path.into_inner();
+    let t = token.clone();
+    let number = state
+        .db(move |c| Ok(token_number(&reply_key(c)?, &t)))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = form.0;
+    let rating = match check(form.rating.as_deref(), &form.comment) {
+        Ok(r) => r,
+        Err(errors) => {
+            let messages = crate::web::render::field_messages(ctx.locale, &errors);
+            let current = form.rating.as_deref().and_then(|r| r.trim().parse().ok());
+            return link_page(
+                &ctx,
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &token,
+                number,
+                current,
+                &form.comment,
+                messages,
+                None,
+            );
+        }
+    };
+    let origin = Origin {
+        actor: None,
+        ip: None,
+    };
+    let comment = form.comment.clone();
+    state
+        .db(move |c| rate(c, &origin, number, None, rating, &comment))
+        .await?;
+    link_page(
+        &ctx,
+        &state,
+        StatusCode::OK,
+        &token,
+        number,
+        Some(rating),
+        &form.comment,
+        json!({}),
+        None,
+    )
+}
