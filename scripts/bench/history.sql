@@ -2,7 +2,9 @@
 -- categories over the three domains, :requests requests with realistic shapes — school days and
 -- hours, more requests from the big schools and common categories, priorities 10/65/20/5,
 -- every status (the old ones closed or cancelled), first-response and resolution outcomes
--- against due dates (about one in six late), 3 to 10 timeline events each — plus :assets assets.
+-- against due dates (about one in six late), 3 to 10 timeline events each, satisfaction ratings
+-- for a quarter of the resolved ones — plus :assets assets. The business time to resolve is left
+-- for `guichet backfill-dashboards` (the application's own calendar arithmetic).
 -- Deterministic (setseed). Run with psql -v requests=N -v assets=M.
 
 \set ON_ERROR_STOP on
@@ -37,7 +39,10 @@ SELECT row_number() OVER (ORDER BY c.id) - 1 AS i, c.id, c.domain, c.default_tea
        (SELECT min(tm.user_id) FROM team_members tm WHERE tm.team_id = c.default_team_id) AS tech
   FROM categories c
  WHERE c.workflow_id = (SELECT id FROM workflows WHERE code = 'standard') AND NOT c.confidential
-   AND c.default_team_id IS NOT NULL;
+   AND c.default_team_id IS NOT NULL AND NOT c.trip AND c.approval = 'none'
+   -- Requests carry no form values: only categories whose form asks nothing required.
+   AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(c.form -> 'fields', '[]')) f
+                    WHERE (f ->> 'required')::boolean);
 CREATE TEMP TABLE h_words (i int, title text);
 INSERT INTO h_words VALUES
   (0, 'Projecteur qui ne s''allume plus au local'), (1, 'Imprimante en bourrage papier'),
@@ -140,6 +145,23 @@ SELECT r.id,
   FROM requests r
   CROSS JOIN LATERAL generate_series(1, 3 + (r.id % 8)::int) k
  WHERE r.title ~ '\(\d+\)$';
+
+-- The resolution clock stays paused while a request waits for its requester or is resolved
+-- (as the application leaves it).
+UPDATE requests SET sla_paused_since = CASE status WHEN 'resolved' THEN resolved_at ELSE first_response_at END
+ WHERE status IN ('resolved', 'waiting_requester') AND title ~ '\(\d+\)$';
+
+-- Satisfaction: a quarter of the resolved requests rated, mostly well (5: 55 %, 4: 25 %,
+-- 3: 10 %, 2: 6 %, 1: 4 %), the low ones with a comment, a few hours after the resolution.
+INSERT INTO satisfaction_ratings (request_id, rating, comment, rated_by, created_at, updated_at)
+SELECT r.id, x.rating,
+       CASE WHEN x.rating <= 2 THEN 'Le délai a été long et le problème est revenu.' ELSE '' END,
+       r.requester_id, least(r.resolved_at + interval '3 hours', now()), least(r.resolved_at + interval '3 hours', now())
+  FROM requests r
+  CROSS JOIN LATERAL (SELECT (hashint8(r.id) & 1023) / 1024.0 AS u) h
+  CROSS JOIN LATERAL (SELECT CASE WHEN h.u < 0.55 THEN 5 WHEN h.u < 0.80 THEN 4 WHEN h.u < 0.90 THEN 3
+                                  WHEN h.u < 0.96 THEN 2 ELSE 1 END AS rating) x
+ WHERE r.resolved_at IS NOT NULL AND r.id % 4 = 0 AND r.title ~ '\(\d+\)$';
 
 -- Equipment, for the inventory figures beside the history.
 INSERT INTO assets (tag, model_id, unit_id, status, serial)

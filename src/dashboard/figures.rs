@@ -375,45 +375,82 @@ fn ratings(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<RatingG
     .load(c)
 }
 
-/// Runs the queries, four connections at once (the dashboard's latency is that of its slowest
-/// query, not their sum).
-fn raw(pool: &PgPool, scope: &Scope, b: &Bounds) -> Result<Raw, AppError> {
+type Group = fn(&mut PgConnection, &str, &Bounds) -> Result<Raw, AppError>;
+
+fn g_created(c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError> {
+    Ok(Raw {
+        created: created(c, s, b)?,
+        approvals: approvals(c, s)?,
+        ..Raw::default()
+    })
+}
+
+fn g_resolved(c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError> {
+    Ok(Raw {
+        resolved: resolved(c, s, b)?,
+        open: open(c, s, b)?,
+        ..Raw::default()
+    })
+}
+
+fn g_percentiles(c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError> {
+    Ok(Raw {
+        percentiles: Some(percentiles(c, s, b)?),
+        ratings: ratings(c, s, b)?,
+        ..Raw::default()
+    })
+}
+
+fn g_due(c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError> {
+    Ok(Raw {
+        first_due: first_due(c, s, b)?,
+        resolution_due: resolution_due(c, s, b)?,
+        ..Raw::default()
+    })
+}
+
+const GROUPS: [Group; 4] = [g_due, g_created, g_resolved, g_percentiles];
+
+fn merge(into: &mut Raw, part: Raw) {
+    into.created.extend(part.created);
+    into.resolved.extend(part.resolved);
+    into.percentiles = into.percentiles.take().or(part.percentiles);
+    into.first_due.extend(part.first_due);
+    into.resolution_due.extend(part.resolution_due);
+    into.open.extend(part.open);
+    into.approvals += part.approvals;
+    into.ratings.extend(part.ratings);
+}
+
+/// Runs the queries: on `main`, and at once on the idle connections of the pool (at most three
+/// more; none when the pool is busy — then one after the other). The dashboard's latency is
+/// that of its slowest group of queries rather than their sum, and it never waits for a
+/// connection it does not hold.
+fn raw(pool: &PgPool, main: &mut PgConnection, scope: &Scope, b: &Bounds) -> Result<Raw, AppError> {
     let s = scope.sql("r");
-    let get = || {
-        pool.get()
-            .map_err(|e| AppError::Internal(format!("pool: {e}")))
-    };
+    let mut extra = (0..GROUPS.len() - 1).filter_map(|_| pool.try_get());
     std::thread::scope(|t| -> Result<Raw, AppError> {
         let (s, b) = (&s, b);
-        let one = t.spawn(move || -> Result<_, AppError> {
-            let c = &mut get()?;
-            Ok((created(c, s, b)?, approvals(c, s)?))
-        });
-        let two = t.spawn(move || -> Result<_, AppError> {
-            let c = &mut get()?;
-            Ok((resolved(c, s, b)?, open(c, s, b)?))
-        });
-        let three = t.spawn(move || -> Result<_, AppError> {
-            let c = &mut get()?;
-            Ok((percentiles(c, s, b)?, ratings(c, s, b)?))
-        });
-        let c = &mut get()?;
-        let first = first_due(c, s, b)?;
-        let resolution = resolution_due(c, s, b)?;
-        let join = |e| AppError::Internal(format!("dashboard query panicked: {e:?}"));
-        let (created, approvals) = one.join().map_err(join)??;
-        let (resolved, open) = two.join().map_err(join)??;
-        let (percentiles, ratings) = three.join().map_err(join)??;
-        Ok(Raw {
-            created,
-            resolved,
-            percentiles: Some(percentiles),
-            first_due: first,
-            resolution_due: resolution,
-            open,
-            approvals,
-            ratings,
-        })
+        let mut handles = Vec::new();
+        let mut here = Vec::new();
+        for (i, g) in GROUPS.into_iter().enumerate() {
+            // The first group stays on `main`.
+            match if i > 0 { extra.next() } else { None } {
+                Some(mut c) => handles.push(t.spawn(move || g(&mut c, s, b))),
+                None => here.push(g),
+            }
+        }
+        let mut out = Raw::default();
+        for g in here {
+            merge(&mut out, g(main, s, b)?);
+        }
+        for h in handles {
+            let part = h
+                .join()
+                .map_err(|e| AppError::Internal(format!("dashboard query panicked: {e:?}")))??;
+            merge(&mut out, part);
+        }
+        Ok(out)
     })
 }
 
@@ -497,22 +534,19 @@ fn named(map: &HashMap<i64, (String, String)>, id: i64) -> (String, String) {
         .unwrap_or_else(|| (id.to_string(), id.to_string()))
 }
 
+/// The figures but the low ratings, shaped from the raw counts.
+struct Shaped {
+    tiles: Tiles,
+    trend: Vec<TrendRow>,
+    backlog_ages: Vec<CountRow>,
+    categories: Vec<CountRow>,
+    units: Vec<CountRow>,
+    technicians: Vec<TechRow>,
+    satisfaction: Satisfaction,
+}
+
 /// Shapes the raw counts into figures.
-fn assemble(
-    raw: &Raw,
-    labels: &Labels,
-    period: &Period,
-    today: NaiveDate,
-    loc: Locale,
-) -> (
-    Tiles,
-    Vec<TrendRow>,
-    Vec<CountRow>,
-    Vec<CountRow>,
-    Vec<CountRow>,
-    Vec<TechRow>,
-    Satisfaction,
-) {
+fn assemble(raw: &Raw, labels: &Labels, period: &Period, today: NaiveDate, loc: Locale) -> Shaped {
     let days = period.buckets_until(today);
     let mut trend: Vec<TrendRow> = days
         .iter()
@@ -649,15 +683,15 @@ fn assemble(
     for list in [&mut sat.by_team, &mut sat.by_category, &mut sat.by_unit] {
         list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
     }
-    (
+    Shaped {
         tiles,
         trend,
         backlog_ages,
-        sorted(categories),
-        sorted(units),
+        categories: sorted(categories),
+        units: sorted(units),
         technicians,
-        sat,
-    )
+        satisfaction: sat,
+    }
 }
 
 /// Ratings of 1 or 2 given in the period, on requests of the scope the reader may open.
@@ -725,13 +759,20 @@ pub fn compute(
         buckets: period.bucket_instants(today),
         now,
     };
-    let raw = raw(pool, scope, &b)?;
     let conn = &mut pool
         .get()
         .map_err(|e| AppError::Internal(format!("pool: {e}")))?;
+    let raw = raw(pool, conn, scope, &b)?;
     let labels = labels(conn, &raw, loc)?;
-    let (tiles, trend, backlog_ages, categories, units, technicians, satisfaction) =
-        assemble(&raw, &labels, period, today, loc);
+    let Shaped {
+        tiles,
+        trend,
+        backlog_ages,
+        categories,
+        units,
+        technicians,
+        satisfaction,
+    } = assemble(&raw, &labels, period, today, loc);
     let low_ratings = low_ratings(conn, reader, scope, &b)?;
     Ok(Figures {
         scope: scope.code(),

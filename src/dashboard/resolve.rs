@@ -123,13 +123,10 @@ pub fn backfill(conn: &mut PgConnection, batch: i64) -> Result<usize, AppError> 
         let mut ids = Vec::with_capacity(rows.len());
         let mut values = Vec::with_capacity(rows.len());
         for (id, policy, created, resolved, closed, paused_since, paused) in rows {
-            if !defs.contains_key(&policy) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = defs.entry(policy) {
                 let def = definition(conn, policy)?;
                 let this_year = Utc::now().year();
-                defs.insert(
-                    policy,
-                    build(&def, first_year.min(created.year()), this_year + 2)?,
-                );
+                slot.insert(build(&def, first_year.min(created.year()), this_year + 2)?);
             }
             let cal = &defs[&policy];
             let after = match (closed, paused_since) {

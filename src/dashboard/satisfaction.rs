@@ -223,18 +223,31 @@ fn reply_key(conn: &mut PgConnection) -> Result<Vec<u8>, AppError> {
     Ok(crate::inbound::service::reply_key(conn)?)
 }
 
+/// What the page of a rating link shows.
+struct LinkView<'a> {
+    token: &'a str,
+    number: i64,
+    rating: Option<i16>,
+    comment: &'a str,
+    errors: Value,
+    refused: Option<String>,
+}
+
 /// The page of the rating link: thanks, the rating given, and the comment form.
 fn link_page(
     ctx: &AnonCtx,
     state: &AppState,
     status: StatusCode,
-    token: &str,
-    number: i64,
-    rating: Option<i16>,
-    comment: &str,
-    errors: Value,
-    refused: Option<String>,
+    v: LinkView,
 ) -> Result<HttpResponse, AppError> {
+    let LinkView {
+        token,
+        number,
+        rating,
+        comment,
+        errors,
+        refused,
+    } = v;
     ctx.render_status(
         state,
         status,
@@ -273,7 +286,7 @@ async fn one_click(
     let saved = state
         .db(move |c| {
             rate(c, &origin, number, None, rating, "")?;
-            Ok(of_request_number(c, number)?)
+            of_request_number(c, number)
         })
         .await;
     match saved {
@@ -281,23 +294,27 @@ async fn one_click(
             &ctx,
             &state,
             StatusCode::OK,
-            &token,
-            number,
-            Some(rating),
-            &r.map(|r| r.comment).unwrap_or_default(),
-            json!({}),
-            None,
+            LinkView {
+                token: &token,
+                number,
+                rating: Some(rating),
+                comment: &r.map(|r| r.comment).unwrap_or_default(),
+                errors: json!({}),
+                refused: None,
+            },
         ),
         Err(AppError::Conflict(m)) => link_page(
             &ctx,
             &state,
             StatusCode::CONFLICT,
-            &token,
-            number,
-            None,
-            "",
-            json!({}),
-            Some(i18n::tr(ctx.locale, &m, &[])),
+            LinkView {
+                token: &token,
+                number,
+                rating: None,
+                comment: "",
+                errors: json!({}),
+                refused: Some(i18n::tr(ctx.locale, &m, &[])),
+            },
         ),
         Err(e) => Err(e),
     }
@@ -334,12 +351,14 @@ async fn rate_by_link(
                 &ctx,
                 &state,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &token,
-                number,
-                current,
-                &form.comment,
-                messages,
-                None,
+                LinkView {
+                    token: &token,
+                    number,
+                    rating: current,
+                    comment: &form.comment,
+                    errors: messages,
+                    refused: None,
+                },
             );
         }
     };
@@ -355,11 +374,13 @@ async fn rate_by_link(
         &ctx,
         &state,
         StatusCode::OK,
-        &token,
-        number,
-        Some(rating),
-        &form.comment,
-        json!({}),
-        None,
+        LinkView {
+            token: &token,
+            number,
+            rating: Some(rating),
+            comment: &form.comment,
+            errors: json!({}),
+            refused: None,
+        },
     )
 }

@@ -11,6 +11,7 @@ mod automation;
 mod cli;
 mod confidential;
 mod config_example;
+mod dashboard;
 mod departures;
 mod email;
 mod hardening;
