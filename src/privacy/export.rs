@@ -72,6 +72,12 @@ const SECTIONS: &[(&str, &str, &str)] = &[
            FROM request_approvals p JOIN requests r ON r.id = p.request_id WHERE p.decided_by = $1",
     ),
     (
+        "avis.json",
+        "export-ratings",
+        "SELECT coalesce(jsonb_agg(to_jsonb(s) || jsonb_build_object('request', r.number) ORDER BY s.request_id), '[]')
+           FROM satisfaction_ratings s JOIN requests r ON r.id = s.request_id WHERE s.rated_by = $1",
+    ),
+    (
         "courriels-recus.json",
         "export-mail-in",
         "SELECT coalesce(jsonb_agg(to_jsonb(m) - 'content_hash' ORDER BY m.id), '[]')

@@ -571,6 +571,23 @@ pub fn anonymize(
                     .execute(conn)?;
             }
         }
+        // The requester's satisfaction rating keeps its score; its comment is redacted.
+        {
+            use crate::db::schema::satisfaction_ratings as sr;
+            let rated: Option<String> = sr::table
+                .find(id.0)
+                .select(sr::comment)
+                .first(conn)
+                .optional()?;
+            if let Some(comment) = rated {
+                diesel::update(sr::table.find(id.0))
+                    .set((
+                        sr::comment.eq(redact.text(&comment)),
+                        sr::rated_by.eq(Some(anonymous)),
+                    ))
+                    .execute(conn)?;
+            }
+        }
         let files: Vec<(i64, String)> = attachments::table
             .filter(attachments::request_id.eq(id))
             .select((attachments::id, attachments::filename))

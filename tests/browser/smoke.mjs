@@ -344,6 +344,47 @@ try {
     await axe(page, 'upcoming trips');
   });
 
+  await check('dashboards: a service manager and a director read theirs; the report prints', async () => {
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await signIn(page, 'gestion.ti@guichet.example');
+    await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Tableau de bord' }).click();
+    await page.getByRole('heading', { name: 'Chiffres clés', exact: false }).waitFor();
+    await axe(page, 'dashboard (service manager)');
+    for (const summary of await page.locator('details.chart-data summary').all()) await summary.click();
+    await axe(page, 'dashboard with the charts\' tables open');
+    await page.getByLabel('Période', { exact: true }).selectOption('custom');
+    await page.getByLabel('Du', { exact: true }).fill('2026-11-30');
+    await page.getByLabel('Au', { exact: true }).fill('2026-11-01');
+    await page.getByRole('button', { name: 'Afficher' }).click();
+    await page.getByText('La fin de la période doit suivre son début.').waitFor();
+    await axe(page, 'dashboard with a wrong period');
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await signIn(page, 'direction@guichet.example');
+    await page.goto(`${base}/dashboard`);
+    await page.getByRole('heading', { name: 'Chiffres clés', exact: false }).waitFor();
+    await axe(page, 'dashboard (director)');
+    await page.getByRole('link', { name: 'Rapport mensuel', exact: false }).click();
+    await page.getByRole('heading', { name: 'Rapport de service', exact: false }).waitFor();
+    await axe(page, 'monthly report');
+    await page.emulateMedia({ media: 'print' });
+    expect(!(await page.getByRole('navigation', { name: 'Navigation principale' }).isVisible()), 'navigation printed');
+    await page.emulateMedia({ media: 'screen' });
+  });
+
+  await check('a requester rates a resolved request', async () => {
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await signIn(page, 'demandeur@guichet.example');
+    await page.goto(`${base}/requests?status=resolved`);
+    await page.locator('table.requests a').first().click();
+    await page.getByRole('heading', { name: 'Votre avis' }).waitFor();
+    await axe(page, 'request page with the rating form');
+    await page.getByLabel('4 — Satisfait').check();
+    await page.getByLabel('Commentaire (facultatif)').fill('Rapide et efficace.');
+    await page.getByRole('button', { name: 'Envoyer mon avis' }).click();
+    await page.getByText('Merci pour votre avis.').waitFor();
+    await axe(page, 'request page after rating');
+  });
+
   await check('an unknown page is a friendly 404', async () => {
     const res = await page.goto(`${base}/requests/DS-999999`);
     expect(res.status() === 404, `status ${res.status()}`);

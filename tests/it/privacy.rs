@@ -71,6 +71,13 @@ fn run(app: &TestApp, years: i64, dry_run: bool) -> retention::Report {
 async fn old_files_go_first_then_the_requester_is_anonymized_and_the_statistics_stay() {
     let app = TestApp::new().await;
     let number = closed_request(&app).await;
+    diesel::sql_query(format!(
+        "INSERT INTO satisfaction_ratings (request_id, rating, comment, rated_by)
+         SELECT id, 5, 'Parfait, merci de la part de Julie Tremblay.', requester_id FROM requests WHERE number = {}",
+        &number[3..]
+    ))
+    .execute(&mut app.conn())
+    .unwrap();
     let open = app
         .api(REQUESTER_A)
         .post(
@@ -160,6 +167,18 @@ async fn old_files_go_first_then_the_requester_is_anonymized_and_the_statistics_
         "Joindre [personne anonymisée] au poste 204 ou à [personne anonymisée]."
     );
     assert_eq!(requester, retention::ANONYMOUS_EMAIL);
+    // The rating keeps its score; its comment no longer names her.
+    let (rating, comment): (i16, String) = {
+        use guichet::db::schema::{requests, satisfaction_ratings};
+        satisfaction_ratings::table
+            .inner_join(requests::table)
+            .filter(requests::number.eq(number[3..].parse::<i64>().unwrap()))
+            .select((satisfaction_ratings::rating, satisfaction_ratings::comment))
+            .first(&mut conn)
+            .unwrap()
+    };
+    assert_eq!(rating, 5);
+    assert!(!comment.contains("Julie"), "{comment}");
     assert_eq!((category.as_str(), closed), ("ti-projecteur", true));
     let bodies: Vec<String> = {
         use guichet::db::schema::{request_events, requests};

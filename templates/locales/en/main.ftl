@@ -1044,6 +1044,7 @@ export-events = The person's interventions in requests (comments, changes)
 export-watching = Requests followed
 export-attachments-file = Attachments uploaded
 export-approvals = Approvals given or refused
+export-ratings = Satisfaction ratings given
 export-mail-in = Email received from the person
 export-mail-out = Email sent to the person
 export-loans-file = Equipment loans

@@ -1044,6 +1044,7 @@ export-events = Interventions de la personne dans les demandes (commentaires, ch
 export-watching = Demandes suivies
 export-attachments-file = Pièces jointes déposées
 export-approvals = Approbations données ou refusées
+export-ratings = Avis de satisfaction donnés
 export-mail-in = Courriels reçus de la personne
 export-mail-out = Courriels envoyés à la personne
 export-loans-file = Prêts d'équipement
