@@ -329,7 +329,7 @@ year_end=$(( $(date +%Y) - ( 10#$(date +%m) < 7 ? 1 : 0 ) ))
 dash="$base/api/v1/dashboard?scope=board&period=custom&from=$(( year_end - 1 ))-07-01&to=${year_end}-06-30"
 dash_one=$(wrk -t1 -c1 -d"${BENCH_HISTORY_SECONDS:-10}s" --latency -H "Authorization: Bearer $admin_token" "$dash" 2>&1)
 h_dash_one="$(awk '/Requests\/sec/ {print $2}' <<< "$dash_one") req/s, p50 $(awk '$1 == "50%" {print $2}' <<< "$dash_one"), p99 $(awk '$1 == "99%" {print $2}' <<< "$dash_one")$(awk '/Non-2xx/ {print "; " $NF " non-2xx"}' <<< "$dash_one")"
-h_dash=$(C=8 run -H "Authorization: Bearer $admin_token" "$dash")
+h_dash=$(C=8 run --timeout 20s -H "Authorization: Bearer $admin_token" "$dash")
 dash_new=$(curl -fs -H "Authorization: Bearer $admin_token" "$dash" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tiles"]["new"])')
 h_rss=$(awk '{ if ($2 > m) m = $2 } END { printf "%.0f MB", m / 1024 }' "$tmp/rss")
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""

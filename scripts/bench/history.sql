@@ -153,10 +153,12 @@ UPDATE requests SET sla_paused_since = CASE status WHEN 'resolved' THEN resolved
 
 -- Satisfaction: a quarter of the resolved requests rated, mostly well (5: 55 %, 4: 25 %,
 -- 3: 10 %, 2: 6 %, 1: 4 %), the low ones with a comment, a few hours after the resolution.
-INSERT INTO satisfaction_ratings (request_id, rating, comment, rated_by, created_at, updated_at)
+INSERT INTO satisfaction_ratings (request_id, rating, comment, rated_by, created_at, updated_at,
+                                  domain, team_id, unit_id, category_id)
 SELECT r.id, x.rating,
        CASE WHEN x.rating <= 2 THEN 'Le délai a été long et le problème est revenu.' ELSE '' END,
-       r.requester_id, least(r.resolved_at + interval '3 hours', now()), least(r.resolved_at + interval '3 hours', now())
+       r.requester_id, least(r.resolved_at + interval '3 hours', now()), least(r.resolved_at + interval '3 hours', now()),
+       r.domain, r.team_id, r.unit_id, r.category_id
   FROM requests r
   CROSS JOIN LATERAL (SELECT (hashint8(r.id) & 1023) / 1024.0 AS u) h
   CROSS JOIN LATERAL (SELECT CASE WHEN h.u < 0.55 THEN 5 WHEN h.u < 0.80 THEN 4 WHEN h.u < 0.90 THEN 3

@@ -177,22 +177,20 @@ struct CreatedRow {
     n: i64,
 }
 
+/// Resolved requests per bucket (`g` = 3), per assignee (`g` = 1) and per business minutes to
+/// resolve (`g` = 2: the histogram the percentiles are read from).
 #[derive(QueryableByName)]
 struct ResolvedRow {
+    #[diesel(sql_type = Int4)]
+    g: i32,
     #[diesel(sql_type = Nullable<Int4>)]
     b: Option<i32>,
     #[diesel(sql_type = Nullable<BigInt>)]
     assignee_id: Option<i64>,
+    #[diesel(sql_type = Nullable<Int4>)]
+    resolve_minutes: Option<i32>,
     #[diesel(sql_type = BigInt)]
     n: i64,
-}
-
-#[derive(QueryableByName)]
-struct Percentiles {
-    #[diesel(sql_type = Nullable<Int4>)]
-    median: Option<i32>,
-    #[diesel(sql_type = Nullable<Int4>)]
-    p90: Option<i32>,
 }
 
 #[derive(QueryableByName)]
@@ -252,7 +250,6 @@ struct RatingGroup {
 struct Raw {
     created: Vec<CreatedRow>,
     resolved: Vec<ResolvedRow>,
-    percentiles: Option<Percentiles>,
     first_due: Vec<DueRow>,
     resolution_due: Vec<DueRow>,
     open: Vec<OpenRow>,
@@ -281,26 +278,15 @@ fn created(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<Created
 
 fn resolved(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<ResolvedRow>> {
     diesel::sql_query(format!(
-        "SELECT width_bucket(resolved_at, $3) AS b, assignee_id, count(*) AS n
+        "SELECT GROUPING(assignee_id, resolve_minutes) AS g, width_bucket(resolved_at, $3) AS b,
+           assignee_id, resolve_minutes, count(*) AS n
          FROM requests r WHERE resolved_at >= $1 AND resolved_at < $2 AND {s}
-         GROUP BY GROUPING SETS ((1), (assignee_id))"
+         GROUP BY GROUPING SETS ((2), (assignee_id), (resolve_minutes))"
     ))
     .bind::<Timestamptz, _>(b.start)
     .bind::<Timestamptz, _>(b.end)
     .bind::<Array<Timestamptz>, _>(&b.buckets)
     .load(c)
-}
-
-fn percentiles(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Percentiles> {
-    diesel::sql_query(format!(
-        "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY resolve_minutes) AS median,
-                percentile_disc(0.9) WITHIN GROUP (ORDER BY resolve_minutes) AS p90
-         FROM requests r WHERE resolved_at >= $1 AND resolved_at < $2
-           AND resolve_minutes IS NOT NULL AND {s}"
-    ))
-    .bind::<Timestamptz, _>(b.start)
-    .bind::<Timestamptz, _>(b.end)
-    .get_result(c)
 }
 
 fn first_due(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<DueRow>> {
@@ -363,12 +349,11 @@ fn approvals(c: &mut PgConnection, s: &str) -> QueryResult<i64> {
 
 fn ratings(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<RatingGroup>> {
     diesel::sql_query(format!(
-        "SELECT GROUPING(s.rating, r.team_id, r.category_id, r.unit_id) AS g,
-           s.rating, r.team_id, r.category_id, r.unit_id, count(*) AS n,
-           avg(s.rating)::float8 AS average
-         FROM satisfaction_ratings s JOIN requests r ON r.id = s.request_id
-         WHERE s.created_at >= $1 AND s.created_at < $2 AND {s}
-         GROUP BY GROUPING SETS ((s.rating), (r.team_id), (r.category_id), (r.unit_id))"
+        "SELECT GROUPING(rating, team_id, category_id, unit_id) AS g,
+           rating, team_id, category_id, unit_id, count(*) AS n, avg(rating)::float8 AS average
+         FROM satisfaction_ratings r
+         WHERE created_at >= $1 AND created_at < $2 AND {s}
+         GROUP BY GROUPING SETS ((rating), (team_id), (category_id), (unit_id))"
     ))
     .bind::<Timestamptz, _>(b.start)
     .bind::<Timestamptz, _>(b.end)
@@ -393,28 +378,36 @@ fn g_resolved(c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError
     })
 }
 
-fn g_percentiles(c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError> {
+fn g_first_due(c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError> {
     Ok(Raw {
-        percentiles: Some(percentiles(c, s, b)?),
+        first_due: first_due(c, s, b)?,
         ratings: ratings(c, s, b)?,
         ..Raw::default()
     })
 }
 
-fn g_due(c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError> {
+fn g_resolution_due(c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError> {
     Ok(Raw {
-        first_due: first_due(c, s, b)?,
         resolution_due: resolution_due(c, s, b)?,
         ..Raw::default()
     })
 }
 
-const GROUPS: [Group; 4] = [g_due, g_created, g_resolved, g_percentiles];
+const GROUPS: [Group; 4] = [g_resolution_due, g_created, g_resolved, g_first_due];
+
+/// Runs a group in a transaction of its own, without JIT compilation (it costs more than it
+/// saves on these short scans) and with room to aggregate in memory.
+fn run(g: Group, c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError> {
+    c.transaction(|c| {
+        diesel::sql_query("SET LOCAL jit = off").execute(c)?;
+        diesel::sql_query("SET LOCAL work_mem = '32MB'").execute(c)?;
+        g(c, s, b)
+    })
+}
 
 fn merge(into: &mut Raw, part: Raw) {
     into.created.extend(part.created);
     into.resolved.extend(part.resolved);
-    into.percentiles = into.percentiles.take().or(part.percentiles);
     into.first_due.extend(part.first_due);
     into.resolution_due.extend(part.resolution_due);
     into.open.extend(part.open);
@@ -436,13 +429,13 @@ fn raw(pool: &PgPool, main: &mut PgConnection, scope: &Scope, b: &Bounds) -> Res
         for (i, g) in GROUPS.into_iter().enumerate() {
             // The first group stays on `main`.
             match if i > 0 { extra.next() } else { None } {
-                Some(mut c) => handles.push(t.spawn(move || g(&mut c, s, b))),
+                Some(mut c) => handles.push(t.spawn(move || run(g, &mut c, s, b))),
                 None => here.push(g),
             }
         }
         let mut out = Raw::default();
         for g in here {
-            merge(&mut out, g(main, s, b)?);
+            merge(&mut out, run(g, main, s, b)?);
         }
         for h in handles {
             let part = h
@@ -519,6 +512,20 @@ fn bucket_index(b: Option<i32>, len: usize) -> Option<usize> {
         .map(|b| b - 1)
 }
 
+/// PostgreSQL's `percentile_disc` over a histogram (value, count) sorted by value: the first
+/// value whose cumulative share reaches `p`.
+pub fn percentile_disc(sorted: &[(i32, i64)], p: f64) -> Option<i32> {
+    let total: i64 = sorted.iter().map(|(_, n)| n).sum();
+    let mut seen = 0;
+    for (v, n) in sorted {
+        seen += n;
+        if seen as f64 >= p * total as f64 {
+            return Some(*v);
+        }
+    }
+    None
+}
+
 fn hours(minutes: Option<i32>) -> Option<f64> {
     minutes.map(|m| round1(m as f64 / 60.0))
 }
@@ -582,16 +589,22 @@ fn assemble(raw: &Raw, labels: &Labels, period: &Period, today: NaiveDate, loc: 
         }
     }
     let mut techs: HashMap<Option<i64>, (i64, i64)> = HashMap::new();
+    let mut minutes: Vec<(i32, i64)> = Vec::new();
     for r in &raw.resolved {
-        if r.b.is_some() {
-            if let Some(i) = bucket_index(r.b, trend.len()) {
-                trend[i].resolved += r.n;
+        match r.g {
+            3 => {
+                if let Some(i) = bucket_index(r.b, trend.len()) {
+                    trend[i].resolved += r.n;
+                }
+                tiles.resolved += r.n;
             }
-            tiles.resolved += r.n;
-        } else {
-            techs.entry(r.assignee_id).or_default().1 += r.n;
+            1 => techs.entry(r.assignee_id).or_default().1 += r.n,
+            _ => minutes.extend(r.resolve_minutes.map(|m| (m, r.n))),
         }
     }
+    minutes.sort_unstable();
+    tiles.resolve_hours_median = hours(percentile_disc(&minutes, 0.5));
+    tiles.resolve_hours_p90 = hours(percentile_disc(&minutes, 0.9));
     let (mut fd, mut fm, mut rd, mut rm) = (0, 0, 0, 0);
     for r in &raw.first_due {
         if let Some(i) = bucket_index(Some(r.b), trend.len()) {
@@ -629,10 +642,6 @@ fn assemble(raw: &Raw, labels: &Labels, period: &Period, today: NaiveDate, loc: 
             count,
         })
         .collect();
-    if let Some(p) = &raw.percentiles {
-        tiles.resolve_hours_median = hours(p.median);
-        tiles.resolve_hours_p90 = hours(p.p90);
-    }
     tiles.approvals_waiting = raw.approvals;
     let nobody = i18n::tr(loc, "dashboard-unassigned", &[]);
     let mut technicians: Vec<TechRow> = techs
@@ -796,4 +805,20 @@ pub fn compute(
         satisfaction,
         low_ratings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percentile_disc;
+
+    #[test]
+    fn percentiles_read_from_a_histogram_match_postgresql() {
+        // percentile_disc(0.5) of 10, 20, 20, 40 is 20; (0.9) is 40; of nothing, none.
+        let h = [(10, 1), (20, 2), (40, 1)];
+        assert_eq!(percentile_disc(&h, 0.5), Some(20));
+        assert_eq!(percentile_disc(&h, 0.9), Some(40));
+        assert_eq!(percentile_disc(&h, 0.25), Some(10));
+        assert_eq!(percentile_disc(&[(120, 1), (1080, 1)], 0.5), Some(120));
+        assert_eq!(percentile_disc(&[], 0.5), None);
+    }
 }

@@ -126,21 +126,22 @@ pub fn rate(
             return Err(AppError::Conflict("rating-not-resolved".into()));
         }
         let now = Utc::now();
-        diesel::insert_into(satisfaction_ratings::table)
-            .values((
-                satisfaction_ratings::request_id.eq(id),
-                satisfaction_ratings::rating.eq(rating),
-                satisfaction_ratings::comment.eq(comment.trim()),
-                satisfaction_ratings::rated_by.eq(requester),
-            ))
-            .on_conflict(satisfaction_ratings::request_id)
-            .do_update()
-            .set((
-                satisfaction_ratings::rating.eq(rating),
-                satisfaction_ratings::comment.eq(comment.trim()),
-                satisfaction_ratings::updated_at.eq(now),
-            ))
-            .execute(conn)?;
+        // The request's domain, team, unit and category as they are when it is rated.
+        diesel::sql_query(
+            "INSERT INTO satisfaction_ratings (request_id, rating, comment, rated_by, domain, team_id,
+                                               unit_id, category_id)
+             SELECT id, $2, $3, requester_id, domain, team_id, unit_id, category_id
+               FROM requests WHERE id = $1
+             ON CONFLICT (request_id) DO UPDATE
+               SET rating = EXCLUDED.rating, comment = EXCLUDED.comment, domain = EXCLUDED.domain,
+                   team_id = EXCLUDED.team_id, unit_id = EXCLUDED.unit_id,
+                   category_id = EXCLUDED.category_id, updated_at = $4",
+        )
+        .bind::<diesel::sql_types::BigInt, _>(id)
+        .bind::<diesel::sql_types::SmallInt, _>(rating)
+        .bind::<diesel::sql_types::Text, _>(comment.trim())
+        .bind::<diesel::sql_types::Timestamptz, _>(now)
+        .execute(conn)?;
         audit::record(
             conn,
             origin,

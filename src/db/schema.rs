@@ -784,6 +784,10 @@ diesel::table! {
         rated_by -> Nullable<Int8>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        domain -> Nullable<Text>,
+        team_id -> Nullable<Int8>,
+        unit_id -> Nullable<Int8>,
+        category_id -> Nullable<Int8>,
     }
 }
 

@@ -124,10 +124,11 @@ async fn my_requests(
                 query.requester = None;
                 query.unit = query.unit.or(user.managed_units().first().copied());
             }
-            service::list(c, &user, &query, locale)
+            let extra = extra_filters(c, locale, &p)?;
+            Ok((service::list(c, &user, &query, locale)?, extra))
         })
         .await;
-    let page = match result {
+    let (page, extra) = match result {
         Ok(p) => p,
         Err(AppError::Invalid(_)) => return Ok(see_other("/requests")),
         Err(e) => return Err(e),
@@ -145,8 +146,91 @@ async fn my_requests(
             "unit_view": params.view.as_deref() == Some("unit"),
             "q": params.q.clone().unwrap_or_default(),
             "is_first_page": params.cursor.is_none(),
+            "extra": extra,
         }),
     )
+}
+
+/// The filters a dashboard's link adds that the filter form has no field for (category, kind,
+/// breaches, creation and resolution periods): hidden fields that keep them when the form is
+/// sent again, and their names for the notice above the list.
+fn extra_filters(
+    conn: &mut diesel::PgConnection,
+    loc: Locale,
+    p: &ListParams,
+) -> Result<Value, AppError> {
+    let mut hidden = Vec::new();
+    let mut labels = Vec::new();
+    let day = |raw: &str| {
+        filters::instant(raw)
+            .map(|t| i18n::format_date(loc, crate::transport::model::local(t).date()))
+            .unwrap_or_else(|| raw.to_string())
+    };
+    // The day before an exclusive end, for « du … au … ».
+    let day_before = |raw: &str| {
+        filters::instant(raw)
+            .map(|t| {
+                let d = crate::transport::model::local(t - chrono::Duration::seconds(1)).date();
+                i18n::format_date(loc, d)
+            })
+            .unwrap_or_else(|| raw.to_string())
+    };
+    let set = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    if let Some(c) = set(&p.category) {
+        let name = catalog::by_code(conn, &c)?
+            .map(|cat| loc.pick(&cat.name_fr, &cat.name_en).to_string())
+            .unwrap_or_else(|| c.clone());
+        labels.push(i18n::tr(loc, "drill-category", &[("label".into(), name)]));
+        hidden.push(json!({"name": "category", "value": c}));
+    }
+    if let Some(k) = set(&p.kind) {
+        labels.push(i18n::tr(loc, "drill-kind", &[("code".into(), k.clone())]));
+        hidden.push(json!({"name": "kind", "value": k}));
+    }
+    if let Some(v) = set(&p.sla) {
+        labels.push(i18n::tr(loc, "dashboard-breaches", &[]));
+        hidden.push(json!({"name": "sla", "value": v}));
+    }
+    for (since, before, key) in [
+        (&p.created_since, &p.created_before, "drill-created"),
+        (&p.resolved_since, &p.resolved_before, "drill-resolved"),
+    ] {
+        let (a, b) = (set(since), set(before));
+        if a.is_none() && b.is_none() {
+            continue;
+        }
+        labels.push(i18n::tr(
+            loc,
+            key,
+            &[
+                (
+                    "from".into(),
+                    a.as_deref().map(day).unwrap_or_else(|| "…".into()),
+                ),
+                (
+                    "to".into(),
+                    b.as_deref().map(day_before).unwrap_or_else(|| "…".into()),
+                ),
+            ],
+        ));
+        let name = if key == "drill-created" {
+            "created"
+        } else {
+            "resolved"
+        };
+        if let Some(a) = a {
+            hidden.push(json!({"name": format!("{name}_since"), "value": a}));
+        }
+        if let Some(b) = b {
+            hidden.push(json!({"name": format!("{name}_before"), "value": b}));
+        }
+    }
+    Ok(json!({"hidden": hidden, "labels": labels}))
 }
 
 const ASSIGNEE_CHOICES: [&str; 2] = ["me", "none"];
@@ -164,7 +248,7 @@ async fn queue(
     let user = ctx.user.clone();
     let locale = ctx.locale;
     let p = params.clone();
-    let (page, teams, unit_list) = state
+    let (page, teams, unit_list, extra) = state
         .db(move |c| {
             let query = filters::resolve(c, &user, &p, StatusFilter::Open, 25)?;
             let page = service::list(c, &user, &query, locale)?;
@@ -174,7 +258,8 @@ async fn queue(
                 .filter(|t| t.active && domains.contains(&t.domain))
                 .collect();
             let unit_list = units::all(c)?;
-            Ok((page, teams, unit_list))
+            let extra = extra_filters(c, locale, &p)?;
+            Ok((page, teams, unit_list, extra))
         })
         .await?;
     let sel = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -202,6 +287,7 @@ async fn queue(
                 "label": i18n::tr(loc, "sort", &[("code".into(), (*s).into())]), "selected": sel(&params.sort) == *s})).collect::<Vec<_>>(),
             "q": sel(&params.q),
             "is_first_page": params.cursor.is_none(),
+            "extra": extra,
         }),
     )
 }

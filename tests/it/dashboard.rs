@@ -146,8 +146,10 @@ async fn history(app: &TestApp) -> Vec<String> {
         (&n[5], 1, "Deux jours sans nouvelles.", "2026-02-13 09:00"),
     ] {
         diesel::sql_query(format!(
-            "INSERT INTO satisfaction_ratings (request_id, rating, comment, created_at, updated_at)
-             SELECT id, {rating}, '{comment}', {t}, {t} FROM requests WHERE number = {}",
+            "INSERT INTO satisfaction_ratings (request_id, rating, comment, created_at, updated_at,
+                                               domain, team_id, unit_id, category_id)
+             SELECT id, {rating}, '{comment}', {t}, {t}, domain, team_id, unit_id, category_id
+               FROM requests WHERE number = {}",
             number_of(number),
             t = local(at)
         ))
@@ -235,6 +237,13 @@ async fn figures_match_a_history_counted_by_hand() {
     assert_eq!(v["scope"], "unit:ecole-a");
     assert_eq!(tiles(&v)["new"], 4);
     assert_eq!(tiles(&v)["backlog"], 3);
+    assert_eq!(v["satisfaction"]["count"], 2);
+    let v = figures(&app, ADMIN, &format!("{LAST_YEAR}&scope=unit:ecole-b"))
+        .await
+        .json();
+    assert_eq!(tiles(&v)["new"], 1);
+    assert_eq!(v["satisfaction"]["count"], 0);
+    assert_eq!(v["low_ratings"], json!([]));
 
     // A domain: everything is TI here; nothing in material resources.
     let v = figures(&app, ADMIN, &format!("{LAST_YEAR}&scope=domain:materiel"))
@@ -394,6 +403,16 @@ async fn the_page_report_and_csv_files_show_the_same_figures() {
     assert_eq!(queue.status, StatusCode::OK);
     assert!(queue.body.contains(&n[2]), "r3 is the breach");
     assert!(!queue.body.contains(&n[0]));
+    // The list says where it comes from, keeps the filter when refined, and can drop it.
+    assert!(queue
+        .body
+        .contains("Liste filtrée depuis le tableau de bord"));
+    assert!(queue
+        .body
+        .contains("<strong>Dépassements en cours</strong>"));
+    assert!(queue
+        .body
+        .contains(r#"<input type="hidden" name="sla" value="breached">"#));
     let created = b
         .get("/queue?status=all&created_since=2025-07-01&created_before=2026-07-01")
         .await;
@@ -403,6 +422,13 @@ async fn the_page_report_and_csv_files_show_the_same_figures() {
     {
         assert_eq!(created.body.contains(&n[i]), *shown, "r{}", i + 1);
     }
+    assert!(
+        created
+            .body
+            .contains("créées du 1er juillet 2025 au 30 juin 2026"),
+        "{}",
+        created.body
+    );
     let bad = b.get("/queue?created_since=hier").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 
@@ -524,7 +550,8 @@ async fn requesters_rate_a_resolved_request_with_one_click_or_on_its_page() {
         Some((2, "Il a fallu attendre.".into()))
     );
     // A forged or altered link, or a score out of range, finds nothing.
-    let forged = format!("{}0", &token[..token.len() - 1]);
+    let last = if token.ends_with('0') { '1' } else { '0' };
+    let forged = format!("{}{last}", &token[..token.len() - 1]);
     for path in [
         format!("/rate/{forged}/5"),
         format!("/rate/{token}/9"),

@@ -1365,3 +1365,17 @@ rating-add-comment = You may add a comment or change your rating:
 rating-open-request = Open the request
 flash-rating = Thank you for your rating.
 rating-email-question = Satisfied? One click tells us:
+drill-intro = List filtered from the dashboard:
+drill-clear = Remove these filters
+drill-category = category “{ $label }”
+drill-kind = { $code ->
+    [approval] awaiting approval
+    [pending] waiting for the requester
+    [resolved] resolved
+    [closed] closed
+    [cancelled] cancelled
+    [new] new
+   *[other] in progress
+}
+drill-created = created from { $from } to { $to }
+drill-resolved = resolved from { $from } to { $to }

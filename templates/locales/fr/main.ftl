@@ -1365,3 +1365,17 @@ rating-add-comment = Vous pouvez ajouter un commentaire ou changer votre note :
 rating-open-request = Ouvrir la demande
 flash-rating = Merci pour votre avis.
 rating-email-question = Êtes-vous satisfait? Un clic suffit pour nous le dire :
+drill-intro = Liste filtrée depuis le tableau de bord :
+drill-clear = Retirer ces filtres
+drill-category = catégorie « { $label } »
+drill-kind = { $code ->
+    [approval] en attente d'approbation
+    [pending] en attente du demandeur
+    [resolved] résolues
+    [closed] fermées
+    [cancelled] annulées
+    [new] nouvelles
+   *[other] en traitement
+}
+drill-created = créées du { $from } au { $to }
+drill-resolved = résolues du { $from } au { $to }
