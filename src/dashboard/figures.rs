@@ -24,7 +24,7 @@ use crate::i18n::{self, Locale};
 use crate::requests::model::RequestNumber;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Double, Int4, Nullable, SmallInt, Timestamptz};
+use diesel::sql_types::{Array, BigInt, Int4, Nullable, SmallInt, Timestamptz};
 use serde::Serialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -110,6 +110,8 @@ pub struct RatingRow {
     pub label: String,
     pub count: i64,
     pub average: f64,
+    /// Ratings of 1, 2, 3, 4 and 5.
+    pub distribution: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
@@ -241,8 +243,6 @@ struct RatingGroup {
     unit_id: Option<i64>,
     #[diesel(sql_type = BigInt)]
     n: i64,
-    #[diesel(sql_type = Double)]
-    average: f64,
 }
 
 /// What the queries return, before labels.
@@ -350,10 +350,10 @@ fn approvals(c: &mut PgConnection, s: &str) -> QueryResult<i64> {
 fn ratings(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<RatingGroup>> {
     diesel::sql_query(format!(
         "SELECT GROUPING(rating, team_id, category_id, unit_id) AS g,
-           rating, team_id, category_id, unit_id, count(*) AS n, avg(rating)::float8 AS average
+           rating, team_id, category_id, unit_id, count(*) AS n
          FROM satisfaction_ratings r
          WHERE created_at >= $1 AND created_at < $2 AND {s}
-         GROUP BY GROUPING SETS ((rating), (team_id), (category_id), (unit_id))"
+         GROUP BY GROUPING SETS ((rating), (team_id, rating), (category_id, rating), (unit_id, rating))"
     ))
     .bind::<Timestamptz, _>(b.start)
     .bind::<Timestamptz, _>(b.end)
@@ -512,6 +512,13 @@ fn bucket_index(b: Option<i32>, len: usize) -> Option<usize> {
         .map(|b| b - 1)
 }
 
+/// The number of ratings of a distribution (counts of 1 to 5) and the sum of their values.
+fn weighted(d: &[i64]) -> (i64, i64) {
+    d.iter()
+        .enumerate()
+        .fold((0, 0), |(n, s), (i, c)| (n + c, s + (i as i64 + 1) * c))
+}
+
 /// PostgreSQL's `percentile_disc` over a histogram (value, count) sorted by value: the first
 /// value whose cumulative share reaches `p`.
 pub fn percentile_disc(sorted: &[(i32, i64)], p: f64) -> Option<i32> {
@@ -664,34 +671,49 @@ fn assemble(raw: &Raw, labels: &Labels, period: &Period, today: NaiveDate, loc: 
         distribution: vec![0; 5],
         ..Satisfaction::default()
     };
-    let (mut sum, mut count) = (0i64, 0i64);
+    // Per group: the count of each rating, then the average from them.
+    let mut groups: [HashMap<i64, Vec<i64>>; 3] = Default::default();
     for g in &raw.ratings {
-        let row = |map: &HashMap<i64, (String, String)>, id: i64| {
-            let (code, label) = named(map, id);
-            RatingRow {
-                code,
-                label,
-                count: g.n,
-                average: round1(g.average),
-            }
+        let Some(r) = g.rating.filter(|r| (1..=5).contains(r)) else {
+            continue;
         };
-        match (g.g, g.rating, g.team_id, g.category_id, g.unit_id) {
-            (7, Some(r), ..) if (1..=5).contains(&r) => {
-                sat.distribution[(r - 1) as usize] = g.n;
-                sum += r as i64 * g.n;
-                count += g.n;
+        let slot = (r - 1) as usize;
+        let (i, id) = match (g.g, g.team_id, g.category_id, g.unit_id) {
+            (7, ..) => {
+                sat.distribution[slot] = g.n;
+                continue;
             }
-            (11, _, Some(t), ..) => sat.by_team.push(row(&labels.teams, t)),
-            (13, _, _, Some(c), _) => sat.by_category.push(row(&labels.categories, c)),
-            (14, .., Some(u)) => sat.by_unit.push(row(&labels.units, u)),
-            _ => {}
-        }
+            (3, Some(t), ..) => (0, t),
+            (5, _, Some(c), _) => (1, c),
+            (6, .., Some(u)) => (2, u),
+            _ => continue,
+        };
+        groups[i].entry(id).or_insert_with(|| vec![0; 5])[slot] += g.n;
     }
+    let rows = |map: &HashMap<i64, Vec<i64>>, names: &HashMap<i64, (String, String)>| {
+        let mut out: Vec<RatingRow> = map
+            .iter()
+            .map(|(id, d)| {
+                let (code, label) = named(names, *id);
+                let (n, total) = weighted(d);
+                RatingRow {
+                    code,
+                    label,
+                    count: n,
+                    average: round1(total as f64 / n.max(1) as f64),
+                    distribution: d.clone(),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+        out
+    };
+    sat.by_team = rows(&groups[0], &labels.teams);
+    sat.by_category = rows(&groups[1], &labels.categories);
+    sat.by_unit = rows(&groups[2], &labels.units);
+    let (count, sum) = weighted(&sat.distribution);
     sat.count = count;
     sat.average = (count > 0).then(|| round1(sum as f64 / count as f64));
-    for list in [&mut sat.by_team, &mut sat.by_category, &mut sat.by_unit] {
-        list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
-    }
     Shaped {
         tiles,
         trend,

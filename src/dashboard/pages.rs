@@ -405,9 +405,10 @@ fn view(ctx: &Ctx, l: &Loaded) -> Value {
     );
     let rating_rows = |rows: &[super::figures::RatingRow]| -> Vec<Value> {
         rows.iter()
-            .map(
-                |r| json!({"label": r.label, "count": r.count, "average": decimal(loc, r.average)}),
-            )
+            .map(|r| {
+                json!({"label": r.label, "count": r.count, "average": decimal(loc, r.average),
+                       "distribution": r.distribution})
+            })
             .collect()
     };
     let sat_summary = match s.average {
@@ -642,36 +643,41 @@ fn csv_of(loc: Locale, f: &Figures, table: &str) -> Result<Vec<u8>, AppError> {
                 }
             }
             "satisfaction" => {
-                w.write_record(head(&[
-                    "csv-group",
-                    "csv-label",
-                    "csv-count",
-                    "csv-average",
-                ]))
-                .map_err(io)?;
-                for (i, n) in f.satisfaction.distribution.iter().enumerate() {
-                    w.write_record([
-                        t(loc, "csv-rating"),
-                        (i + 1).to_string(),
-                        n.to_string(),
-                        String::new(),
-                    ])
-                    .map_err(io)?;
-                }
-                for (group, rows) in [
-                    ("csv-team", &f.satisfaction.by_team),
-                    ("csv-category", &f.satisfaction.by_category),
-                    ("csv-unit", &f.satisfaction.by_unit),
+                let mut columns = head(&["csv-group", "csv-label", "csv-count", "csv-average"]);
+                columns.extend((1..=5).map(|n| format!("{} {n}", t(loc, "csv-rating"))));
+                w.write_record(&columns).map_err(io)?;
+                let s = &f.satisfaction;
+                let mut rows = vec![(
+                    "csv-all",
+                    t(loc, "dashboard-satisfaction-title"),
+                    s.count,
+                    s.average,
+                    &s.distribution,
+                )];
+                for (group, list) in [
+                    ("csv-team", &s.by_team),
+                    ("csv-category", &s.by_category),
+                    ("csv-unit", &s.by_unit),
                 ] {
-                    for r in rows {
-                        w.write_record([
-                            t(loc, group),
+                    rows.extend(list.iter().map(|r| {
+                        (
+                            group,
                             r.label.clone(),
-                            r.count.to_string(),
-                            decimal(loc, r.average),
-                        ])
-                        .map_err(io)?;
-                    }
+                            r.count,
+                            Some(r.average),
+                            &r.distribution,
+                        )
+                    }));
+                }
+                for (group, label, count, average, d) in rows {
+                    let mut record = vec![
+                        t(loc, group),
+                        label,
+                        count.to_string(),
+                        average.map(|a| decimal(loc, a)).unwrap_or_default(),
+                    ];
+                    record.extend(d.iter().map(i64::to_string));
+                    w.write_record(&record).map_err(io)?;
                 }
             }
             "low_ratings" => {

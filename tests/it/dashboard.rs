@@ -221,6 +221,11 @@ async fn figures_match_a_history_counted_by_hand() {
     assert_eq!(s["count"], 2);
     assert_eq!(s["average"], 3.0);
     assert_eq!(s["distribution"], json!([1, 0, 0, 0, 1]));
+    assert_eq!(s["by_unit"][0]["code"], "ecole-a");
+    assert_eq!(s["by_unit"][0]["distribution"], json!([1, 0, 0, 0, 1]));
+    assert_eq!(s["by_unit"][0]["average"], 3.0);
+    assert_eq!(s["by_category"][0]["count"], 2);
+    assert_eq!(s["by_team"][0]["code"], "ti");
     assert_eq!(v["low_ratings"][0]["number"], n[5]);
     assert_eq!(v["low_ratings"][0]["comment"], "Deux jours sans nouvelles.");
 
@@ -450,6 +455,14 @@ async fn the_page_report_and_csv_files_show_the_same_figures() {
     let lines: Vec<&str> = trend.body.lines().collect();
     assert_eq!(lines.len(), 1 + 53, "header and 53 weeks");
     assert!(lines[1].starts_with("2025-07-01;1;1;"));
+    let sat = b
+        .get(&format!("/dashboard/export/satisfaction.csv?{LAST_YEAR}"))
+        .await;
+    assert!(
+        sat.body.contains("Unité;École A;2;3;1;0;0;0;1"),
+        "{}",
+        sat.body
+    );
     let low = b
         .get(&format!("/dashboard/export/low_ratings.csv?{LAST_YEAR}"))
         .await;

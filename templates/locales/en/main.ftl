@@ -1379,3 +1379,6 @@ drill-kind = { $code ->
 }
 drill-created = created from { $from } to { $to }
 drill-resolved = resolved from { $from } to { $to }
+dashboard-col-distribution = Ratings 1 · 2 · 3 · 4 · 5
+dashboard-col-distribution-help = Number of ratings of 1, 2, 3, 4 and 5
+csv-all = All

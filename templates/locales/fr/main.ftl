@@ -1379,3 +1379,6 @@ drill-kind = { $code ->
 }
 drill-created = créées du { $from } au { $to }
 drill-resolved = résolues du { $from } au { $to }
+dashboard-col-distribution = Notes 1 · 2 · 3 · 4 · 5
+dashboard-col-distribution-help = Nombre d'avis de 1, 2, 3, 4 et 5
+csv-all = Ensemble
