@@ -107,7 +107,8 @@ if ! command -v st >/dev/null 2>&1; then
     || python3 -m pip install --quiet --break-system-packages 'schemathesis==4.32.5'
 fi
 ST=$(command -v st || echo "python3 -m schemathesis.cli")
-api_token=$($BIN token create --email tech.ti@guichet.example --name schemathesis)
+# A service manager: the requests of the TI domain, and a dashboard to query.
+api_token=$($BIN token create --email gestion.ti@guichet.example --name schemathesis)
 if ! (cd "$tmp" && $ST run "http://127.0.0.1:$web_port/api/v1/openapi.json" \
     -H "Authorization: Bearer $api_token" --max-examples "${SCHEMATHESIS_EXAMPLES:-10}" --workers 2 \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \

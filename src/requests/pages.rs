@@ -721,6 +721,53 @@ async fn render_show(
                     "event-priority",
                     &[("from".into(), label("from")), ("to".into(), label("to"))]
                 ))
+            } else if e.kind == "field_changed"
+                && e.data.get("field").and_then(|f| f.as_str()) == Some("trip")
+            {
+                // What changed in a trip (labels as recorded, times as shown to the carrier).
+                let text = |c: &Value, k: &str| {
+                    c.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string()
+                };
+                let changes: Vec<String> = e
+                    .data
+                    .get("changes")
+                    .and_then(|c| c.as_array())
+                    .map(|list| {
+                        list.iter()
+                            .map(|c| {
+                                i18n::tr(
+                                    loc,
+                                    "event-trip-change",
+                                    &[
+                                        ("label".into(), text(c, "label")),
+                                        ("from".into(), text(c, "from")),
+                                        ("to".into(), text(c, "to")),
+                                    ],
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                json!(i18n::tr(
+                    loc,
+                    "event-trip",
+                    &[("changes".into(), changes.join("; "))]
+                ))
+            } else if e.kind == "field_changed"
+                && e.data.get("field").and_then(|f| f.as_str()) == Some("carrier")
+            {
+                json!(i18n::tr(
+                    loc,
+                    "event-carrier",
+                    &[(
+                        "name".into(),
+                        e.data
+                            .get("to")
+                            .and_then(|v| v.as_str())
+                            .unwrap_or("")
+                            .into()
+                    )]
+                ))
             } else {
                 Value::Null
             };

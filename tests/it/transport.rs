@@ -449,6 +449,19 @@ async fn a_change_or_a_cancellation_after_confirmation_reaches_the_carrier() {
         "{}",
         page.body
     );
+    // The timeline says what changed, and which carrier was chosen.
+    assert!(
+        page.body.contains("Déplacement modifié : "),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Départ : "), "{}", page.body);
+    assert!(page.body.contains(", 9 h 15."), "{}", page.body);
+    assert!(
+        page.body.contains("Transporteur retenu : "),
+        "{}",
+        page.body
+    );
 
     // Cancelled by the requester: the carrier hears it once.
     let res = app

@@ -1382,3 +1382,6 @@ drill-resolved = resolved from { $from } to { $to }
 dashboard-col-distribution = Ratings 1 · 2 · 3 · 4 · 5
 dashboard-col-distribution-help = Number of ratings of 1, 2, 3, 4 and 5
 csv-all = All
+event-trip = Trip changed: { $changes }.
+event-trip-change = { $label }: { $from } → { $to }
+event-carrier = Carrier chosen: { $name }.

@@ -1382,3 +1382,6 @@ drill-resolved = résolues du { $from } au { $to }
 dashboard-col-distribution = Notes 1 · 2 · 3 · 4 · 5
 dashboard-col-distribution-help = Nombre d'avis de 1, 2, 3, 4 et 5
 csv-all = Ensemble
+event-trip = Déplacement modifié : { $changes }.
+event-trip-change = { $label } : { $from } → { $to }
+event-carrier = Transporteur retenu : { $name }.
