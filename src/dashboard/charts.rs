@@ -116,6 +116,25 @@ fn x_labels(s: &mut String, labels: &[String], x_of: impl Fn(usize) -> f64, y: f
     }
 }
 
+/// Five horizontal lines across the plot (0, ¼, ½, ¾, all), each labelled on the left.
+fn grid(
+    s: &mut String,
+    (left, right): (f64, f64),
+    (top, height): (f64, f64),
+    label: impl Fn(u32) -> String,
+) {
+    for k in 0..=4u32 {
+        let y = top + height - height * k as f64 / 4.0;
+        let _ = write!(
+            s,
+            r#"<line x1="{left}" x2="{right}" y1="{y:.1}" y2="{y:.1}" class="grid"/><text x="{}" y="{:.1}" class="lbl" text-anchor="end">{}</text>"#,
+            left - 4.0,
+            y + 4.0,
+            escape(&label(k))
+        );
+    }
+}
+
 fn legend(s: &mut String, series: &[Series], y: f64) {
     let mut x = 60.0;
     for se in series {
@@ -145,18 +164,9 @@ pub fn columns(series: &[Series], labels: &[String], hrefs: &[Option<String>]) -
     let slot = (w - left - right) / n as f64;
     let col = (slot * 0.8 / series.len().max(1) as f64).max(1.0);
     let mut s = open(w as u32, h as u32);
-    for k in 0..=4 {
-        let v = max * k as f64 / 4.0;
-        let y = top + plot_h - plot_h * k as f64 / 4.0;
-        let _ = write!(
-            s,
-            r#"<line x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}" class="grid"/><text x="{}" y="{:.1}" class="lbl" text-anchor="end">{}</text>"#,
-            w - right,
-            left - 4.0,
-            y + 4.0,
-            v.round()
-        );
-    }
+    grid(&mut s, (left, w - right), (top, plot_h), |k| {
+        (max * k as f64 / 4.0).round().to_string()
+    });
     for i in 0..labels.len() {
         let mut group = String::new();
         for (j, se) in series.iter().enumerate() {
@@ -201,17 +211,9 @@ pub fn lines(series: &[Series], labels: &[String]) -> String {
     let plot_h = h - top - bottom;
     let slot = (w - left - right) / n as f64;
     let mut s = open(w as u32, h as u32);
-    for k in 0..=4 {
-        let y = top + plot_h - plot_h * k as f64 / 4.0;
-        let _ = write!(
-            s,
-            r#"<line x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}" class="grid"/><text x="{}" y="{:.1}" class="lbl" text-anchor="end">{} %</text>"#,
-            w - right,
-            left - 4.0,
-            y + 4.0,
-            k * 25
-        );
-    }
+    grid(&mut s, (left, w - right), (top, plot_h), |k| {
+        format!("{} %", k * 25)
+    });
     for se in series {
         let mut path = String::new();
         let mut pen_down = false;

@@ -728,12 +728,5 @@ async fn export(
         l.period.first,
         l.period.last
     );
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .insert_header(("Cache-Control", "no-store"))
-        .body(bytes))
+    Ok(crate::web::render::csv_download(&name, bytes))
 }

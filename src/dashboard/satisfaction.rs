@@ -45,13 +45,7 @@ pub fn token_number(key: &[u8], token: &str) -> Option<i64> {
     let (digits, sig) = token.split_once('-')?;
     let number: i64 = digits.parse().ok()?;
     let expected = signature(key, number);
-    let same = expected.len() == sig.len()
-        && expected
-            .bytes()
-            .zip(sig.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    same.then_some(number)
+    crate::web::extract::constant_time_eq(expected.as_bytes(), sig.as_bytes()).then_some(number)
 }
 
 pub struct Rating {

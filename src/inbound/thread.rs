@@ -76,14 +76,8 @@ pub fn address_number(address: &str, key: &[u8]) -> Option<RequestNumber> {
     let (digits, sig) = rest.split_once('-')?;
     let number: i64 = digits.parse().ok()?;
     let expected = signature(key, number);
-    // Constant-time comparison of the signatures.
-    let same = expected.len() == sig.len()
-        && expected
-            .bytes()
-            .zip(sig.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    same.then_some(RequestNumber(number))
+    crate::web::extract::constant_time_eq(expected.as_bytes(), sig.as_bytes())
+        .then_some(RequestNumber(number))
 }
 
 /// The `+tag` of an address that is no reply token: a category code (`soutien+ti-poste@…`).

@@ -645,14 +645,7 @@ async fn export_csv(
     let (name, bytes) = state
         .db(move |c| export::weekly_csv(c, &user, carrier, monday, loc))
         .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .insert_header(("Cache-Control", "no-store"))
-        .body(bytes))
+    Ok(crate::web::render::csv_download(&name, bytes))
 }
 
 async fn feed_ics(

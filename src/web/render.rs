@@ -184,6 +184,18 @@ pub fn urlencode(s: &str) -> String {
 }
 
 /// A redirect after a successful POST, with a confirmation shown on the next page.
+/// A CSV file to download (never cached: it holds what the reader may see today).
+pub fn csv_download(name: &str, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .body(bytes)
+}
+
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header(("Location", location))
