@@ -8,6 +8,8 @@ use crate::audit;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::i18n::Locale;
+use crate::units::model::Unit;
+use crate::users::model::Team;
 use crate::web::extract::ApiUser;
 use crate::AppState;
 use actix_web::{web, HttpResponse};
@@ -43,6 +45,30 @@ pub struct Loaded {
     pub period: Period,
 }
 
+type Scopes = (Vec<Team>, Vec<Unit>, Vec<Choice>);
+
+/// The teams, the units, and the scopes this person may pick among them.
+fn scopes_of(
+    conn: &mut diesel::PgConnection,
+    user: &CurrentUser,
+    loc: Locale,
+) -> Result<Scopes, AppError> {
+    let teams = crate::users::queries::teams(conn)?;
+    let units = crate::units::queries::all(conn)?;
+    let choices = scope::choices(user, &teams, &units, loc);
+    Ok((teams, units, choices))
+}
+
+/// The scopes this person may pick (for the pickers of a page whose query was refused).
+pub async fn choices(
+    state: &AppState,
+    user: &CurrentUser,
+    loc: Locale,
+) -> Result<Vec<Choice>, AppError> {
+    let u = user.clone();
+    state.db(move |c| Ok(scopes_of(c, &u, loc)?.2)).await
+}
+
 /// Checks the query, then counts (on the blocking pool, several connections at once). Every
 /// view is audited: the figures name technicians and quote requesters' comments.
 pub async fn load(
@@ -66,9 +92,7 @@ pub async fn load(
     let asked = q.scope.clone();
     let (choices, choice) = state
         .db(move |c| {
-            let teams = crate::users::queries::teams(c)?;
-            let units = crate::units::queries::all(c)?;
-            let choices = scope::choices(&u, &teams, &units, loc);
+            let (teams, units, choices) = scopes_of(c, &u, loc)?;
             let choice = scope::resolve(asked.as_deref(), &choices, &teams, &units)?;
             audit::record(
                 c,

@@ -6,7 +6,7 @@ use super::api::{load, DashboardQuery, Loaded};
 use super::charts::{self, Bar, Series};
 use super::figures::{Compliance, Figures};
 use super::period::{Kind, Period, Step};
-use super::scope::Scope;
+use super::scope::{Choice, Scope};
 use crate::error::AppError;
 use crate::i18n::{self, Locale};
 use crate::web::extract::Ctx;
@@ -450,30 +450,33 @@ fn view(ctx: &Ctx, l: &Loaded) -> Value {
     })
 }
 
-fn pickers(ctx: &Ctx, l: Option<&Loaded>, q: &DashboardQuery) -> Value {
+/// The scope and period pickers: the scopes this person may pick, the one shown (if any), and
+/// the period shown — or as asked, when it was refused.
+fn pickers(
+    ctx: &Ctx,
+    choices: &[Choice],
+    shown: Option<(&Scope, &Period)>,
+    q: &DashboardQuery,
+) -> Value {
     let loc = ctx.locale;
-    let current_scope = l
-        .map(|l| l.choice.scope.code())
+    let current_scope = shown
+        .map(|(s, _)| s.code())
         .or(q.scope.clone())
         .unwrap_or_default();
-    let current_period = l
-        .map(|l| l.period.kind.code().to_string())
+    let current_period = shown
+        .map(|(_, p)| p.kind.code().to_string())
         .or(q.period.clone())
         .unwrap_or_else(|| "school_year".into());
     let periods: Vec<Value> = ["week", "month", "school_year", "custom"]
         .iter()
         .map(|k| json!({"value": k, "label": ta(loc, "dashboard-period", &[("code", (*k).into())]), "selected": current_period == *k}))
         .collect();
-    let scopes: Vec<Value> = l
-        .map(|l| {
-            l.choices
-                .iter()
-                .map(|c| json!({"value": c.scope.code(), "label": c.label, "selected": c.scope.code() == current_scope}))
-                .collect()
-        })
-        .unwrap_or_default();
-    let (from, to) = match l {
-        Some(l) => (l.period.first.to_string(), l.period.last.to_string()),
+    let scopes: Vec<Value> = choices
+        .iter()
+        .map(|c| json!({"value": c.scope.code(), "label": c.label, "selected": c.scope.code() == current_scope}))
+        .collect();
+    let (from, to) = match shown {
+        Some((_, p)) => (p.first.to_string(), p.last.to_string()),
         None => (
             q.from.clone().unwrap_or_default(),
             q.to.clone().unwrap_or_default(),
@@ -506,7 +509,7 @@ async fn page(
             );
             let mut data = view(&ctx, &l);
             data["title"] = json!(t(loc, "dashboard-title"));
-            data["pickers"] = pickers(&ctx, Some(&l), &q);
+            data["pickers"] = pickers(&ctx, &l.choices, Some((&l.choice.scope, &l.period)), &q);
             data["report_href"] = json!(report);
             data["report_label"] = json!(ta(
                 loc,
@@ -519,14 +522,10 @@ async fn page(
         Err(AppError::Invalid(errors)) => {
             // The pickers again, with what is wrong, and no figures.
             let messages = crate::web::render::field_messages(loc, &errors);
-            let retry = DashboardQuery {
-                period: Some("school_year".into()),
-                ..q.clone()
-            };
-            let choices = load(&state, &ctx.user, &retry, loc).await.ok();
+            let choices = super::api::choices(&state, &ctx.user, loc).await?;
             let data = json!({
                 "title": t(loc, "dashboard-title"),
-                "pickers": pickers(&ctx, choices.as_ref(), &q),
+                "pickers": pickers(&ctx, &choices, None, &q),
                 "errors": messages,
                 "figures": false,
             });

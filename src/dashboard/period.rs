@@ -64,7 +64,8 @@ pub fn school_year(d: NaiveDate) -> (NaiveDate, NaiveDate) {
     (first, last)
 }
 
-fn month(d: NaiveDate) -> (NaiveDate, NaiveDate) {
+/// The month holding `d`: its first and last days.
+pub fn month(d: NaiveDate) -> (NaiveDate, NaiveDate) {
     let first = d.with_day(1).unwrap_or(d);
     let next = if first.month() == 12 {
         NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)

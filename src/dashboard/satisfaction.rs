@@ -214,8 +214,13 @@ async fn rate_signed_in(
     crate::requests::pages::after_action(&ctx, &state, number, "rating", result).await
 }
 
-fn reply_key(conn: &mut PgConnection) -> Result<Vec<u8>, AppError> {
-    Ok(crate::inbound::service::reply_key(conn)?)
+/// The request a rating link names; not found when its signature is wrong.
+async fn link_number(state: &AppState, token: &str) -> Result<i64, AppError> {
+    let t = token.to_string();
+    state
+        .db(move |c| Ok(token_number(&crate::inbound::service::reply_key(c)?, &t)))
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// What the page of a rating link shows.
@@ -268,16 +273,9 @@ async fn one_click(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (token, score) = path.into_inner();
-    let t = token.clone();
-    let number = state
-        .db(move |c| Ok(token_number(&reply_key(c)?, &t)))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let number = link_number(&state, &token).await?;
     let rating = check(Some(&score), "").map_err(|_| AppError::NotFound)?;
-    let origin = Origin {
-        actor: None,
-        ip: None,
-    };
+    let origin = Origin::default();
     let saved = state
         .db(move |c| {
             rate(c, &origin, number, None, rating, "")?;
@@ -331,11 +329,7 @@ async fn rate_by_link(
     form: CsrfForm<RatingForm>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
-    let t = token.clone();
-    let number = state
-        .db(move |c| Ok(token_number(&reply_key(c)?, &t)))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let number = link_number(&state, &token).await?;
     let form = form.0;
     let rating = match check(form.rating.as_deref(), &form.comment) {
         Ok(r) => r,
@@ -357,10 +351,7 @@ async fn rate_by_link(
             );
         }
     };
-    let origin = Origin {
-        actor: None,
-        ip: None,
-    };
+    let origin = Origin::default();
     let comment = form.comment.clone();
     state
         .db(move |c| rate(c, &origin, number, None, rating, &comment))

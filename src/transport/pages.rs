@@ -131,16 +131,7 @@ fn parse_id(s: &Option<String>) -> Option<i64> {
 fn period(view: &str, day: NaiveDate) -> (NaiveDate, NaiveDate) {
     match view {
         "day" => (day, day),
-        "month" => {
-            let first = day.with_day(1).unwrap_or(day);
-            let next = if first.month() == 12 {
-                NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
-            } else {
-                NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
-            }
-            .unwrap_or(first);
-            (first, next - Duration::days(1))
-        }
+        "month" => crate::dashboard::period::month(day),
         _ => {
             let monday = export::week_start(day);
             (monday, monday + Duration::days(6))
