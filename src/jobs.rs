@@ -104,7 +104,8 @@ pub async fn start(
         )?)
         .await?;
     // Dashboards: the resolution time of requests resolved without one (older data, imports),
-    // once at start then hourly; a no-op once done.
+    // then the figures of the closed days not counted yet or stale; once at start then hourly
+    // (readers count the few days they lack themselves); a no-op once done.
     let backfill_pool = pool.clone();
     let backfill = move || {
         let pool = backfill_pool.clone();
@@ -115,6 +116,16 @@ pub async fn start(
                 Err(e) => {
                     log::warn!("dashboards: filling resolution times failed (will retry): {e}")
                 }
+            }
+            let now = chrono::Utc::now();
+            match db::run(&pool, move |c| {
+                crate::dashboard::days::refresh_pending(c, now)
+            })
+            .await
+            {
+                Ok(n) if n > 0 => log::info!("dashboards: {n} days counted"),
+                Ok(_) => {}
+                Err(e) => log::warn!("dashboards: counting days failed (will retry): {e}"),
             }
         }
     };

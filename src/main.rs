@@ -102,7 +102,8 @@ enum Command {
         at: Option<chrono::NaiveDate>,
     },
     /// Fills the business time to resolve of resolved requests that have none (data imported or
-    /// generated); prints how many. The server also does it hourly.
+    /// generated), then counts the dashboards' closed days not counted yet or stale; prints
+    /// how many. The server also does both at start and hourly.
     BackfillDashboards,
     /// Prints this installation's part of the privacy impact assessment (Markdown): where
     /// information is kept, for how long, the confidential categories, who has access.
@@ -163,9 +164,11 @@ fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::error::E
             let mut conn = pool.get()?;
             let started = std::time::Instant::now();
             let n = guichet::dashboard::resolve::backfill(&mut conn, 20_000)?;
+            let filled = started.elapsed().as_secs_f64();
+            let days = guichet::dashboard::days::refresh_pending(&mut conn, chrono::Utc::now())?;
             println!(
-                "{n} requests filled in {:.1} s",
-                started.elapsed().as_secs_f64()
+                "{n} requests filled in {filled:.1} s, {days} days counted in {:.1} s",
+                started.elapsed().as_secs_f64() - filled
             );
         }
         Command::Migrate => {

@@ -1,6 +1,8 @@
-//! The figures of a dashboard, counted straight from the requests (no pre-aggregation, so they
-//! are never stale): each query reads one range of a covering index (created, resolved, first
-//! response due, resolution due) and the queries run at once on separate connections.
+//! The figures of a dashboard. Closed days come from `dashboard_days` (see `days`), counted
+//! again whenever something in them changes; the rest of the period (today) is counted straight
+//! from the requests: each query reads one range of a covering index (created, resolved, first
+//! response due, resolution due) and the queries run at once on separate connections. The
+//! snapshot figures (backlog, breaches in progress, approvals waiting) are always counted live.
 //!
 //! Definitions (shown on the page under « Comment lire ces chiffres »):
 //! - backlog: requests not resolved, closed or cancelled, now (awaiting approval included);
@@ -15,6 +17,7 @@
 //!   pauses (waiting for the requester, approval) taken out; median and 90th percentile;
 //! - satisfaction: the ratings given during the period.
 
+use super::days::{self, Day};
 use super::period::{Period, Step};
 use super::scope::Scope;
 use crate::db::schema::{requests, satisfaction_ratings, users};
@@ -258,7 +261,10 @@ struct Raw {
 }
 
 struct Bounds {
+    /// The period's start.
     start: DateTime<Utc>,
+    /// Where the live count starts: the end of the days read from `dashboard_days`.
+    live: DateTime<Utc>,
     end: DateTime<Utc>,
     buckets: Vec<DateTime<Utc>>,
     now: DateTime<Utc>,
@@ -270,7 +276,7 @@ fn created(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<Created
          FROM requests r WHERE created_at >= $1 AND created_at < $2 AND {s}
          GROUP BY GROUPING SETS ((1), (category_id), (unit_id))"
     ))
-    .bind::<Timestamptz, _>(b.start)
+    .bind::<Timestamptz, _>(b.live)
     .bind::<Timestamptz, _>(b.end)
     .bind::<Array<Timestamptz>, _>(&b.buckets)
     .load(c)
@@ -283,7 +289,7 @@ fn resolved(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<Resolv
          FROM requests r WHERE resolved_at >= $1 AND resolved_at < $2 AND {s}
          GROUP BY GROUPING SETS ((2), (assignee_id), (resolve_minutes))"
     ))
-    .bind::<Timestamptz, _>(b.start)
+    .bind::<Timestamptz, _>(b.live)
     .bind::<Timestamptz, _>(b.end)
     .bind::<Array<Timestamptz>, _>(&b.buckets)
     .load(c)
@@ -298,7 +304,7 @@ fn first_due(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<DueRo
          FROM requests r WHERE first_response_due >= $1 AND first_response_due < $2 AND {s}
          GROUP BY 1"
     ))
-    .bind::<Timestamptz, _>(b.start)
+    .bind::<Timestamptz, _>(b.live)
     .bind::<Timestamptz, _>(b.end)
     .bind::<Array<Timestamptz>, _>(&b.buckets)
     .bind::<Timestamptz, _>(b.now)
@@ -315,7 +321,7 @@ fn resolution_due(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<
          FROM requests r WHERE resolution_due >= $1 AND resolution_due < $2 AND {s}
          GROUP BY 1"
     ))
-    .bind::<Timestamptz, _>(b.start)
+    .bind::<Timestamptz, _>(b.live)
     .bind::<Timestamptz, _>(b.end)
     .bind::<Array<Timestamptz>, _>(&b.buckets)
     .bind::<Timestamptz, _>(b.now)
@@ -355,7 +361,7 @@ fn ratings(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<RatingG
          WHERE created_at >= $1 AND created_at < $2 AND {s}
          GROUP BY GROUPING SETS ((rating), (team_id, rating), (category_id, rating), (unit_id, rating))"
     ))
-    .bind::<Timestamptz, _>(b.start)
+    .bind::<Timestamptz, _>(b.live)
     .bind::<Timestamptz, _>(b.end)
     .load(c)
 }
@@ -573,28 +579,29 @@ fn assemble(raw: &Raw, labels: &Labels, period: &Period, today: NaiveDate, loc: 
         })
         .collect();
     let mut tiles = Tiles::default();
-    let mut categories = Vec::new();
-    let mut units = Vec::new();
+    // Several rows may count the same thing (closed days, then today): everything adds up.
+    let mut per_category: HashMap<i64, i64> = HashMap::new();
+    let mut per_unit: HashMap<i64, i64> = HashMap::new();
     for r in &raw.created {
         if let Some(i) = bucket_index(r.b, trend.len()) {
             trend[i].created += r.n;
             tiles.new += r.n;
         } else if let Some(c) = r.category_id {
-            let (code, label) = named(&labels.categories, c);
-            categories.push(CountRow {
-                code,
-                label,
-                count: r.n,
-            });
+            *per_category.entry(c).or_default() += r.n;
         } else if let Some(u) = r.unit_id {
-            let (code, label) = named(&labels.units, u);
-            units.push(CountRow {
-                code,
-                label,
-                count: r.n,
-            });
+            *per_unit.entry(u).or_default() += r.n;
         }
     }
+    let counted = |map: HashMap<i64, i64>, names: &HashMap<i64, (String, String)>| {
+        map.into_iter()
+            .map(|(id, count)| {
+                let (code, label) = named(names, id);
+                CountRow { code, label, count }
+            })
+            .collect::<Vec<_>>()
+    };
+    let categories = counted(per_category, &labels.categories);
+    let units = counted(per_unit, &labels.units);
     let mut techs: HashMap<Option<i64>, (i64, i64)> = HashMap::new();
     let mut minutes: Vec<(i32, i64)> = Vec::new();
     for r in &raw.resolved {
@@ -615,14 +622,16 @@ fn assemble(raw: &Raw, labels: &Labels, period: &Period, today: NaiveDate, loc: 
     let (mut fd, mut fm, mut rd, mut rm) = (0, 0, 0, 0);
     for r in &raw.first_due {
         if let Some(i) = bucket_index(Some(r.b), trend.len()) {
-            trend[i].first_response = Compliance::new(r.due, r.met);
+            let c = trend[i].first_response;
+            trend[i].first_response = Compliance::new(c.due + r.due, c.met + r.met);
         }
         fd += r.due;
         fm += r.met;
     }
     for r in &raw.resolution_due {
         if let Some(i) = bucket_index(Some(r.b), trend.len()) {
-            trend[i].resolution = Compliance::new(r.due, r.met);
+            let c = trend[i].resolution;
+            trend[i].resolution = Compliance::new(c.due + r.due, c.met + r.met);
         }
         rd += r.due;
         rm += r.met;
@@ -680,7 +689,7 @@ fn assemble(raw: &Raw, labels: &Labels, period: &Period, today: NaiveDate, loc: 
         let slot = (r - 1) as usize;
         let (i, id) = match (g.g, g.team_id, g.category_id, g.unit_id) {
             (7, ..) => {
-                sat.distribution[slot] = g.n;
+                sat.distribution[slot] += g.n;
                 continue;
             }
             (3, Some(t), ..) => (0, t),
@@ -772,6 +781,150 @@ fn low_ratings(
         .collect())
 }
 
+/// The raw counts of days read from `dashboard_days`: the day's totals in its trend bucket
+/// (`buckets`: the first day of each), the breakdowns summed over the days.
+fn raw_of_days(days: Vec<Day>, buckets: &[NaiveDate]) -> Raw {
+    fn sum<const N: usize>(into: &mut HashMap<[i64; N], i64>, bytes: &[u8]) {
+        for t in days::tuples::<N>(bytes) {
+            let (key, n) = t.split_at(N - 1);
+            let mut k = [0; N];
+            k[..N - 1].copy_from_slice(key);
+            *into.entry(k).or_default() += n[0];
+        }
+    }
+    let mut raw = Raw::default();
+    let (mut categories, mut units) = (HashMap::new(), HashMap::new());
+    let (mut assignees, mut minutes) = (HashMap::new(), HashMap::new());
+    let mut rated = HashMap::new();
+    let mut ratings = [0i64; 5];
+    for d in days {
+        let b = buckets.iter().filter(|s| **s <= d.day).count() as i32;
+        let n = i64::from;
+        raw.created.push(CreatedRow {
+            b: Some(b),
+            category_id: None,
+            unit_id: None,
+            n: n(d.created),
+        });
+        raw.resolved.push(ResolvedRow {
+            g: 3,
+            b: Some(b),
+            assignee_id: None,
+            resolve_minutes: None,
+            n: n(d.resolved),
+        });
+        raw.first_due.push(DueRow {
+            b,
+            due: n(d.first_due),
+            met: n(d.first_met),
+        });
+        raw.resolution_due.push(DueRow {
+            b,
+            due: n(d.resolution_due),
+            met: n(d.resolution_met),
+        });
+        for (total, k) in ratings.iter_mut().zip(&d.ratings) {
+            *total += n(*k);
+        }
+        sum::<2>(&mut categories, &d.created_categories);
+        sum::<2>(&mut units, &d.created_units);
+        sum::<2>(&mut assignees, &d.resolved_assignees);
+        sum::<2>(&mut minutes, &d.resolve_minutes);
+        sum::<4>(&mut rated, &d.rated);
+    }
+    let created = |category_id, unit_id, n| CreatedRow {
+        b: None,
+        category_id,
+        unit_id,
+        n,
+    };
+    raw.created.extend(
+        categories
+            .into_iter()
+            .map(|([c, _], n)| created(Some(c), None, n)),
+    );
+    raw.created.extend(
+        units
+            .into_iter()
+            .map(|([u, _], n)| created(None, Some(u), n)),
+    );
+    let resolved = |g, assignee_id, resolve_minutes, n| ResolvedRow {
+        g,
+        b: None,
+        assignee_id,
+        resolve_minutes,
+        n,
+    };
+    raw.resolved.extend(
+        assignees
+            .into_iter()
+            .map(|([a, _], n)| resolved(1, Some(a).filter(|a| *a != 0), None, n)),
+    );
+    raw.resolved.extend(
+        minutes
+            .into_iter()
+            .map(|([m, _], n)| resolved(2, None, Some(i32::try_from(m).unwrap_or(i32::MAX)), n)),
+    );
+    let rating = |g, rating: i64, team_id, category_id, unit_id, n| RatingGroup {
+        g,
+        rating: i16::try_from(rating).ok(),
+        team_id,
+        category_id,
+        unit_id,
+        n,
+    };
+    raw.ratings.extend(
+        (1..=5)
+            .zip(ratings)
+            .map(|(r, n)| rating(7, r, None, None, None, n)),
+    );
+    raw.ratings
+        .extend(rated.into_iter().map(|([kind, id, r, _], n)| match kind {
+            1 => rating(3, r, Some(id), None, None, n),
+            2 => rating(5, r, None, Some(id), None, n),
+            _ => rating(6, r, None, None, Some(id), n),
+        }));
+    raw
+}
+
+/// How the period's closed days are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counting {
+    /// From `dashboard_days`, counting again first the days that need it (when few do).
+    Days,
+    /// Straight from the requests: the reference the days are tested against.
+    Live,
+}
+
+/// Reads the closed days of the period from `dashboard_days`, counting first those not counted
+/// or stale; returns them with the instant where the live count starts. None when too many days
+/// need counting (a fresh migration, a bulk load): then the whole period is counted live.
+fn closed_days(
+    conn: &mut PgConnection,
+    scope: &Scope,
+    period: &Period,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<(Raw, DateTime<Utc>)>, AppError> {
+    // Never past the real clock: a day still open somewhere is not marked stale when it changes.
+    let last = period.last.min(days::last_closed(now.min(Utc::now())));
+    if last < period.first {
+        return Ok(None);
+    }
+    let uncounted = days::uncounted(conn, period.first, last)?;
+    if uncounted.len() > days::MAX_COUNTED_ON_READ {
+        return Ok(None);
+    }
+    for (a, z) in days::runs(&uncounted) {
+        days::refresh(conn, a, z, Utc::now())?;
+    }
+    let rows = days::load(conn, &scope.key(), period.first, last)?;
+    Ok(Some((
+        raw_of_days(rows, &period.buckets_until(today)),
+        days::start_of(last + chrono::Duration::days(1)),
+    )))
+}
+
 /// The figures of `scope` over `period` as of `now`, labelled in `loc`.
 pub fn compute(
     pool: &PgPool,
@@ -782,18 +935,48 @@ pub fn compute(
     now: DateTime<Utc>,
     loc: Locale,
 ) -> Result<Figures, AppError> {
+    compute_by(
+        pool,
+        reader,
+        scope,
+        scope_label,
+        period,
+        now,
+        loc,
+        Counting::Days,
+    )
+}
+
+/// `compute`, choosing how closed days are counted.
+#[allow(clippy::too_many_arguments)]
+pub fn compute_by(
+    pool: &PgPool,
+    reader: &crate::auth::CurrentUser,
+    scope: &Scope,
+    scope_label: &str,
+    period: &Period,
+    now: DateTime<Utc>,
+    loc: Locale,
+    counting: Counting,
+) -> Result<Figures, AppError> {
     let (start, end) = period.instants();
     let today = crate::transport::model::local(now).date();
+    let conn = &mut pool
+        .get()
+        .map_err(|e| AppError::Internal(format!("pool: {e}")))?;
+    let (mut raw, live) = match counting {
+        Counting::Days => closed_days(conn, scope, period, today, now)?,
+        Counting::Live => None,
+    }
+    .unwrap_or_else(|| (Raw::default(), start));
     let b = Bounds {
         start,
+        live: live.min(end),
         end,
         buckets: period.bucket_instants(today),
         now,
     };
-    let conn = &mut pool
-        .get()
-        .map_err(|e| AppError::Internal(format!("pool: {e}")))?;
-    let raw = raw(pool, conn, scope, &b)?;
+    merge(&mut raw, self::raw(pool, conn, scope, &b)?);
     let labels = labels(conn, &raw, loc)?;
     let Shaped {
         tiles,

@@ -35,6 +35,16 @@ impl Scope {
         }
     }
 
+    /// The key of this scope in `dashboard_days`: `b`, `d:<domain>`, `t<team id>`, `u<unit id>`.
+    pub fn key(&self) -> String {
+        match self {
+            Scope::Board => "b".into(),
+            Scope::Domain(d) => format!("d:{}", d.code()),
+            Scope::Team { id, .. } => format!("t{}", id.0),
+            Scope::Unit { id, .. } => format!("u{}", id.0),
+        }
+    }
+
     /// The condition on `requests` (aliased `alias`) of this scope. Only typed values reach the
     /// text: ids and the domain's fixed code.
     pub fn sql(&self, alias: &str) -> String {

@@ -791,6 +791,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    dashboard_days (scope, day) {
+        scope -> Text,
+        day -> Date,
+        created -> Int4,
+        created_categories -> Bytea,
+        created_units -> Bytea,
+        resolved -> Int4,
+        resolved_assignees -> Bytea,
+        resolve_minutes -> Bytea,
+        first_due -> Int4,
+        first_met -> Int4,
+        resolution_due -> Int4,
+        resolution_met -> Int4,
+        ratings -> Array<Int4>,
+        rated -> Bytea,
+    }
+}
+
+diesel::table! {
+    dashboard_days_done (day) {
+        day -> Date,
+        computed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    dashboard_days_stale (day) {
+        day -> Date,
+        version -> Int8,
+    }
+}
+
 diesel::joinable!(satisfaction_ratings -> requests (request_id));
 diesel::joinable!(trips -> requests (request_id));
 diesel::joinable!(trips -> carriers (carrier_id));
@@ -852,4 +885,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     transport_settings,
     trip_feeds,
     oidc_logins,
+    dashboard_days,
+    dashboard_days_done,
+    dashboard_days_stale,
 );

@@ -179,6 +179,16 @@ async fn figures_match_a_history_counted_by_hand() {
     assert_eq!(v["scope"], "board");
     assert_eq!(v["period"]["from"], "2025-07-01");
     assert_eq!(v["period"]["to"], "2026-06-30");
+    // The same figures once the days are counted and read from `dashboard_days` (a year of
+    // days never counted is counted live, not made to wait).
+    let counted =
+        guichet::dashboard::days::refresh_pending(&mut app.conn(), chrono::Utc::now()).unwrap();
+    assert!(counted >= 365, "{counted}");
+    let mut again = figures(&app, ADMIN, LAST_YEAR).await.json();
+    let mut first = v.clone();
+    first["generated_at"] = Value::Null;
+    again["generated_at"] = Value::Null;
+    assert_eq!(again, first);
     let t = tiles(&v);
     // Created in the year: r2, r3, r5, r6, r7 (not r1, one minute early, nor r4, five after).
     assert_eq!(t["new"], 5, "{t}");
@@ -727,4 +737,140 @@ async fn the_benchmark_generator_makes_data_the_application_reads_like_its_own()
 struct Count {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     n: i64,
+}
+
+/// Every figure of every scope the administrator may pick, over `period`, read from the counted
+/// days and counted live; the two must be equal (the time of generation aside).
+fn days_match_live(app: &TestApp, period: &guichet::dashboard::period::Period) -> usize {
+    use guichet::dashboard::figures::{compute_by, Counting};
+    let conn = &mut app.conn();
+    let admin = {
+        let u = guichet::users::queries::by_email(conn, ADMIN)
+            .unwrap()
+            .unwrap();
+        guichet::users::service::identity(conn, &u).unwrap()
+    };
+    let teams = guichet::users::queries::teams(conn).unwrap();
+    let units = guichet::units::queries::all(conn).unwrap();
+    let loc = guichet::i18n::Locale::Fr;
+    let choices = guichet::dashboard::scope::choices(&admin, &teams, &units, loc);
+    let now = chrono::Utc::now();
+    let pool = &app.state.pool;
+    for ch in &choices {
+        let figures = |counting| {
+            let f = compute_by(
+                pool, &admin, &ch.scope, &ch.label, period, now, loc, counting,
+            )
+            .unwrap();
+            let mut v = serde_json::to_value(f).unwrap();
+            v["generated_at"] = Value::Null;
+            v
+        };
+        let (days, live) = (figures(Counting::Days), figures(Counting::Live));
+        assert_eq!(days, live, "{} over {period:?}", ch.scope.code());
+    }
+    choices.len()
+}
+
+fn stale_days(app: &TestApp) -> i64 {
+    diesel::sql_query("SELECT count(*) AS n FROM dashboard_days_stale")
+        .get_result::<Count>(&mut app.conn())
+        .unwrap()
+        .n
+}
+
+#[actix_web::test]
+async fn figures_read_from_counted_days_match_a_direct_count_before_and_after_changes() {
+    use guichet::dashboard::{days, period::Period};
+    let app = TestApp::new().await;
+    let url = app.state.settings.database_url.clone();
+    let out = std::process::Command::new("psql")
+        .args([
+            url.as_str(),
+            "-q",
+            "-v",
+            "requests=4000",
+            "-v",
+            "assets=20",
+            "-f",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/bench/history.sql"),
+        ])
+        .output()
+        .expect("psql");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The history is new: every day of it is still to count.
+    let conn = &mut app.conn();
+    guichet::dashboard::resolve::backfill(conn, 1_000).unwrap();
+    let now = chrono::Utc::now();
+    let counted = days::refresh_pending(conn, now).unwrap();
+    assert!(counted > 1_500, "{counted}");
+    assert_eq!(stale_days(&app), 0);
+    assert_eq!(days::refresh_pending(conn, now).unwrap(), 0, "nothing left");
+
+    let today = guichet::transport::model::local(now).date();
+    let custom =
+        |from: &str, to: &str| Period::parse(Some("custom"), Some(from), Some(to), today).unwrap();
+    let periods = [
+        // A whole school year, a month with the change to summer time, and the current school
+        // year: closed days, then today counted live.
+        custom("2023-07-01", "2024-06-30"),
+        custom("2024-03-01", "2024-03-31"),
+        Period::parse(Some("school_year"), None, None, today).unwrap(),
+        Period::parse(Some("week"), None, None, today).unwrap(),
+    ];
+    let scopes = days_match_live(&app, &periods[0]);
+    assert!(scopes >= 6, "board, domains, teams and units: {scopes}");
+    for p in &periods[1..] {
+        days_match_live(&app, p);
+    }
+
+    // Old requests change: moved to another team, resolved late, reopened, deleted; ratings
+    // changed and withdrawn. Their days become stale, and the next reading counts them again.
+    for sql in [
+        "UPDATE requests SET team_id = (SELECT min(id) FROM teams WHERE id <> requests.team_id),
+           unit_id = (SELECT max(id) FROM units)
+         WHERE id IN (SELECT id FROM requests WHERE created_at < now() - interval '400 days'
+                      ORDER BY id LIMIT 5)",
+        "UPDATE requests SET status = 'in_progress', status_kind = 'open', resolved_at = NULL,
+           resolve_minutes = NULL, closed_at = NULL
+         WHERE id IN (SELECT id FROM requests WHERE resolved_at BETWEEN now() - interval '700 days'
+                        AND now() - interval '600 days' ORDER BY id LIMIT 3)",
+        "UPDATE satisfaction_ratings SET rating = 6 - rating
+         WHERE request_id IN (SELECT request_id FROM satisfaction_ratings ORDER BY request_id LIMIT 4)",
+        "DELETE FROM satisfaction_ratings
+         WHERE request_id IN (SELECT request_id FROM satisfaction_ratings ORDER BY request_id DESC LIMIT 2)",
+        "UPDATE requests SET first_response_at = NULL, sla_paused_since = created_at + interval '1 hour'
+         WHERE id IN (SELECT id FROM requests WHERE first_response_due < now() - interval '300 days'
+                      ORDER BY id DESC LIMIT 3)",
+    ] {
+        diesel::sql_query(sql).execute(&mut app.conn()).unwrap();
+    }
+    let stale = stale_days(&app);
+    assert!(stale >= 5, "{stale}");
+    for p in &periods {
+        days_match_live(&app, p);
+    }
+    // A whole year's reading counted again the stale days it holds.
+    let left: i64 = diesel::sql_query(
+        "SELECT count(*) AS n FROM dashboard_days_stale
+          WHERE day BETWEEN '2023-07-01' AND '2024-06-30'",
+    )
+    .get_result::<Count>(&mut app.conn())
+    .unwrap()
+    .n;
+    assert_eq!(left, 0);
+    days::refresh_pending(&mut app.conn(), chrono::Utc::now()).unwrap();
+    assert_eq!(stale_days(&app), 0);
+
+    // A change today marks nothing: today is always counted live.
+    let number = create(&app, REQUESTER_A, "Projecteur du jour").await;
+    set(&app, &number, "first_response_at = now()");
+    assert_eq!(stale_days(&app), 0);
+    for p in &periods[2..] {
+        days_match_live(&app, p);
+    }
 }

@@ -1,0 +1,12 @@
+DROP TRIGGER ratings_dashboard_delete ON satisfaction_ratings;
+DROP TRIGGER ratings_dashboard_update ON satisfaction_ratings;
+DROP TRIGGER ratings_dashboard_insert ON satisfaction_ratings;
+DROP FUNCTION ratings_dashboard_mark();
+DROP TRIGGER requests_dashboard_delete ON requests;
+DROP TRIGGER requests_dashboard_update ON requests;
+DROP TRIGGER requests_dashboard_insert ON requests;
+DROP FUNCTION requests_dashboard_mark();
+DROP FUNCTION dashboard_days_mark(date[]);
+DROP TABLE dashboard_days_stale;
+DROP TABLE dashboard_days_done;
+DROP TABLE dashboard_days;
