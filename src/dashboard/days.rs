@@ -256,7 +256,6 @@ pub fn refresh(
     conn.transaction(|c| {
         // One counter at a time: two would insert the same rows.
         diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('dashboard_days'))").execute(c)?;
-        diesel::sql_query("SET LOCAL jit = off").execute(c)?;
         diesel::sql_query("SET LOCAL work_mem = '64MB'").execute(c)?;
         // Read before counting: a mark made after this stays.
         let seen: Vec<(NaiveDate, i64)> = dashboard_days_stale::table

@@ -401,11 +401,10 @@ fn g_resolution_due(c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, Ap
 
 const GROUPS: [Group; 4] = [g_resolution_due, g_created, g_resolved, g_first_due];
 
-/// Runs a group in a transaction of its own, without JIT compilation (it costs more than it
-/// saves on these short scans) and with room to aggregate in memory.
+/// Runs a group in a transaction of its own, with room to aggregate in memory (JIT compilation
+/// is off on every pooled connection: see `db::pool`).
 fn run(g: Group, c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError> {
     c.transaction(|c| {
-        diesel::sql_query("SET LOCAL jit = off").execute(c)?;
         diesel::sql_query("SET LOCAL work_mem = '32MB'").execute(c)?;
         g(c, s, b)
     })
