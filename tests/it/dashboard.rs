@@ -874,3 +874,73 @@ async fn figures_read_from_counted_days_match_a_direct_count_before_and_after_ch
         days_match_live(&app, p);
     }
 }
+
+/// Every page of a search, following the cursors: the numbers in order.
+async fn search_all(app: &TestApp, q: &str, sort: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let res = app
+            .api(AUDITOR)
+            .get(&format!(
+                "/api/v1/requests?status=all&sort={sort}&q={}{cursor}",
+                guichet::web::render::urlencode(q)
+            ))
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let v = res.json();
+        out.extend(
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["number"].as_str().unwrap().to_string()),
+        );
+        match v["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => return out,
+        }
+    }
+}
+
+#[actix_web::test]
+async fn a_search_reads_the_newest_requests_first_and_misses_no_older_match() {
+    let app = TestApp::new().await;
+    let url = app.state.settings.database_url.clone();
+    let out = std::process::Command::new("psql")
+        .args([
+            url.as_str(),
+            "-q",
+            "-v",
+            "requests=7000",
+            "-v",
+            "assets=10",
+            "-f",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/bench/history.sql"),
+        ])
+        .output()
+        .expect("psql");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A rare word: three old requests and one of the newest.
+    diesel::sql_query(
+        "UPDATE requests SET title = 'Photocopieuse hors service ' || number
+          WHERE id IN (SELECT id FROM requests ORDER BY created_at LIMIT 3)
+             OR id = (SELECT id FROM requests ORDER BY created_at DESC LIMIT 1)",
+    )
+    .execute(&mut app.conn())
+    .unwrap();
+    // Common (one request in sixteen), rare, and in between.
+    for q in ["projecteur", "photocopieuse", "évier laboratoire"] {
+        let newest = search_all(&app, q, "newest").await;
+        let mut oldest = search_all(&app, q, "oldest").await;
+        oldest.reverse();
+        assert!(!newest.is_empty(), "{q}");
+        assert_eq!(newest, oldest, "{q}: newest first is oldest first reversed");
+    }
+    assert_eq!(search_all(&app, "photocopieuse", "newest").await.len(), 4);
+    assert!(search_all(&app, "projecteur", "newest").await.len() > 300);
+}
