@@ -121,7 +121,23 @@ enum TokenCommand {
     },
 }
 
+/// glibc gives each thread that allocates a heap of its own (up to eight per core) and keeps
+/// there what it freed: with actix's workers and the blocking pool, a few megabytes in use under
+/// load (a dashboard reads its counted days at once) held 290 MB. Two heaps are enough for a
+/// server that mostly waits on its database.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_malloc_arenas() {
+    // SAFETY: mallopt only tunes the allocator; it is called once, before any other thread.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_malloc_arenas() {}
+
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     env_logger::Builder::from_env(
         env_logger::Env::default().filter_or("GUICHET_LOG", "info,tokio_cron_scheduler=warn"),
     )
