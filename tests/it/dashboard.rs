@@ -630,21 +630,19 @@ async fn requesters_rate_a_resolved_request_with_one_click_or_on_its_page() {
     assert_eq!(audited, 3);
 }
 
-#[actix_web::test]
-async fn the_benchmark_generator_makes_data_the_application_reads_like_its_own() {
-    let app = TestApp::new().await;
+/// Runs the benchmark's history generator (`scripts/bench/history.sql`) on the test database.
+fn generate_history(app: &TestApp, requests: u32, assets: u32) {
     let url = app.state.settings.database_url.clone();
     let out = std::process::Command::new("psql")
-        .args([
-            url.as_str(),
-            "-q",
-            "-v",
-            "requests=3000",
-            "-v",
-            "assets=50",
-            "-f",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/bench/history.sql"),
-        ])
+        .args([url.as_str(), "-q", "-v"])
+        .arg(format!("requests={requests}"))
+        .arg("-v")
+        .arg(format!("assets={assets}"))
+        .arg("-f")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scripts/bench/history.sql"
+        ))
         .output()
         .expect("psql");
     assert!(
@@ -652,6 +650,12 @@ async fn the_benchmark_generator_makes_data_the_application_reads_like_its_own()
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[actix_web::test]
+async fn the_benchmark_generator_makes_data_the_application_reads_like_its_own() {
+    let app = TestApp::new().await;
+    generate_history(&app, 3000, 50);
     let conn = &mut app.conn();
     let filled = guichet::dashboard::resolve::backfill(conn, 1_000).unwrap();
     assert!(filled > 2_000, "{filled}");
@@ -783,25 +787,7 @@ fn stale_days(app: &TestApp) -> i64 {
 async fn figures_read_from_counted_days_match_a_direct_count_before_and_after_changes() {
     use guichet::dashboard::{days, period::Period};
     let app = TestApp::new().await;
-    let url = app.state.settings.database_url.clone();
-    let out = std::process::Command::new("psql")
-        .args([
-            url.as_str(),
-            "-q",
-            "-v",
-            "requests=4000",
-            "-v",
-            "assets=20",
-            "-f",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/bench/history.sql"),
-        ])
-        .output()
-        .expect("psql");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    generate_history(&app, 4000, 20);
     // The history is new: every day of it is still to count.
     let conn = &mut app.conn();
     guichet::dashboard::resolve::backfill(conn, 1_000).unwrap();
@@ -906,25 +892,7 @@ async fn search_all(app: &TestApp, q: &str, sort: &str) -> Vec<String> {
 #[actix_web::test]
 async fn a_search_reads_the_newest_requests_first_and_misses_no_older_match() {
     let app = TestApp::new().await;
-    let url = app.state.settings.database_url.clone();
-    let out = std::process::Command::new("psql")
-        .args([
-            url.as_str(),
-            "-q",
-            "-v",
-            "requests=7000",
-            "-v",
-            "assets=10",
-            "-f",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/bench/history.sql"),
-        ])
-        .output()
-        .expect("psql");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    generate_history(&app, 7000, 10);
     // A rare word: three old requests and one of the newest.
     diesel::sql_query(
         "UPDATE requests SET title = 'Photocopieuse hors service ' || number
