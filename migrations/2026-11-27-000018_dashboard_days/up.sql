@@ -52,40 +52,51 @@ CREATE FUNCTION dashboard_days_mark(days date[]) RETURNS void LANGUAGE sql AS $$
   ON CONFLICT (day) DO UPDATE SET version = s.version + 1
 $$;
 
-CREATE FUNCTION requests_dashboard_mark() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A request marks the days it counts in, before and after a change. Row triggers whose WHEN
+-- lets through only what can matter: a request created now has nothing in a past day, and most
+-- updates (a comment, a priority) touch no counted column — those cost nothing.
+CREATE FUNCTION requests_dashboard_mark_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     PERFORM dashboard_days_mark(ARRAY(
-      SELECT (t AT TIME ZONE 'America/Toronto')::date FROM new_rows n,
-        unnest(ARRAY[n.created_at, n.resolved_at, n.first_response_due, n.resolution_due]) AS t));
-  ELSIF TG_OP = 'DELETE' THEN
-    PERFORM dashboard_days_mark(ARRAY(
-      SELECT (t AT TIME ZONE 'America/Toronto')::date FROM old_rows o,
-        unnest(ARRAY[o.created_at, o.resolved_at, o.first_response_due, o.resolution_due]) AS t));
+      SELECT (t AT TIME ZONE 'America/Toronto')::date
+        FROM unnest(ARRAY[NEW.created_at, NEW.resolved_at, NEW.first_response_due,
+                          NEW.resolution_due]) AS t));
   ELSE
     PERFORM dashboard_days_mark(ARRAY(
       SELECT (t AT TIME ZONE 'America/Toronto')::date
-        FROM old_rows o JOIN new_rows n ON n.id = o.id,
-        unnest(ARRAY[o.created_at, o.resolved_at, o.first_response_due, o.resolution_due,
-                     n.created_at, n.resolved_at, n.first_response_due, n.resolution_due]) AS t
-       WHERE (o.created_at, o.resolved_at, o.first_response_due, o.first_response_at,
-              o.resolution_due, o.closed_at, o.sla_paused_since, o.domain, o.team_id, o.unit_id,
-              o.category_id, o.assignee_id, o.resolve_minutes)
-          IS DISTINCT FROM
-             (n.created_at, n.resolved_at, n.first_response_due, n.first_response_at,
-              n.resolution_due, n.closed_at, n.sla_paused_since, n.domain, n.team_id, n.unit_id,
-              n.category_id, n.assignee_id, n.resolve_minutes)));
+        FROM unnest(ARRAY[OLD.created_at, OLD.resolved_at, OLD.first_response_due,
+                          OLD.resolution_due, NEW.created_at, NEW.resolved_at,
+                          NEW.first_response_due, NEW.resolution_due]) AS t));
   END IF;
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER requests_dashboard_insert AFTER INSERT ON requests
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION requests_dashboard_mark();
-CREATE TRIGGER requests_dashboard_update AFTER UPDATE ON requests
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION requests_dashboard_mark();
+CREATE TRIGGER requests_dashboard_insert AFTER INSERT ON requests FOR EACH ROW
+  WHEN (LEAST(NEW.created_at, NEW.resolved_at, NEW.first_response_due, NEW.resolution_due) < now())
+  EXECUTE FUNCTION requests_dashboard_mark_row();
+CREATE TRIGGER requests_dashboard_update AFTER UPDATE ON requests FOR EACH ROW
+  WHEN ((OLD.created_at, OLD.resolved_at, OLD.first_response_due, OLD.first_response_at,
+         OLD.resolution_due, OLD.closed_at, OLD.sla_paused_since, OLD.domain, OLD.team_id,
+         OLD.unit_id, OLD.category_id, OLD.assignee_id, OLD.resolve_minutes)
+    IS DISTINCT FROM
+        (NEW.created_at, NEW.resolved_at, NEW.first_response_due, NEW.first_response_at,
+         NEW.resolution_due, NEW.closed_at, NEW.sla_paused_since, NEW.domain, NEW.team_id,
+         NEW.unit_id, NEW.category_id, NEW.assignee_id, NEW.resolve_minutes))
+  EXECUTE FUNCTION requests_dashboard_mark_row();
+
+-- Deletions come in bulk (retention): one statement, one mark.
+CREATE FUNCTION requests_dashboard_mark_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM dashboard_days_mark(ARRAY(
+    SELECT (t AT TIME ZONE 'America/Toronto')::date FROM old_rows o,
+      unnest(ARRAY[o.created_at, o.resolved_at, o.first_response_due, o.resolution_due]) AS t));
+  RETURN NULL;
+END $$;
+
 CREATE TRIGGER requests_dashboard_delete AFTER DELETE ON requests
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION requests_dashboard_mark();
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
+  EXECUTE FUNCTION requests_dashboard_mark_deleted();
 
 CREATE FUNCTION ratings_dashboard_mark() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
