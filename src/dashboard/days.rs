@@ -11,6 +11,7 @@
 //! The counts follow the definitions of `figures` exactly; a test compares the two on
 //! generated history, before and after changes to old requests.
 
+use super::figures::{first_response_compliance, resolution_compliance};
 use crate::db::schema::{dashboard_days, dashboard_days_stale, requests};
 use crate::error::AppError;
 use crate::transport::model::{local, local_to_utc};
@@ -304,17 +305,14 @@ pub fn refresh(
                 _ => {}
             }
         }
-        // The same conditions as `figures::first_due` and `figures::resolution_due`.
         let first_due: Vec<Due> = diesel::sql_query(format!(
-            "SELECT day, scope,
-               count(*) FILTER (WHERE LEAST(first_response_at, resolved_at) IS NOT NULL
-                 OR (first_response_due <= $3 AND (closed_at IS NULL OR closed_at > first_response_due))) AS due,
-               count(*) FILTER (WHERE LEAST(first_response_at, resolved_at) <= first_response_due) AS met
+            "SELECT day, scope, {}
              FROM (SELECT {}, k.scope, r.first_response_due, r.first_response_at, r.resolved_at,
                      r.closed_at FROM requests r {SCOPES}
                    WHERE r.first_response_due >= $1 AND r.first_response_due < $2
                      AND k.scope IS NOT NULL) x
              GROUP BY day, scope",
+            first_response_compliance("$3"),
             day_of("first_response_due")
         ))
         .bind::<Timestamptz, _>(start)
@@ -326,16 +324,13 @@ pub fn refresh(
             d.first = (count(r.due), count(r.met));
         }
         let resolution_due: Vec<Due> = diesel::sql_query(format!(
-            "SELECT day, scope,
-               count(*) FILTER (WHERE resolved_at IS NOT NULL
-                 OR (resolution_due <= $3 AND sla_paused_since IS NULL
-                     AND (closed_at IS NULL OR closed_at > resolution_due))) AS due,
-               count(*) FILTER (WHERE resolved_at <= resolution_due) AS met
+            "SELECT day, scope, {}
              FROM (SELECT {}, k.scope, r.resolution_due, r.resolved_at, r.closed_at,
                      r.sla_paused_since FROM requests r {SCOPES}
                    WHERE r.resolution_due >= $1 AND r.resolution_due < $2
                      AND k.scope IS NOT NULL) x
              GROUP BY day, scope",
+            resolution_compliance("$3"),
             day_of("resolution_due")
         ))
         .bind::<Timestamptz, _>(start)

@@ -295,14 +295,32 @@ fn resolved(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<Resolv
     .load(c)
 }
 
+/// The first responses due and met, as two counts (`due`, `met`); `now` is the placeholder of
+/// the present instant. Shared with the counted days (`days::refresh`).
+pub fn first_response_compliance(now: &str) -> String {
+    format!(
+        "count(*) FILTER (WHERE LEAST(first_response_at, resolved_at) IS NOT NULL
+           OR (first_response_due <= {now} AND (closed_at IS NULL OR closed_at > first_response_due))) AS due,
+         count(*) FILTER (WHERE LEAST(first_response_at, resolved_at) <= first_response_due) AS met"
+    )
+}
+
+/// The resolutions due and met, as `first_response_compliance`.
+pub fn resolution_compliance(now: &str) -> String {
+    format!(
+        "count(*) FILTER (WHERE resolved_at IS NOT NULL
+           OR (resolution_due <= {now} AND sla_paused_since IS NULL
+               AND (closed_at IS NULL OR closed_at > resolution_due))) AS due,
+         count(*) FILTER (WHERE resolved_at <= resolution_due) AS met"
+    )
+}
+
 fn first_due(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<DueRow>> {
     diesel::sql_query(format!(
-        "SELECT width_bucket(first_response_due, $3) AS b,
-           count(*) FILTER (WHERE LEAST(first_response_at, resolved_at) IS NOT NULL
-             OR (first_response_due <= $4 AND (closed_at IS NULL OR closed_at > first_response_due))) AS due,
-           count(*) FILTER (WHERE LEAST(first_response_at, resolved_at) <= first_response_due) AS met
+        "SELECT width_bucket(first_response_due, $3) AS b, {}
          FROM requests r WHERE first_response_due >= $1 AND first_response_due < $2 AND {s}
-         GROUP BY 1"
+         GROUP BY 1",
+        first_response_compliance("$4")
     ))
     .bind::<Timestamptz, _>(b.live)
     .bind::<Timestamptz, _>(b.end)
@@ -313,13 +331,10 @@ fn first_due(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<DueRo
 
 fn resolution_due(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<DueRow>> {
     diesel::sql_query(format!(
-        "SELECT width_bucket(resolution_due, $3) AS b,
-           count(*) FILTER (WHERE resolved_at IS NOT NULL
-             OR (resolution_due <= $4 AND sla_paused_since IS NULL
-                 AND (closed_at IS NULL OR closed_at > resolution_due))) AS due,
-           count(*) FILTER (WHERE resolved_at <= resolution_due) AS met
+        "SELECT width_bucket(resolution_due, $3) AS b, {}
          FROM requests r WHERE resolution_due >= $1 AND resolution_due < $2 AND {s}
-         GROUP BY 1"
+         GROUP BY 1",
+        resolution_compliance("$4")
     ))
     .bind::<Timestamptz, _>(b.live)
     .bind::<Timestamptz, _>(b.end)
