@@ -454,6 +454,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    address_bounces (email, inbound_id) {
+        email -> Text,
+        inbound_id -> Int8,
+        bounced_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     undeliverable_addresses (email) {
         email -> Text,
         reason -> Text,
@@ -865,6 +873,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     inbound_messages,
     user_email_aliases,
     undeliverable_addresses,
+    address_bounces,
     instance_secrets,
     asset_types,
     asset_models,

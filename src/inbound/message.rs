@@ -10,14 +10,19 @@ pub struct Part {
     pub filename: String,
     pub content_type: String,
     pub bytes: Vec<u8>,
+    /// Its transfer encoding was broken (base64 that does not decode): the bytes are not the
+    /// file, and it is left out with a note.
+    pub damaged: bool,
 }
 
 /// What a delivery-status report says.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Dsn {
-    /// At least one recipient failed for good (`Action: failed`, status 5.x.x).
+    /// At least one recipient failed for good (`Action: failed`, status 5.x.x other than
+    /// 5.2.2, a full mailbox).
     pub permanent: bool,
-    /// The recipients that failed for good, lower case.
+    /// The recipients that failed for good, lower case. A delay (4.x.x) or a full mailbox
+    /// (5.2.2) is no permanent failure: it names nobody here.
     pub failed: Vec<String>,
 }
 
@@ -34,6 +39,9 @@ pub struct Signals {
     /// The envelope sender was empty (`Return-Path: <>`), as for bounces.
     pub null_return_path: bool,
     pub dsn: Option<Dsn>,
+    /// The topmost `Authentication-Results` (the one our own mail server adds) says the
+    /// sender's domain did not send it: DMARC failed, or SPF failed with no DKIM pass.
+    pub authentication_failed: bool,
 }
 
 /// A message as the pipeline sees it.
@@ -57,6 +65,9 @@ pub struct Inbound {
     pub reply_text: String,
     pub attachments: Vec<Part>,
     pub signals: Signals,
+    /// How many `From` headers the message has: more than one is a forgery (the reader and a
+    /// signature check would not see the same sender), refused as malformed.
+    pub from_headers: usize,
 }
 
 fn bare_id(s: &str) -> String {
@@ -83,6 +94,142 @@ fn addresses(a: Option<&mail_parser::Address>) -> Vec<String> {
             .collect()
     })
     .unwrap_or_default()
+}
+
+/// One line of text as a header or title may hold: control characters (CR, LF, NUL, tabs,
+/// line and paragraph separators) become spaces, runs of spaces one.
+pub fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Text as PostgreSQL can hold it: no NUL.
+fn storable(s: String) -> String {
+    if s.contains('\0') {
+        s.replace('\0', "")
+    } else {
+        s
+    }
+}
+
+/// The raw header section of a part.
+fn raw_headers<'a>(raw: &'a [u8], part: &mail_parser::MessagePart) -> &'a [u8] {
+    raw.get(part.raw_header_offset() as usize..part.raw_body_offset() as usize)
+        .unwrap_or(&[])
+}
+
+/// The part declares `Content-Transfer-Encoding: base64`.
+fn declared_base64(part: &mail_parser::MessagePart) -> bool {
+    part.headers().iter().any(|h| {
+        h.name().eq_ignore_ascii_case("Content-Transfer-Encoding")
+            && h.value()
+                .as_text()
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("base64"))
+    })
+}
+
+/// Broken base64 read line by line: the lines that decode are kept, the others dropped (the
+/// raw encoded text is never taken for the message's words).
+fn lenient_base64(body: &[u8]) -> Vec<u8> {
+    use base64::Engine;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let mut out = Vec::new();
+    for line in body.split(|b| *b == b'\n') {
+        let line: Vec<u8> = line
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
+        if let Ok(bytes) = engine.decode(&line) {
+            out.extend(bytes);
+        }
+    }
+    out
+}
+
+/// Text in a named charset (UTF-8 when unknown), lossily.
+fn decode_charset(charset: Option<&str>, bytes: &[u8]) -> String {
+    charset
+        .and_then(|c| mail_parser::decoders::charsets::map::charset_decoder(c.as_bytes()))
+        .map(|decode| decode(bytes))
+        .unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned())
+}
+
+/// An RFC 2231 file name continued over several parameters (`filename*0*=utf-8''%C3`,
+/// `filename*1*=%A9t%C3%A9.pdf`): the pieces are joined as bytes before the charset decodes
+/// them, so a character split between two pieces survives. `None` when the name is not
+/// continued (mail-parser reads those right).
+fn continued_name(headers: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(headers).replace("\r\n", "\n");
+    // Unfolded, lower-cased names kept apart from values.
+    let unfolded = text.replace("\n ", " ").replace("\n\t", " ");
+    let mut pieces: Vec<(u32, bool, String)> = Vec::new();
+    for param in unfolded.split(';') {
+        let Some((name, value)) = param.split_once('=') else {
+            continue;
+        };
+        let name = name.trim().to_ascii_lowercase();
+        let Some(rest) = name
+            .strip_prefix("filename*")
+            .or_else(|| name.strip_prefix("name*"))
+        else {
+            continue;
+        };
+        let (index, encoded) = match rest.strip_suffix('*') {
+            Some(i) => (i, true),
+            None => (rest, false),
+        };
+        let Ok(index) = index.parse::<u32>() else {
+            continue;
+        };
+        let value = value.lines().next().unwrap_or("").trim().trim_matches('"');
+        if pieces.iter().any(|(i, _, _)| *i == index) {
+            continue; // filename*0 and name*0 both: the first wins
+        }
+        pieces.push((index, encoded, value.to_string()));
+    }
+    if pieces.len() < 2 {
+        return None;
+    }
+    pieces.sort_by_key(|p| p.0);
+    let mut charset = None;
+    let mut bytes = Vec::new();
+    for (i, (_, encoded, value)) in pieces.iter().enumerate() {
+        let mut value = value.as_str();
+        if i == 0 && *encoded {
+            let mut parts = value.splitn(3, '\'');
+            if let (Some(c), Some(_lang), Some(v)) = (parts.next(), parts.next(), parts.next()) {
+                charset = Some(c.to_string()).filter(|c| !c.is_empty());
+                value = v;
+            }
+        }
+        if *encoded {
+            bytes.extend(percent_encoding::percent_decode_str(value));
+        } else {
+            bytes.extend_from_slice(value.as_bytes());
+        }
+    }
+    Some(decode_charset(charset.as_deref(), &bytes))
+}
+
+/// Whether an `Authentication-Results` value (RFC 8601) says the message is forged.
+pub fn authentication_failed(value: &str) -> bool {
+    let v = value.to_ascii_lowercase();
+    let has = |method: &str, result: &str| {
+        v.split(|c: char| c == ';' || c.is_whitespace())
+            .any(|w| w == format!("{method}={result}"))
+    };
+    has("dmarc", "fail") || (has("spf", "fail") && !has("dkim", "pass"))
 }
 
 fn header_text(m: &mail_parser::Message, name: &str) -> Option<String> {
@@ -121,12 +268,25 @@ fn read(raw: &[u8]) -> Option<Inbound> {
     }
     recipients.dedup();
 
-    let text = m.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+    let raw_message = m.raw_message();
+    let mut text = m.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+    if let Some(part) = m.text_part(0) {
+        if part.is_encoding_problem && declared_base64(part) {
+            let body = raw_message
+                .get(part.raw_body_offset() as usize..part.raw_end_offset() as usize)
+                .unwrap_or(&[]);
+            let charset = part.content_type().and_then(|c| c.attribute("charset"));
+            text = decode_charset(charset, &lenient_base64(body));
+        }
+    }
+    let text = storable(text);
     let html_only = m
         .text_part(0)
         .is_some_and(|p| matches!(p.body, PartType::Html(_)));
     let reply_text = match m.body_html(0) {
-        Some(h) if html_only => mail_parser::decoders::html::html_to_text(&cut_quoted_html(&h)),
+        Some(h) if html_only => storable(mail_parser::decoders::html::html_to_text(
+            &cut_quoted_html(&h),
+        )),
         _ => text.clone(),
     };
 
@@ -168,9 +328,10 @@ fn read(raw: &[u8]) -> Option<Inbound> {
             _ if ctype.is_empty() => "application/octet-stream".to_string(),
             _ => format!("{ctype}/{subtype}"),
         };
-        let mut filename = part
-            .attachment_name()
-            .map(str::to_string)
+        let mut filename = continued_name(raw_headers(raw_message, part))
+            .or_else(|| part.attachment_name().map(str::to_string))
+            .map(|n| storable(one_line(&n)))
+            .filter(|n| !n.is_empty())
             .or_else(|| match &part.body {
                 // A forwarded message is named after its subject.
                 PartType::Message(inner) => inner
@@ -186,6 +347,7 @@ fn read(raw: &[u8]) -> Option<Inbound> {
         attachments.push(Part {
             filename,
             content_type,
+            damaged: part.is_encoding_problem && declared_base64(part),
             bytes,
         });
     }
@@ -206,6 +368,9 @@ fn read(raw: &[u8]) -> Option<Inbound> {
         report_type,
         null_return_path: return_path == Some("<>"),
         dsn,
+        authentication_failed: m
+            .header_raw("Authentication-Results")
+            .is_some_and(authentication_failed),
     };
     Some(Inbound {
         message_id: m.message_id().map(bare_id).filter(|s| !s.is_empty()),
@@ -213,19 +378,29 @@ fn read(raw: &[u8]) -> Option<Inbound> {
         from: from
             .and_then(|a| a.address())
             .map(|a| a.trim().to_lowercase()),
-        from_name: from.and_then(|a| a.name()).unwrap_or("").trim().to_string(),
+        from_name: storable(one_line(from.and_then(|a| a.name()).unwrap_or(""))),
         recipients,
-        subject: m.subject().unwrap_or("").trim().to_string(),
+        subject: storable(one_line(m.subject().unwrap_or(""))),
         text,
         reply_text,
         attachments,
         signals,
+        from_headers: m
+            .headers_raw()
+            .filter(|(h, _)| h.eq_ignore_ascii_case("From"))
+            .count(),
     })
 }
 
 static QUOTED_HTML: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
     regex::Regex::new(
-        r#"(?is)<blockquote|<div[^>]+class=["']?gmail_quote|<div[^>]+id=["']?(divRplyFwdMsg|appendonsend)|<div[^>]+class=["']?moz-cite-prefix|<hr[^>]*id=["']?stopSpelling"#,
+        r#"(?isx)<blockquote
+          | <div[^>]+class=["']?(gmail_quote|gmail_attr|yahoo_quoted|zmail_extra|moz-cite-prefix|OutlookMessageHeader|AppleOriginalContents)
+          | <div[^>]+id=["']?(x_)?(divRplyFwdMsg|appendonsend|mail-editor-reference-message-container)
+          | <div[^>]+name=["']?messageReplySection
+          | <[a-z]+[^>]+data-marker=["']?__QUOTED_TEXT__
+          | <hr[^>]*id=["']?(stopSpelling|zwchr)
+          | <div[^>]+style=["'][^"']*border:\s*none;\s*border-top:\s*solid"#,
     )
     .expect("regex")
 });
@@ -257,7 +432,7 @@ fn read_dsn(text: &str) -> Dsn {
                     recipient = Some(bare_id(addr).to_lowercase());
                 }
                 "action" => failed = value.eq_ignore_ascii_case("failed"),
-                "status" => permanent = value.starts_with('5'),
+                "status" => permanent = value.starts_with('5') && !value.starts_with("5.2.2"),
                 _ => {}
             }
         }
@@ -413,6 +588,23 @@ mod tests {
             addresses: vec!["soutien@csdm.example".into(), "guichet@csdm.example".into()],
             message_id_domain: "guichet.csdm.example".into(),
         }
+    }
+
+    #[test]
+    fn tells_a_forged_sender_from_a_signed_one() {
+        assert!(authentication_failed(
+            "mx.csdm.example; spf=fail smtp.mailfrom=ecole.example; dmarc=fail header.from=ecole.example"
+        ));
+        assert!(authentication_failed(
+            "mx.csdm.example; spf=fail smtp.mailfrom=a.example"
+        ));
+        assert!(!authentication_failed(
+            "mx.csdm.example; spf=fail smtp.mailfrom=a.example; dkim=pass header.d=a.example"
+        ));
+        assert!(!authentication_failed(
+            "mx.csdm.example; spf=pass; dkim=pass; dmarc=pass"
+        ));
+        assert!(!authentication_failed("mx.csdm.example; dmarc=failover"));
     }
 
     #[test]

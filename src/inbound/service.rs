@@ -198,7 +198,10 @@ pub fn receive(
         .get_result(conn)
         .optional()?;
     match inserted {
-        Some(id) => process_raw(conn, intake, storage, id, Some(raw)),
+        Some(id) => {
+            let result = process_raw(conn, intake, storage, id, Some(raw));
+            settle(conn, id, result)
+        }
         None => {
             let q = inbound_messages::table.select(Row::as_select());
             let row = match &message_id {
@@ -231,12 +234,60 @@ pub fn process_pending(
     for id in &ids {
         // One message that fails (and stays recorded for the next round) does not hold up the
         // others.
-        match process(conn, intake, storage, *id) {
+        let result = process(conn, intake, storage, *id);
+        match settle(conn, *id, result) {
             Ok(_) => done += 1,
             Err(e) => log::warn!("inbound message {id} not processed: {e}"),
         }
     }
     Ok(done)
+}
+
+/// A failure that may pass (the database or the storage away for a moment): the message stays
+/// `received` for the next round. Any other failure is the message's own fault.
+fn transient(e: &AppError) -> bool {
+    use diesel::result::{DatabaseErrorKind as K, Error as E};
+    match e {
+        AppError::Pool | AppError::Internal(_) => true,
+        AppError::Db(E::DatabaseError(kind, _)) => matches!(
+            kind,
+            K::ClosedConnection | K::UnableToSendCommand | K::SerializationFailure
+        ),
+        AppError::Db(E::NotFound) => false,
+        AppError::Db(_) => true,
+        _ => false,
+    }
+}
+
+/// A message whose processing failed for a reason of its own is marked refused as malformed
+/// (with the cause for administrators), so no row stays `received` for ever.
+fn settle(
+    conn: &mut PgConnection,
+    id: i64,
+    result: Result<Receipt, AppError>,
+) -> Result<Receipt, AppError> {
+    match result {
+        Err(e) if !transient(&e) => {
+            log::warn!("inbound message {id} refused as malformed: {e}");
+            diesel::update(inbound_messages::table.find(id))
+                .filter(inbound_messages::outcome.eq("received"))
+                .set((
+                    inbound_messages::outcome.eq("refused"),
+                    inbound_messages::reason.eq("malformed"),
+                    inbound_messages::detail.eq(clip(&e.to_string(), 2000)),
+                    inbound_messages::processed_at.eq(Utc::now()),
+                ))
+                .execute(conn)?;
+            Ok(Receipt {
+                id,
+                outcome: "refused".into(),
+                reason: "malformed".into(),
+                request: None,
+                duplicate: false,
+            })
+        }
+        other => other,
+    }
 }
 
 /// What processing decided.
@@ -349,10 +400,15 @@ fn decide(
     let Some(m) = message::parse(raw) else {
         return Ok(Done::new("rejected", "unreadable"));
     };
+    if m.from_headers > 1 {
+        let mut done = Done::new("refused", "malformed");
+        done.detail = "From".into();
+        return Ok(done);
+    }
     let class = message::classify(&m, &intake.own);
     if let Class::Bounce(dsn) = &class {
         for addr in &dsn.failed {
-            mark_undeliverable(conn, addr, inbound_id)?;
+            bounced(conn, addr, inbound_id)?;
         }
     }
     if class != Class::Person {
@@ -363,6 +419,13 @@ fn decide(
     let Some(from) = m.from.clone() else {
         return Ok(Done::new("rejected", "unreadable"));
     };
+    if m.signals.authentication_failed {
+        // Our mail server says the sender's domain did not send it: nobody is answered (the
+        // address is someone else's).
+        let mut done = Done::new("rejected", "spoofed");
+        done.full_text = m.text.clone();
+        return Ok(done);
+    }
     let user = match sender(conn, &from)? {
         Some(u) => u,
         None => match &intake.unknown {
@@ -376,7 +439,7 @@ fn decide(
         },
     };
     let me = crate::users::service::identity(conn, &user)?;
-    let reply = reply::read(&m.reply_text);
+    let reply = reply::read(&m.reply_text, &intake.own.addresses);
     let mut done = match threaded(conn, intake, &m, &me)? {
         Some(number) => on_request(conn, intake, storage, &me, number, &m, &reply, inbound_id)?,
         None => open(conn, intake, storage, &me, &m, inbound_id)?,
@@ -426,15 +489,40 @@ fn guest(conn: &mut PgConnection, email: &str, name: &str) -> QueryResult<User> 
     )
 }
 
-fn mark_undeliverable(conn: &mut PgConnection, email: &str, inbound_id: i64) -> QueryResult<()> {
-    diesel::insert_into(undeliverable_addresses::table)
+/// Permanent failures of an address it takes, on different messages within
+/// `BOUNCE_WINDOW_DAYS`, before no mail goes to it any more: one bounce may be a relay's
+/// mistake or a mailbox being moved.
+pub const BOUNCES_TO_STOP: i64 = 2;
+pub const BOUNCE_WINDOW_DAYS: i64 = 30;
+
+/// Records a permanent failure of an address; the repeated ones mark it undeliverable.
+fn bounced(conn: &mut PgConnection, email: &str, inbound_id: i64) -> QueryResult<()> {
+    use crate::db::schema::address_bounces;
+    let email = email.to_lowercase();
+    diesel::insert_into(address_bounces::table)
         .values((
-            undeliverable_addresses::email.eq(email.to_lowercase()),
-            undeliverable_addresses::reason.eq("bounce"),
-            undeliverable_addresses::inbound_id.eq(inbound_id),
+            address_bounces::email.eq(&email),
+            address_bounces::inbound_id.eq(inbound_id),
         ))
         .on_conflict_do_nothing()
         .execute(conn)?;
+    let recent: i64 = address_bounces::table
+        .filter(address_bounces::email.eq(&email))
+        .filter(
+            address_bounces::bounced_at.gt(Utc::now() - chrono::Duration::days(BOUNCE_WINDOW_DAYS)),
+        )
+        .count()
+        .get_result(conn)?;
+    if recent >= BOUNCES_TO_STOP {
+        diesel::insert_into(undeliverable_addresses::table)
+            .values((
+                undeliverable_addresses::email.eq(&email),
+                undeliverable_addresses::reason.eq("bounce"),
+                undeliverable_addresses::inbound_id.eq(inbound_id),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+    }
     Ok(())
 }
 
@@ -489,7 +577,7 @@ fn threaded(
 }
 
 /// The requester's side (requester, watcher, director), the assignee, a member of the
-/// request's team, or an approver asked.
+/// request's team, an approver asked, or someone who may write by reply (`join_by_reply`).
 fn is_party(
     conn: &mut PgConnection,
     me: &CurrentUser,
@@ -497,7 +585,9 @@ fn is_party(
 ) -> Result<bool, AppError> {
     let (r, standing) = match domain::load(conn, me, number, false) {
         Ok(x) => x,
-        Err(AppError::NotFound) | Err(AppError::Forbidden) => return Ok(false),
+        Err(AppError::NotFound) | Err(AppError::Forbidden) => {
+            return domain::may_write_by_reply(conn, me, number)
+        }
         Err(e) => return Err(e),
     };
     if standing.requester_side || r.assignee_id == Some(me.id) {
@@ -508,9 +598,15 @@ fn is_party(
             return Ok(true);
         }
     }
-    Ok(crate::approvals::service::steps_of(conn, r.id)?
+    if crate::approvals::service::steps_of(conn, r.id)?
         .iter()
-        .any(|s| crate::approvals::service::may_decide(me, s)))
+        .any(|s| crate::approvals::service::may_decide(me, s))
+    {
+        return Ok(true);
+    }
+    // Someone the notification was forwarded to, or a colleague of the requester's unit (the
+    // domain's other staff write on the web, not by a subject token).
+    Ok(!standing.staff && domain::may_write_by_reply(conn, me, number)?)
 }
 
 /// Why something the sender asked was not done.
@@ -544,37 +640,60 @@ fn refusal(what: &str, e: AppError) -> Result<Refusal, AppError> {
     }
 }
 
-fn command_text(c: &Command) -> String {
-    match c {
-        Command::Resolve => "#résolu".into(),
-        Command::Status(s) => format!("#statut {s}"),
-        Command::Assign(None) => "#assigner moi".into(),
-        Command::Assign(Some(e)) => format!("#assigner {e}"),
-        Command::Priority(p) => format!("#priorité {}", p.code()),
-        Command::Internal => "#interne".into(),
-        Command::Approve => "#approuver".into(),
-        Command::Refuse(r) => format!("#refuser {r}"),
-        Command::Unknown(l) => l.clone(),
+/// Why an attachment was left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LeftOut {
+    TooLarge,
+    /// A program or a script.
+    Program,
+    /// Its encoding is broken: the bytes are not what the sender attached.
+    Damaged,
+}
+
+/// An attachment left out, named on the request and in the answer to the sender.
+#[derive(Debug, Clone)]
+struct Dropped {
+    name: String,
+    size: usize,
+    why: LeftOut,
+}
+
+impl Dropped {
+    /// The note on the request, in brackets.
+    fn note(&self, locale: Locale, max: usize) -> String {
+        let key = match self.why {
+            LeftOut::TooLarge => "inbound-attachment-dropped",
+            LeftOut::Program => "inbound-attachment-program",
+            LeftOut::Damaged => "inbound-attachment-damaged",
+        };
+        i18n::msg(locale, &self.args(Msg::new(key), locale, max))
+    }
+
+    /// The line of the answer to the sender.
+    fn refusal(&self, locale: Locale, max: usize) -> Refusal {
+        let key = match self.why {
+            LeftOut::TooLarge => "inbound-file-too-large",
+            LeftOut::Program => "inbound-file-program",
+            LeftOut::Damaged => "inbound-file-damaged",
+        };
+        Refusal {
+            what: self.name.clone(),
+            why: self.args(Msg::new(key), locale, max),
+        }
+    }
+
+    fn args(&self, m: Msg, locale: Locale, max: usize) -> Msg {
+        m.arg("name", &self.name)
+            .arg("size", mebibytes(locale, self.size))
+            .arg("max", mebibytes(locale, max))
     }
 }
 
-/// A note in the sender's language about attachments left out.
-fn dropped_note(locale: Locale, dropped: &[(String, usize, bool)], max: usize) -> String {
+/// The notes, one per line, about attachments left out.
+fn dropped_note(locale: Locale, dropped: &[Dropped], max: usize) -> String {
     dropped
         .iter()
-        .map(|(name, size, program)| {
-            i18n::msg(
-                locale,
-                &Msg::new(if *program {
-                    "inbound-attachment-program"
-                } else {
-                    "inbound-attachment-dropped"
-                })
-                .arg("name", name)
-                .arg("size", mebibytes(locale, *size))
-                .arg("max", mebibytes(locale, max)),
-            )
-        })
+        .map(|d| d.note(locale, max))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -587,7 +706,8 @@ fn mebibytes(locale: Locale, n: usize) -> String {
     }
 }
 
-/// Stores the attachments that fit and attaches them; returns the ones left out.
+/// Stores the attachments that may be kept and attaches them; returns the ones left out (too
+/// large, programs, broken encodings), which never sink the message.
 fn attach_all(
     conn: &mut PgConnection,
     intake: &Intake,
@@ -595,16 +715,24 @@ fn attach_all(
     me: &CurrentUser,
     number: RequestNumber,
     m: &Inbound,
-) -> Result<Vec<(String, usize, bool)>, AppError> {
+) -> Result<Vec<Dropped>, AppError> {
     let mut dropped = Vec::new();
     for a in &m.attachments {
-        if a.bytes.len() > intake.max_attachment_bytes {
-            dropped.push((domain::sanitize_filename(&a.filename), a.bytes.len(), false));
+        let left_out = |why| Dropped {
+            name: domain::sanitize_filename(&a.filename),
+            size: a.bytes.len(),
+            why,
+        };
+        if a.damaged {
+            dropped.push(left_out(LeftOut::Damaged));
             continue;
         }
-        // Programs are left out like files too large (the note names them).
+        if a.bytes.len() > intake.max_attachment_bytes {
+            dropped.push(left_out(LeftOut::TooLarge));
+            continue;
+        }
         let Ok(content_type) = domain::vet_file(&a.filename, &a.bytes) else {
-            dropped.push((domain::sanitize_filename(&a.filename), a.bytes.len(), true));
+            dropped.push(left_out(LeftOut::Program));
             continue;
         };
         let sha256 = storage.put(&a.bytes)?;
@@ -655,7 +783,10 @@ fn last_event_id(conn: &mut PgConnection) -> QueryResult<i64> {
         .map(|v| v.unwrap_or(0))
 }
 
-/// A reply to a request: the comment and the commands, all or nothing, as the sender.
+/// A reply to a request, as the sender: the words become a comment (or the note of the one
+/// status change, or the comment of an approval decision), each command applies on its own.
+/// A command that is unknown or refused stays in the comment and is told to the sender; only a
+/// sender who may not write to the request at all changes nothing.
 #[allow(clippy::too_many_arguments)]
 fn on_request(
     conn: &mut PgConnection,
@@ -674,10 +805,27 @@ fn on_request(
     match outcome {
         Ok(applied) => {
             let r = requests::by_number(conn, number.0)?;
-            let mut done = Done::new("applied", if applied { "" } else { "empty" });
-            if !applied {
-                done.outcome = "ignored";
-            }
+            let mut done = if !applied.stored {
+                // Nothing written, nothing attached: a short answer says so.
+                let readable = domain::load(conn, me, number, false).ok().map(|(r, _)| r);
+                let empty = [Refusal::plain("inbound-empty")];
+                answer(conn, me, readable.as_ref(), m, &empty, false)?;
+                Done::new("ignored", "empty")
+            } else if applied.refusals.is_empty() {
+                Done::new("applied", "")
+            } else {
+                answer(conn, me, Some(&r), m, &applied.refusals, true)?;
+                let mut done = Done::new(
+                    "applied",
+                    if applied.commands_refused {
+                        "command"
+                    } else {
+                        "attachment"
+                    },
+                );
+                done.detail = details(&applied.refusals);
+                done
+            };
             done.request = Some(r.id);
             done.number = Some(r.number);
             done.event = first_event(conn, r.id, before)?;
@@ -687,7 +835,7 @@ fn on_request(
         Err(Failed::Refused(refusals)) => {
             // Tell the sender what was refused, about the request only if they may read it.
             let readable = domain::load(conn, me, number, false).ok().map(|(r, _)| r);
-            answer_refusal(conn, me, readable.as_ref(), &m.subject, &refusals)?;
+            answer(conn, me, readable.as_ref(), m, &refusals, false)?;
             let mut done = Done::new(
                 "refused",
                 if refusals.iter().any(|r| r.why.key == "inbound-not-allowed") {
@@ -696,16 +844,21 @@ fn on_request(
                     "command"
                 },
             );
-            done.detail = refusals
-                .iter()
-                .map(|r| format!("{} : {}", r.what, i18n::msg(Locale::Fr, &r.why)))
-                .collect::<Vec<_>>()
-                .join("\n");
+            done.detail = details(&refusals);
             done.request = readable.as_ref().map(|r| r.id);
             done.number = readable.map(|r| r.number);
             Ok(done)
         }
     }
+}
+
+/// What was not done, for the administrators' log (in French, the log's language).
+fn details(refusals: &[Refusal]) -> String {
+    refusals
+        .iter()
+        .map(|r| format!("{} : {}", r.what, i18n::msg(Locale::Fr, &r.why)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 enum Failed {
@@ -726,7 +879,17 @@ fn refused(what: &str, e: AppError) -> Failed {
     }
 }
 
-/// Applies a reply; `false` when it said nothing (no words, no command, no attachment).
+/// What applying a reply did.
+#[derive(Debug, Default)]
+struct Applied {
+    /// Something was added to the request (words, a change, a file).
+    stored: bool,
+    /// What was not done: commands, files left out.
+    refusals: Vec<Refusal>,
+    commands_refused: bool,
+}
+
+/// Applies a reply in the caller's transaction, each command in a savepoint of its own.
 fn apply(
     conn: &mut PgConnection,
     intake: &Intake,
@@ -735,139 +898,184 @@ fn apply(
     number: RequestNumber,
     m: &Inbound,
     reply: &Reply,
-) -> Result<bool, Failed> {
-    let unknown: Vec<Refusal> = reply
-        .commands
-        .iter()
-        .filter(|c| matches!(c, Command::Unknown(_)))
-        .map(|c| Refusal {
-            what: command_text(c),
-            why: Msg::new("inbound-unknown-command"),
-        })
-        .collect();
-    if !unknown.is_empty() {
-        return Err(Failed::Refused(unknown));
+) -> Result<Applied, Failed> {
+    if reply.is_empty() && m.attachments.is_empty() {
+        return Ok(Applied::default());
     }
-    let (r, _) = domain::load(conn, me, number, false).map_err(|e| refused("", e))?;
-    let internal = reply.commands.contains(&Command::Internal);
+    domain::join_by_reply(conn, me, number).map_err(|e| refused("", e))?;
+    let (_, standing) = domain::load(conn, me, number, false).map_err(|e| refused("", e))?;
+    let mut applied = Applied {
+        stored: true,
+        ..Applied::default()
+    };
+    // Command lines left in the words, because they were not applied.
+    let mut kept: Vec<usize> = Vec::new();
+    let refuse = |applied: &mut Applied, kept: &mut Vec<usize>, line: usize, why: Msg| {
+        kept.push(line);
+        applied.commands_refused = true;
+        applied.refusals.push(Refusal {
+            what: reply.lines[line].trim().to_string(),
+            why,
+        });
+    };
+    let mut internal = false;
+    for (line, c) in &reply.commands {
+        match c {
+            Command::Internal if standing.staff => internal = true,
+            Command::Internal => refuse(
+                &mut applied,
+                &mut kept,
+                *line,
+                Msg::new("inbound-internal-staff-only"),
+            ),
+            Command::Unknown(_) => refuse(
+                &mut applied,
+                &mut kept,
+                *line,
+                Msg::new("inbound-unknown-command"),
+            ),
+            _ => {}
+        }
+    }
+    // With one status change or an approval decision, the words go with it (the resolution
+    // note the requester reads, the approver's comment); not in an internal note.
+    let moves = reply.commands.iter().filter(|(_, c)| c.moves()).count();
+    let carrier = (!internal)
+        .then(|| {
+            reply
+                .commands
+                .iter()
+                .position(|(_, c)| c.decides() || (moves == 1 && c.moves()))
+        })
+        .flatten();
+    for (k, (line, c)) in reply.commands.iter().enumerate() {
+        if Some(k) == carrier || matches!(c, Command::Internal | Command::Unknown(_)) {
+            continue;
+        }
+        if let Err(why) = savepoint(conn, |conn| act(conn, intake, me, number, c, ""))? {
+            refuse(&mut applied, &mut kept, *line, why);
+        }
+    }
     let dropped = if m.attachments.is_empty() {
         Vec::new()
     } else {
         attach_all(conn, intake, storage, me, number, m).map_err(|e| refused("", e))?
     };
-    let mut body = reply.body.clone();
-    if !dropped.is_empty() {
-        let note = dropped_note(me.locale, &dropped, intake.max_attachment_bytes);
-        body = if body.is_empty() {
-            note
-        } else {
-            format!("{body}\n\n{note}")
-        };
-    }
-    let moves = reply
-        .commands
-        .iter()
-        .filter(|c| matches!(c, Command::Resolve | Command::Status(_)))
-        .count();
-    let decides = reply
-        .commands
-        .iter()
-        .any(|c| matches!(c, Command::Approve | Command::Refuse(_)));
-    // With one status change, the words are its note (what the requester reads as the
-    // resolution); with an approval decision, its comment.
-    let words_go_with_command = !internal && !body.is_empty() && (moves == 1 || decides);
-    if !body.is_empty() && !words_go_with_command {
-        domain::comment(
-            conn,
-            me,
-            number,
-            CommentCmd {
-                body: body.clone(),
-                internal,
-            },
-        )
-        .map_err(|e| refused("", e))?;
-    }
-    let note = if words_go_with_command {
-        body.as_str()
-    } else {
-        ""
+    applied.refusals.extend(
+        dropped
+            .iter()
+            .map(|d| d.refusal(me.locale, intake.max_attachment_bytes)),
+    );
+    let note = dropped_note(me.locale, &dropped, intake.max_attachment_bytes);
+    let with_note = |words: String| match (words.is_empty(), note.is_empty()) {
+        (_, true) => words,
+        (true, false) => note.clone(),
+        (false, false) => format!("{words}\n\n{note}"),
     };
-    for c in &reply.commands {
-        let what = command_text(c);
-        let result = match c {
-            Command::Resolve | Command::Status(_) => {
-                let to = match c {
-                    Command::Status(code) => state_named(conn, &r, code)?,
-                    _ => resolved_state(conn, &r)?,
-                };
-                domain::transition(
-                    conn,
-                    me,
-                    number,
-                    domain::TransitionCmd {
-                        to,
-                        note: note.to_string(),
-                    },
-                    intake.reopen_days,
-                )
-            }
-            Command::Assign(who) => assign(conn, me, number, who.as_deref()),
-            Command::Priority(p) => domain::set_priority(conn, me, number, *p),
-            Command::Approve | Command::Refuse(_) => {
-                let (decision, comment) = match c {
-                    Command::Refuse(reason) if !reason.is_empty() => {
-                        (crate::approvals::service::Decision::Refuse, reason.as_str())
-                    }
-                    Command::Refuse(_) => (crate::approvals::service::Decision::Refuse, note),
-                    _ => (crate::approvals::service::Decision::Approve, note),
-                };
-                crate::approvals::service::decide(conn, me, number, decision, comment)
-            }
-            Command::Internal | Command::Unknown(_) => Ok(()),
-        };
-        result.map_err(|e| refused(&what, e))?;
+    let mut words_used = false;
+    if let Some(k) = carrier {
+        let (line, c) = &reply.commands[k];
+        let words = with_note(reply.body_keeping(&kept));
+        match savepoint(conn, |conn| act(conn, intake, me, number, c, &words))? {
+            Ok(()) => words_used = true,
+            Err(why) => refuse(&mut applied, &mut kept, *line, why),
+        }
     }
-    Ok(!body.is_empty() || !reply.commands.is_empty() || !m.attachments.is_empty())
+    let body = with_note(reply.body_keeping(&kept));
+    if !words_used && !body.is_empty() {
+        domain::comment(conn, me, number, CommentCmd { body, internal })
+            .map_err(|e| refused("", e))?;
+    }
+    Ok(applied)
 }
 
-/// The resolved state the request can go to from where it is (else the workflow's first, for
-/// the workflow to refuse with its own words).
-fn resolved_state(conn: &mut PgConnection, r: &Request) -> Result<String, Failed> {
-    let wf = crate::workflow::queries::load(conn, r.workflow_id).map_err(Failed::Error)?;
+/// Runs one command in a savepoint: a refusal (its reason) rolls back that command alone.
+fn savepoint(
+    conn: &mut PgConnection,
+    f: impl FnOnce(&mut PgConnection) -> Result<(), AppError>,
+) -> Result<Result<(), Msg>, Failed> {
+    match conn.transaction(f) {
+        Ok(()) => Ok(Ok(())),
+        Err(e) => refusal("", e).map(|r| Err(r.why)).map_err(Failed::Error),
+    }
+}
+
+/// Carries out one command as the sender; `words` are the note of a status change or the
+/// comment of an approval decision.
+fn act(
+    conn: &mut PgConnection,
+    intake: &Intake,
+    me: &CurrentUser,
+    number: RequestNumber,
+    c: &Command,
+    words: &str,
+) -> Result<(), AppError> {
+    use crate::approvals::service::{self as approvals, Decision};
+    match c {
+        Command::Resolve | Command::Status(_) => {
+            let r = requests::by_number(conn, number.0)?;
+            let to = match c {
+                Command::Status(name) => state_named(conn, &r, name)?,
+                _ => state_of_kind(conn, &r, StateKind::Resolved)?
+                    .ok_or_else(|| AppError::Rule(Msg::new("inbound-no-resolved-state")))?,
+            };
+            domain::transition(
+                conn,
+                me,
+                number,
+                domain::TransitionCmd {
+                    to,
+                    note: words.to_string(),
+                },
+                intake.reopen_days,
+            )
+        }
+        Command::Assign(who) => assign(conn, me, number, who.as_deref()),
+        Command::Priority(p) => domain::set_priority(conn, me, number, *p),
+        Command::Approve => approvals::decide(conn, me, number, Decision::Approve, words),
+        Command::Refuse(reason) => {
+            let comment = if reason.is_empty() { words } else { reason };
+            approvals::decide(conn, me, number, Decision::Refuse, comment)
+        }
+        Command::Internal | Command::Unknown(_) => Ok(()),
+    }
+}
+
+/// The state of a kind the request can go to from where it is (else the workflow's first of
+/// that kind, for the workflow to refuse with its own words).
+fn state_of_kind(
+    conn: &mut PgConnection,
+    r: &Request,
+    kind: StateKind,
+) -> Result<Option<String>, AppError> {
+    let wf = crate::workflow::queries::load(conn, r.workflow_id)?;
     let reachable = wf
         .transitions
         .iter()
         .filter(|t| t.from == r.status && !t.on_approval)
         .filter_map(|t| wf.state(&t.to))
-        .find(|s| s.kind == StateKind::Resolved);
-    let any = wf.states.iter().find(|s| s.kind == StateKind::Resolved);
-    reachable.or(any).map(|s| s.code.clone()).ok_or_else(|| {
-        Failed::Refused(vec![Refusal {
-            what: "#résolu".into(),
-            why: Msg::new("inbound-no-resolved-state"),
-        }])
-    })
+        .find(|s| s.kind == kind);
+    let any = wf.states.iter().find(|s| s.kind == kind);
+    Ok(reachable.or(any).map(|s| s.code.clone()))
 }
 
-/// A state by its code or its French or English name, accents and case aside.
-fn state_named(conn: &mut PgConnection, r: &Request, name: &str) -> Result<String, Failed> {
-    let wf = crate::workflow::queries::load(conn, r.workflow_id).map_err(Failed::Error)?;
-    let folded = crate::automation::fold(name.trim());
-    wf.states
-        .iter()
-        .find(|s| {
-            crate::automation::fold(&s.code) == folded
-                || crate::automation::fold(&s.label_fr) == folded
-                || crate::automation::fold(&s.label_en) == folded
-        })
-        .map(|s| s.code.clone())
-        .ok_or_else(|| {
-            Failed::Refused(vec![Refusal {
-                what: format!("#statut {name}"),
-                why: Msg::new("inbound-unknown-status").arg("name", name),
-            }])
-        })
+/// A state by its code or its French or English name (accents, case, `_` aside), else by what
+/// the word means (`en cours`, `in progress`, `fermé`, `en attente`…: see `reply::status_kind`).
+fn state_named(conn: &mut PgConnection, r: &Request, name: &str) -> Result<String, AppError> {
+    let wf = crate::workflow::queries::load(conn, r.workflow_id)?;
+    let norm = |s: &str| crate::automation::fold(s.trim()).replace(['_', '-'], " ");
+    let wanted = norm(name);
+    let named = wf.states.iter().find(|s| {
+        norm(&s.code) == wanted || norm(&s.label_fr) == wanted || norm(&s.label_en) == wanted
+    });
+    if let Some(s) = named {
+        return Ok(s.code.clone());
+    }
+    let by_kind = match reply::status_kind(name) {
+        Some(kind) => state_of_kind(conn, r, kind)?,
+        None => None,
+    };
+    by_kind.ok_or_else(|| AppError::Rule(Msg::new("inbound-unknown-status").arg("name", name)))
 }
 
 fn assign(
@@ -924,28 +1132,32 @@ fn open(
                 .map(|c| c.code)
         });
     let Some(category) = tagged.or_else(|| intake.category.clone()) else {
-        answer_refusal(
+        answer(
             conn,
             me,
             None,
-            &m.subject,
-            &[Refusal {
-                what: String::new(),
-                why: Msg::new("inbound-no-category"),
-            }],
+            m,
+            &[Refusal::plain("inbound-no-category")],
+            false,
         )?;
         return Ok(Done::new("rejected", "no_category"));
     };
-    let words = reply::new_words(&m.reply_text);
-    let mut title = thread::title_of(&m.subject);
-    if title.is_empty() {
+    let words = reply::new_words(&m.reply_text, &intake.own.addresses);
+    let subject_title = thread::title_of(&m.subject);
+    if subject_title.trim().is_empty() && words.trim().is_empty() && m.attachments.is_empty() {
+        // Nothing to ask: no request, a short answer.
+        answer(conn, me, None, m, &[Refusal::plain("inbound-empty")], false)?;
+        return Ok(Done::new("ignored", "empty"));
+    }
+    let mut title = subject_title;
+    if title.trim().is_empty() {
         title = words
             .lines()
             .find(|l| !l.trim().is_empty())
             .unwrap_or("")
             .to_string();
     }
-    if title.is_empty() {
+    if title.trim().is_empty() {
         title = i18n::tr(me.locale, "inbound-untitled", &[]);
     }
     let title = clip(title.trim(), domain::TITLE_MAX);
@@ -984,12 +1196,34 @@ fn open(
                 },
             )?;
         }
-        Ok::<_, AppError>(r)
+        Ok::<_, AppError>((r, dropped))
     });
     stamp_events(conn, None)?;
     match created {
-        Ok(r) => {
-            let mut done = Done::new("created", "");
+        Ok((r, dropped)) => {
+            let problems: Vec<Refusal> = dropped
+                .iter()
+                .map(|d| d.refusal(me.locale, intake.max_attachment_bytes))
+                .collect();
+            // The acknowledgement answers the message and names the files left out; without
+            // one (the requester is not told of new requests), a short answer does.
+            let told = crate::notify::annotate_acknowledgement(
+                conn,
+                r.id,
+                me.id,
+                json!({
+                    "answers": m.message_id.clone().unwrap_or_default(),
+                    "problems": problem_lines(me.locale, &problems),
+                }),
+            )?;
+            if !told && !problems.is_empty() {
+                answer(conn, me, Some(&r), m, &problems, true)?;
+            }
+            let mut done = Done::new(
+                "created",
+                if dropped.is_empty() { "" } else { "attachment" },
+            );
+            done.detail = details(&problems);
             done.request = Some(r.id);
             done.number = Some(r.number);
             done.event = first_event(conn, r.id, before)?;
@@ -998,31 +1232,43 @@ fn open(
         Err(e) => {
             let refusal = refusal("", e)?;
             let refusal = if matches!(&refusal.why.key[..], "field-required" | "field-choice") {
-                Refusal {
-                    what: String::new(),
-                    why: Msg::new("inbound-use-form"),
-                }
+                Refusal::plain("inbound-use-form")
             } else {
                 refusal
             };
-            answer_refusal(conn, me, None, &m.subject, &[refusal])?;
+            answer(conn, me, None, m, &[refusal], false)?;
             Ok(Done::new("refused", "invalid"))
         }
     }
 }
 
-/// Tells the sender what was refused and why, in their language.
-fn answer_refusal(
+impl Refusal {
+    /// A refusal of the whole message, with no line to name.
+    fn plain(key: &str) -> Refusal {
+        Refusal {
+            what: String::new(),
+            why: Msg::new(key),
+        }
+    }
+}
+
+fn problem_lines(locale: Locale, refusals: &[Refusal]) -> Vec<Value> {
+    refusals
+        .iter()
+        .map(|r| json!({ "what": r.what, "why": i18n::msg(locale, &r.why) }))
+        .collect()
+}
+
+/// Tells the sender, in their language, in answer to their message, what was not done and why;
+/// `stored` says their message was kept all the same (on `request`).
+fn answer(
     conn: &mut PgConnection,
     me: &CurrentUser,
     request: Option<&Request>,
-    subject: &str,
+    m: &Inbound,
     refusals: &[Refusal],
+    stored: bool,
 ) -> QueryResult<()> {
-    let problems: Vec<Value> = refusals
-        .iter()
-        .map(|r| json!({ "what": r.what, "why": i18n::msg(me.locale, &r.why) }))
-        .collect();
     crate::notify::queue_to_address(
         conn,
         &me.email,
@@ -1032,7 +1278,12 @@ fn answer_refusal(
             template: "inbound_refused",
             request: request.map(|r| r.id),
             event: None,
-            payload: json!({ "subject": subject, "problems": problems }),
+            payload: json!({
+                "subject": m.subject,
+                "problems": problem_lines(me.locale, refusals),
+                "stored": stored,
+                "answers": m.message_id.clone().unwrap_or_default(),
+            }),
         },
     )?;
     Ok(())
@@ -1059,7 +1310,10 @@ fn answer_stranger(conn: &mut PgConnection, email: &str, m: &Inbound) -> QueryRe
             template: "inbound_unknown",
             request: None,
             event: None,
-            payload: json!({ "subject": m.subject }),
+            payload: json!({
+                "subject": m.subject,
+                "answers": m.message_id.clone().unwrap_or_default(),
+            }),
         },
     )?;
     Ok(())

@@ -190,6 +190,14 @@ impl Mailer {
             None => rendered.subject.clone(),
         };
         let message_id = self.message_id(row.id);
+        // A refusal or an acknowledgement sent in answer to someone's message is an automatic
+        // reply (RFC 3834), which their own auto-responder must not answer.
+        let answers = row
+            .payload
+            .get("answers")
+            .and_then(Value::as_str)
+            .filter(|id| !id.is_empty() && !id.contains(['\r', '\n', '<', '>']))
+            .map(|id| format!("<{id}>"));
         let mut b = Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -197,7 +205,11 @@ impl Mailer {
             .message_id(Some(message_id.clone()))
             .raw_header(HeaderValue::new(
                 HeaderName::new_from_ascii_str("Auto-Submitted"),
-                "auto-generated".into(),
+                if answers.is_some() {
+                    "auto-replied".into()
+                } else {
+                    "auto-generated".into()
+                },
             ));
         let request_number = number.as_deref().and_then(RequestNumber::parse);
         if let Some(r) = &self.reply_to {
@@ -215,9 +227,13 @@ impl Mailer {
             };
             b = b.reply_to(reply_to);
         }
-        if let Some(n) = request_number {
-            let thread = self.thread_id(n.0);
-            b = b.in_reply_to(thread.clone()).references(thread);
+        match (request_number, answers) {
+            (Some(n), _) => {
+                let thread = self.thread_id(n.0);
+                b = b.in_reply_to(thread.clone()).references(thread);
+            }
+            (None, Some(answered)) => b = b.in_reply_to(answered.clone()).references(answered),
+            (None, None) => {}
         }
         let message = b
             .multipart(MultiPart::alternative_plain_html(

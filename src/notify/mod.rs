@@ -110,6 +110,27 @@ pub fn queue_to_address(
         .execute(conn)
 }
 
+/// Adds to the acknowledgement of a new request (`request_created`, not sent yet, not in a
+/// digest) what it answers and what it must mention, e.g. files left out of an email; `false`
+/// when the requester gets no such acknowledgement.
+pub fn annotate_acknowledgement(
+    conn: &mut PgConnection,
+    request: RequestId,
+    requester: UserId,
+    extra: serde_json::Value,
+) -> QueryResult<bool> {
+    let n = diesel::sql_query(
+        "UPDATE outbox SET payload = payload || $1 \
+         WHERE request_id = $2 AND recipient_id = $3 AND template = 'request_created' \
+           AND sent_at IS NULL AND NOT digest",
+    )
+    .bind::<diesel::sql_types::Jsonb, _>(extra)
+    .bind::<diesel::sql_types::BigInt, _>(request.0)
+    .bind::<diesel::sql_types::BigInt, _>(requester.0)
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
 /// For a request of a confidential category, the only people who may hear of it (they alone may
 /// read it): its requester, the members of the category's group and of the request's team, and
 /// auditors. `None` for the others.

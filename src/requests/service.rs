@@ -1072,6 +1072,56 @@ pub fn add_watcher(
     })
 }
 
+/// Someone answering a request's notification by email joins it as a watcher, so they hear
+/// what follows: a known person the request was forwarded to who may read it, or a colleague
+/// of the requester's unit (any role there) when the category is not confidential. The
+/// requester's side, the staff and people already in copy are parties already. Anyone else is
+/// told the request is not found. Runs in the caller's transaction.
+pub fn join_by_reply(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+) -> Result<(), AppError> {
+    let r = queries::by_number_for_update(conn, number.0)?;
+    let f = facts(conn, user, &r)?;
+    let standing = auth::standing(user, &f);
+    if standing.staff || standing.requester_side || f.watching {
+        return Ok(());
+    }
+    let colleague = !f.confidential && user.roles.iter().any(|(unit, _)| *unit == r.unit_id);
+    if !standing.can_read && !colleague {
+        return Err(AppError::NotFound);
+    }
+    if queries::add_watcher(conn, r.id, user.id)? > 0 {
+        audit::record(
+            conn,
+            &user.origin(),
+            "request.watcher_add",
+            "request",
+            r.number(),
+            json!({ "user_id": user.id, "by": "email_reply" }),
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether a person may write to a request by email (see `join_by_reply`), without changing
+/// anything.
+pub fn may_write_by_reply(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+) -> Result<bool, AppError> {
+    let r = match queries::by_number(conn, number.0) {
+        Ok(r) => r,
+        Err(diesel::result::Error::NotFound) => return Ok(false),
+        Err(e) => return Err(e.into()),
+    };
+    let f = facts(conn, user, &r)?;
+    let colleague = !f.confidential && user.roles.iter().any(|(unit, _)| *unit == r.unit_id);
+    Ok(auth::standing(user, &f).can_read || colleague)
+}
+
 /// Takes someone out of copy (the requester's side, the staff, or the person themselves).
 pub fn remove_watcher(
     conn: &mut PgConnection,

@@ -285,11 +285,21 @@ async fn the_subject_token_threads_for_a_party_and_the_signed_address_without_he
     assert_eq!(receive(&app, raw.as_bytes()).outcome, "created");
 }
 
+fn priority_of(app: &TestApp, n: i64) -> String {
+    use guichet::db::schema::requests as r;
+    r::table
+        .filter(r::number.eq(n))
+        .select(r::priority)
+        .first(&mut app.conn())
+        .unwrap()
+}
+
 #[actix_rt::test]
-async fn a_refused_command_applies_nothing_and_says_why() {
+async fn a_refused_command_stays_in_the_stored_comment_and_the_sender_is_told_why() {
     let app = TestApp::new().await;
     let (number, n) = new_request(&app, REQUESTER_A, "Projecteur éteint").await;
-    let before = timeline(&app, n);
+    let before = timeline(&app, n).len();
+    let status = status_of(&app, n);
     clear_outbox(&app);
     let raw = reply(
         TECH_TI,
@@ -300,39 +310,86 @@ async fn a_refused_command_applies_nothing_and_says_why() {
     let r = receive(&app, &raw);
     assert_eq!(
         (r.outcome.as_str(), r.reason.as_str()),
-        ("refused", "command")
+        ("applied", "command")
     );
+    // The valid command applies on its own; the refused one stays in the comment, which is kept.
+    assert_eq!(priority_of(&app, n), "high");
+    let events = timeline(&app, n);
+    let comment = events[before..]
+        .iter()
+        .find(|e| e.0 == "comment")
+        .expect("the comment is stored");
+    assert_eq!(comment.2, "#statut livrée\nJ'ai changé la lampe.");
+    assert!(!comment.3, "a public comment");
+    assert_eq!(status_of(&app, n), status);
+    let sent: Vec<_> = outbox(&app)
+        .into_iter()
+        .filter(|(_, to)| to == TECH_TI)
+        .collect();
     assert_eq!(
-        timeline(&app, n),
-        before,
-        "neither the comment nor the priority"
-    );
-    assert_eq!(
-        outbox(&app),
+        sent,
         vec![("inbound_refused".to_string(), TECH_TI.to_string())]
     );
     let p = payload_of(&app, "inbound_refused");
+    assert_eq!(p["stored"], true);
+    assert_eq!(p["problems"].as_array().unwrap().len(), 1, "{p}");
     assert_eq!(p["problems"][0]["what"], "#statut livrée");
     assert!(
         p["problems"][0]["why"].as_str().unwrap().contains("livrée"),
         "{p}"
     );
-    // A requester may not use staff commands either.
+    // A requester may not write internal notes: the words become a public comment, the line
+    // kept, and she is told.
+    let before = timeline(&app, n).len();
     let raw = reply(
         REQUESTER_A,
         &format!("RE: [{number}] Projecteur éteint"),
         Some(&thread(n)),
         "#interne\nNote secrète",
     );
-    assert_eq!(receive(&app, &raw).outcome, "refused");
-    assert_eq!(timeline(&app, n), before);
-    // An unknown command is named.
-    let raw = reply(TECH_TI, "RE", Some(&thread(n)), "#fermer\nMerci");
-    assert_eq!(receive(&app, &raw).outcome, "refused");
+    let r = receive(&app, &raw);
+    assert_eq!(
+        (r.outcome.as_str(), r.reason.as_str()),
+        ("applied", "command")
+    );
+    let events = timeline(&app, n);
+    assert_eq!(events.len(), before + 1, "{:?}", &events[before..]);
+    assert_eq!(events[before].0, "comment");
+    assert_eq!(events[before].2, "#interne\nNote secrète");
+    assert!(!events[before].3);
     assert_eq!(
         payload_of(&app, "inbound_refused")["problems"][0]["what"],
-        "#fermer"
+        "#interne"
     );
+    // An unknown command is named, and the words are kept with it.
+    let raw = reply(
+        TECH_TI,
+        "RE",
+        Some(&thread(n)),
+        "Merci\n#fermer-vite\nÀ demain",
+    );
+    let r = receive(&app, &raw);
+    assert_eq!(
+        (r.outcome.as_str(), r.reason.as_str()),
+        ("applied", "command")
+    );
+    assert_eq!(
+        timeline(&app, n).last().unwrap().2,
+        "Merci\n#fermer-vite\nÀ demain"
+    );
+    assert_eq!(
+        payload_of(&app, "inbound_refused")["problems"][0]["what"],
+        "#fermer-vite"
+    );
+    // A sender who may not write to the request changes nothing at all.
+    let before = timeline(&app, n);
+    let raw = reply(REQUESTER_B, "RE", Some(&thread(n)), "#résolu\nC'est réglé");
+    let r = receive(&app, &raw);
+    assert_eq!(
+        (r.outcome.as_str(), r.reason.as_str()),
+        ("refused", "forbidden")
+    );
+    assert_eq!(timeline(&app, n), before);
 }
 
 #[actix_rt::test]
@@ -420,7 +477,22 @@ async fn a_director_approves_by_answering_the_approval_email() {
         .parse()
         .unwrap();
     let raw = reply(REQUESTER_A, "RE", Some(&thread(n2)), "#approuver");
-    assert_eq!(receive(&app, &raw).outcome, "refused");
+    let r = receive(&app, &raw);
+    // Not approved: the line is kept as her comment, and she is told why.
+    assert_eq!(
+        (r.outcome.as_str(), r.reason.as_str()),
+        ("applied", "command")
+    );
+    let res = app
+        .api(REQUESTER_A)
+        .get(&format!("/api/v1/requests/DS-{n2:06}"))
+        .await;
+    assert_eq!(res.json()["status_kind"], "approval");
+    assert_eq!(timeline(&app, n2).last().unwrap().2, "#approuver");
+    assert_eq!(
+        payload_of(&app, "inbound_refused")["problems"][0]["what"],
+        "#approuver"
+    );
 }
 
 #[actix_rt::test]
@@ -551,20 +623,48 @@ Content-Disposition: attachment; filename=\"gros.pdf\"\r\nContent-Transfer-Encod
     );
 }
 
-#[actix_rt::test]
-async fn a_permanent_bounce_stops_mail_to_that_address() {
-    let app = TestApp::new().await;
-    let raw = b"From: MAILER-DAEMON@mx.csss.test\r\nTo: guichet@localhost\r\nReturn-Path: <>\r\n\
-Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <bounce-1@mx.csss.test>\r\n\
+fn bounce(id: &str, status: &str) -> Vec<u8> {
+    format!(
+        "From: MAILER-DAEMON@mx.csss.test\r\nTo: guichet@localhost\r\nReturn-Path: <>\r\n\
+Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <{id}@mx.csss.test>\r\n\
 Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n\
 --b\r\nContent-Type: text/plain\r\n\r\nI'm sorry to have to inform you...\r\n\
 --b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.csss.test\r\n\r\n\
-Final-Recipient: rfc822; julie@ecole-a.test\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n--b--\r\n";
-    let r = receive(&app, raw);
-    assert_eq!(
-        (r.outcome.as_str(), r.reason.as_str()),
-        ("ignored", "bounce")
-    );
+Final-Recipient: rfc822; julie@ecole-a.test\r\nAction: failed\r\nStatus: {status}\r\n\r\n--b--\r\n"
+    )
+    .into_bytes()
+}
+
+fn undeliverable_count(app: &TestApp) -> i64 {
+    use guichet::db::schema::undeliverable_addresses::dsl::*;
+    undeliverable_addresses
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap()
+}
+
+#[actix_rt::test]
+async fn a_permanent_bounce_stops_mail_to_that_address() {
+    let app = TestApp::new().await;
+    // A soft bounce (temporary, or a full mailbox) marks nothing; neither does one permanent
+    // failure alone, nor the same bounce delivered twice.
+    for (id, status) in [
+        ("soft-1", "4.4.7"),
+        ("full-1", "5.2.2"),
+        ("bounce-1", "5.1.1"),
+    ] {
+        let r = receive(&app, &bounce(id, status));
+        assert_eq!(
+            (r.outcome.as_str(), r.reason.as_str()),
+            ("ignored", "bounce")
+        );
+        assert_eq!(undeliverable_count(&app), 0, "after {status}");
+    }
+    assert!(receive(&app, &bounce("bounce-1", "5.1.1")).duplicate);
+    assert_eq!(undeliverable_count(&app), 0, "the same bounce twice");
+    // A second permanent failure does.
+    receive(&app, &bounce("bounce-2", "5.1.1"));
+    assert_eq!(undeliverable_count(&app), 1);
     // What is queued for her now fails at once instead of bouncing again.
     clear_outbox(&app);
     new_request(&app, REQUESTER_A, "Projecteur").await;

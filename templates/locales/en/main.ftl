@@ -594,6 +594,12 @@ inbound-no-category = New requests are not submitted by email: please use Guiche
 inbound-use-form = This category needs information only Guichet's form collects: please submit the request online.
 inbound-untitled = Request received by email
 inbound-attachment-dropped = [Attachment not kept: { $name } ({ $size }), larger than the { $max } limit.]
+inbound-attachment-damaged = [Attachment not kept: { $name }, its encoding is damaged.]
+inbound-empty = The message holds no new text and no attachment: there was nothing to add.
+inbound-internal-staff-only = Only support staff can write an internal note: the line was left in your comment.
+inbound-file-too-large = A { $size } file, larger than the { $max } limit: it was not kept. Put it in a shared space and send the link.
+inbound-file-program = Programs and scripts are not accepted: the file was not kept.
+inbound-file-damaged = The file arrived damaged (unreadable encoding): it was not kept. Attach it again.
 event-by-email = by email
 mail-heading = Email received
 mail-from = Sender
@@ -630,6 +636,9 @@ inbound-reason = { $code ->
     [invalid] incomplete request
     [empty] no new text
     [unreadable] unreadable message
+    [malformed] malformed message
+    [spoofed] forged sender (authentication failed)
+    [attachment] attachment not kept
    *[other] { $code }
 }
 admin-aliases = Other email addresses

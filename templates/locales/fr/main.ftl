@@ -594,6 +594,12 @@ inbound-no-category = Les nouvelles demandes ne se soumettent pas par courriel :
 inbound-use-form = Cette catégorie demande des renseignements que seul le formulaire de Guichet recueille : soumettez la demande en ligne.
 inbound-untitled = Demande reçue par courriel
 inbound-attachment-dropped = [Pièce jointe non conservée : { $name } ({ $size }), plus grande que la limite de { $max }.]
+inbound-attachment-damaged = [Pièce jointe non conservée : { $name }, son encodage est endommagé.]
+inbound-empty = Le message ne contient aucun texte nouveau ni pièce jointe : il n'y avait rien à ajouter.
+inbound-internal-staff-only = Seul le personnel de soutien peut écrire une note interne : la ligne est restée dans votre commentaire.
+inbound-file-too-large = Fichier de { $size }, plus grand que la limite de { $max } : il n'a pas été conservé. Déposez-le dans un espace partagé et envoyez-en le lien.
+inbound-file-program = Les programmes et les scripts ne sont pas acceptés : le fichier n'a pas été conservé.
+inbound-file-damaged = Le fichier est arrivé endommagé (encodage illisible) : il n'a pas été conservé. Joignez-le de nouveau.
 event-by-email = par courriel
 mail-heading = Courriel reçu
 mail-from = Expéditeur
@@ -630,6 +636,9 @@ inbound-reason = { $code ->
     [invalid] demande incomplète
     [empty] aucun texte nouveau
     [unreadable] message illisible
+    [malformed] message mal formé
+    [spoofed] expéditeur usurpé (authentification échouée)
+    [attachment] pièce jointe non conservée
    *[other] { $code }
 }
 admin-aliases = Autres adresses courriel
