@@ -105,7 +105,9 @@ pub struct Settings {
     /// Hour (0–23, America/Toronto) at which daily digests are sent.
     #[serde(default = "defaults::digest_hour")]
     pub digest_hour: u32,
-    /// Largest inbound message accepted, in bytes (35 MB).
+    /// Largest inbound message accepted, in bytes (60 MB). It must leave room above
+    /// `max_attachment_bytes` (base64 makes a file a third larger), so that a message with a
+    /// file over the attachment limit still comes in, the file being left out with a note.
     #[serde(default = "defaults::inbound_max_bytes")]
     pub inbound_max_bytes: usize,
     /// Secret the MTA pipe (`guichet mailgate`) and `POST /api/v1/inbound-mail` present as a
@@ -234,7 +236,7 @@ mod defaults {
         7
     }
     pub fn inbound_max_bytes() -> usize {
-        35 * 1024 * 1024
+        60 * 1024 * 1024
     }
     pub fn inbound_unknown_senders() -> String {
         "reject".into()
@@ -416,6 +418,13 @@ impl Settings {
         if self.max_attachment_bytes == 0 {
             return bad("max_attachment_bytes", "must be at least 1");
         }
+        if self.inbound_max_bytes < self.max_attachment_bytes / 2 * 3 {
+            return bad(
+                "inbound_max_bytes",
+                "must be at least 1.5 × max_attachment_bytes, so that a message with a file over \
+                 the attachment limit is still accepted (the file left out with a note)",
+            );
+        }
         if !["reject", "triage"].contains(&self.inbound_unknown_senders.as_str()) {
             return bad("inbound_unknown_senders", "must be reject or triage");
         }
@@ -504,6 +513,23 @@ mod tests {
         assert_eq!(s.bind, "127.0.0.1:9001");
         assert!(!s.cookie_secure);
         assert_eq!(s.max_attachment_bytes, 25 * 1024 * 1024);
+    }
+
+    #[test]
+    fn the_message_limit_leaves_room_above_the_attachment_limit() {
+        let s = |extra: &str| {
+            Settings::from_sources(
+                &format!("database_url = \"postgres://a/b\"\n{extra}"),
+                "",
+                &[],
+            )
+            .map_err(|e| e.to_string())
+        };
+        let defaults = s("").unwrap();
+        assert!(defaults.inbound_max_bytes >= defaults.max_attachment_bytes / 2 * 3);
+        let err = s("inbound_max_bytes = 30000000").unwrap_err();
+        assert!(err.contains("inbound_max_bytes"), "{err}");
+        assert!(s("max_attachment_bytes = 10000000\ninbound_max_bytes = 15000000").is_ok());
     }
 
     #[test]

@@ -269,24 +269,39 @@ fn read(raw: &[u8]) -> Option<Inbound> {
     recipients.dedup();
 
     let raw_message = m.raw_message();
+    let lenient = |part: &mail_parser::MessagePart| {
+        let body = raw_message
+            .get(part.raw_body_offset() as usize..part.raw_end_offset() as usize)
+            .unwrap_or(&[]);
+        let charset = part.content_type().and_then(|c| c.attribute("charset"));
+        decode_charset(charset, &lenient_base64(body))
+    };
     let mut text = m.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
-    if let Some(part) = m.text_part(0) {
-        if part.is_encoding_problem && declared_base64(part) {
-            let body = raw_message
-                .get(part.raw_body_offset() as usize..part.raw_end_offset() as usize)
-                .unwrap_or(&[]);
-            let charset = part.content_type().and_then(|c| c.attribute("charset"));
-            text = decode_charset(charset, &lenient_base64(body));
+    // A text part whose base64 is broken: the parser may keep it as text or turn it into a
+    // nameless attachment; either way it is read line by line, never stored encoded.
+    let mut rescued = None;
+    match m.text_part(0) {
+        Some(part) if part.is_encoding_problem && declared_base64(part) => text = lenient(part),
+        Some(_) => {}
+        None => {
+            rescued = m.parts.iter().position(|part| {
+                part.is_encoding_problem
+                    && declared_base64(part)
+                    && part.attachment_name().is_none()
+                    && part.is_content_type("text", "plain")
+            });
+            if let Some(i) = rescued {
+                text = lenient(&m.parts[i]);
+            }
         }
     }
     let text = storable(text);
+    // No text part: the text is the HTML one's (mail-parser converts it, losing its lines).
     let html_only = m
         .text_part(0)
         .is_some_and(|p| matches!(p.body, PartType::Html(_)));
     let reply_text = match m.body_html(0) {
-        Some(h) if html_only => storable(mail_parser::decoders::html::html_to_text(
-            &cut_quoted_html(&h),
-        )),
+        Some(h) if html_only => storable(html_text(&cut_quoted_html(&h))),
         _ => text.clone(),
     };
 
@@ -315,7 +330,7 @@ fn read(raw: &[u8]) -> Option<Inbound> {
             dsn = Some(read_dsn(&String::from_utf8_lossy(part.contents())));
             continue;
         }
-        if !m.attachments.contains(&(i as u32)) {
+        if !m.attachments.contains(&(i as u32)) || rescued == Some(i) {
             continue;
         }
         let (bytes, default_name) = match &part.body {
@@ -404,6 +419,24 @@ static QUOTED_HTML: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy:
     )
     .expect("regex")
 });
+
+static EMPTY_BLOCK: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
+    regex::Regex::new(r"(?is)<(div|p)\b[^>]*>\s*(<br\s*/?>)?\s*</(div|p)>").expect("regex")
+});
+static BLOCK_END: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
+    regex::Regex::new(r"(?i)</(div|li|tr|h[1-6]|blockquote|table|pre)\s*>").expect("regex")
+});
+
+/// The text of an HTML body, a line per block as the writer saw it (webmails write a line per
+/// `<div>`, an empty `<div><br></div>` for a blank line), each line trimmed of the spaces the
+/// markup's own line breaks leave.
+pub fn html_text(html: &str) -> String {
+    let html = EMPTY_BLOCK.replace_all(html, "<br>");
+    let html = BLOCK_END.replace_all(&html, "<br>");
+    let text = mail_parser::decoders::html::html_to_text(&html);
+    let lines: Vec<&str> = text.lines().map(|l| l.trim_matches([' ', '\t'])).collect();
+    lines.join("\n").trim_matches('\n').to_string()
+}
 
 /// HTML up to where the quoted history starts.
 fn cut_quoted_html(html: &str) -> String {
@@ -588,6 +621,29 @@ mod tests {
             addresses: vec!["soutien@csdm.example".into(), "guichet@csdm.example".into()],
             message_id_domain: "guichet.csdm.example".into(),
         }
+    }
+
+    #[test]
+    fn broken_base64_text_is_read_line_by_line_never_kept_encoded() {
+        let raw = "From: a@b.c\r\nTo: x@y.z\r\nSubject: s\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"sep\"\r\n\r\n--sep\r\nContent-Type: text/plain; charset=utf-8\r\n\
+Content-Transfer-Encoding: base64\r\n\r\nQm9uam91ciwgbGUgcHJv\r\n!!@@**\r\n\
+amVjdGV1ciBkdSBsb2NhbCAxMiBlc3QgYnJpc8OpLg==\r\n--sep--\r\n";
+        let m = parse(raw.as_bytes()).unwrap();
+        assert_eq!(m.text, "Bonjour, le projecteur du local 12 est brisé.");
+        assert!(m.attachments.is_empty(), "{:?}", m.attachments.len());
+    }
+
+    #[test]
+    fn html_bodies_keep_their_lines() {
+        assert_eq!(
+            html_text("<div dir=\"ltr\">Bonjour,</div>\n<div><br></div>\n<div>Le voyant &gt; clignote.</div>\n<div>Salle 204</div>"),
+            "Bonjour,\n\nLe voyant > clignote.\nSalle 204"
+        );
+        assert_eq!(
+            html_text("<p>Un</p><p>Deux<br>trois</p>"),
+            "Un\nDeux\ntrois"
+        );
     }
 
     #[test]
