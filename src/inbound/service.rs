@@ -121,7 +121,8 @@ pub struct Receipt {
     /// received, applied, created, ignored, rejected or refused.
     pub outcome: String,
     /// Why, as a stable code: auto_reply, bounce, receipt, loop, unknown_sender, forbidden,
-    /// command, no_category, invalid, empty, unreadable, too_large.
+    /// command (applied, a command not), attachment (applied, a file left out), no_category,
+    /// invalid, empty, unreadable, malformed, spoofed, too_large.
     pub reason: String,
     /// The request it went to or opened, e.g. DS-000042.
     pub request: Option<String>,
