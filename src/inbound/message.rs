@@ -407,6 +407,7 @@ fn read(raw: &[u8]) -> Option<Inbound> {
     })
 }
 
+#[allow(clippy::expect_used)] // A literal pattern, compiled by the unit tests.
 static QUOTED_HTML: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
     regex::Regex::new(
         r#"(?isx)<blockquote
@@ -420,9 +421,11 @@ static QUOTED_HTML: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy:
     .expect("regex")
 });
 
+#[allow(clippy::expect_used)] // A literal pattern, compiled by the unit tests.
 static EMPTY_BLOCK: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
     regex::Regex::new(r"(?is)<(div|p)\b[^>]*>\s*(<br\s*/?>)?\s*</(div|p)>").expect("regex")
 });
+#[allow(clippy::expect_used)] // A literal pattern, compiled by the unit tests.
 static BLOCK_END: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
     regex::Regex::new(r"(?i)</(div|li|tr|h[1-6]|blockquote|table|pre)\s*>").expect("regex")
 });

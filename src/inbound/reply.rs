@@ -105,6 +105,7 @@ fn fold(s: &str) -> String {
         .collect()
 }
 
+#[allow(clippy::expect_used)] // A literal pattern, compiled by the unit tests.
 static SEPARATOR: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
         r"(?x)^\s*(
@@ -124,6 +125,7 @@ static SEPARATOR: Lazy<Regex> = Lazy::new(|| {
 });
 
 /// `Name : value` (`**De :**` once HTML bold became text).
+#[allow(clippy::expect_used)] // A literal pattern, compiled by the unit tests.
 static HEADER_LINE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^\s*\*{0,2}\s*(\p{L}[\p{L} .'-]{0,24}?)\s*\*{0,2}\s*:").expect("regex")
 });
@@ -210,6 +212,7 @@ fn known_header(line: &str) -> bool {
 }
 
 /// The words that end an attribution line, in the clients' languages.
+#[allow(clippy::expect_used)] // A literal pattern, compiled by the unit tests.
 static ATTRIBUTION: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
         r"(?x)(
@@ -287,6 +290,7 @@ fn header_block(lines: &[&str], i: usize, own: &[String]) -> bool {
             >= 2
 }
 
+#[allow(clippy::expect_used)] // A literal pattern, compiled by the unit tests.
 static SIGNATURE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
         r"(?x)^\s*(

@@ -9,9 +9,11 @@ use once_cell::sync::Lazy;
 use regex::Regex;
 use sha2::Sha256;
 
+#[allow(clippy::expect_used)] // A literal pattern, compiled by the unit tests.
 static SUBJECT_TOKEN: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"(?i)\[\s*DS\s*-?\s*(\d{1,12})\s*\]").expect("regex"));
 
+#[allow(clippy::expect_used)] // A literal pattern, compiled by the unit tests.
 static PREFIX: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
         r"(?i)^\s*((re|ré|rép|rep|tr|fw|fwd|réf\.?|ref\.?|aw|wg|sv|vs|antw|odp|r)\s*(\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
@@ -50,6 +52,7 @@ pub fn thread_number(reference: &str, domain: &str) -> Option<RequestNumber> {
     digits.parse().ok().map(RequestNumber)
 }
 
+#[allow(clippy::expect_used)] // HMAC takes a key of any length: this cannot fail.
 fn signature(key: &[u8], number: i64) -> String {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key");
     mac.update(format!("reply:{number}").as_bytes());

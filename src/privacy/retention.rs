@@ -472,6 +472,7 @@ impl Redactor {
         needles.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
         needles.dedup();
         let alternatives: Vec<String> = needles.iter().map(|n| regex::escape(n)).collect();
+        #[allow(clippy::expect_used)] // Escaped alternatives always compile.
         let pattern = (!alternatives.is_empty()).then(|| {
             RegexBuilder::new(&format!(r"\b(?:{})\b", alternatives.join("|")))
                 .case_insensitive(true)

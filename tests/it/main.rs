@@ -1,5 +1,5 @@
 //! Integration tests: the real application against a real PostgreSQL, through HTTP.
-#![allow(clippy::unwrap_used, clippy::type_complexity)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
 mod support;
 
