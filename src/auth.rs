@@ -1,13 +1,10 @@
 //! Authorization, in one place: who the current person is (roles per unit, teams) and what they
-//! may see and do. Every list, read and write of requests goes through `RequestScope`.
+//! may see and do. Requests' own rule is `requests::access` (every list, read and write of
+//! requests goes through its `RequestScope`); the equipment's and the pages' rules are here.
 
-use crate::db::schema::{categories, request_approvals, request_watchers, requests};
 use crate::db::{GroupId, TeamId, UnitId, UserId};
 use crate::i18n::Locale;
 use crate::users::model::{Domain, Role, User};
-use diesel::pg::Pg;
-use diesel::prelude::*;
-use diesel::sql_types::Bool;
 
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
@@ -39,6 +36,32 @@ impl CurrentUser {
             groups,
             ip: None,
         }
+    }
+
+    /// Administration pages and actions: administrators only.
+    pub fn require_admin(&self) -> Result<(), crate::error::AppError> {
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(crate::error::AppError::Forbidden)
+        }
+    }
+
+    /// The audit trail and the privacy officer's pages: auditors only.
+    pub fn require_auditor(&self) -> Result<(), crate::error::AppError> {
+        if self.is_auditor() {
+            Ok(())
+        } else {
+            Err(crate::error::AppError::Forbidden)
+        }
+    }
+
+    /// Whether this person has a dashboard at all.
+    pub fn has_dashboard(&self) -> bool {
+        self.is_admin()
+            || self.is_auditor()
+            || self.has_role(Role::ServiceManager)
+            || !self.managed_units().is_empty()
     }
 
     pub fn has_role(&self, role: Role) -> bool {
@@ -102,161 +125,6 @@ impl CurrentUser {
             ip: self.ip.clone(),
         }
     }
-
-    pub fn request_scope(&self) -> RequestScope {
-        if self.is_auditor() {
-            RequestScope::All
-        } else {
-            RequestScope::Limited {
-                user: self.id,
-                units: self.managed_units(),
-                domains: self.staff_domains(),
-                groups: self.groups.clone(),
-                teams: self.teams.iter().map(|(t, _)| *t).collect(),
-                every_open_request: self.is_admin(),
-            }
-        }
-    }
-}
-
-/// What part of the requests a person may read.
-///
-/// Requests of a confidential category (access to personal information, human resources) are
-/// read only by their requester, the members of the category's named group, the members of the
-/// team the request is assigned to (who must act on it) and auditors — not by the unit's
-/// director, the domain's other technicians, people in copy or administrators.
-#[derive(Debug, Clone)]
-pub enum RequestScope {
-    /// Auditors: everything.
-    All,
-    /// Their own, the requests they watch, their managed units' and their teams' domains', and
-    /// those their groups are asked to approve (administrators: every request); of the
-    /// confidential ones, only their own and those of their groups' categories.
-    Limited {
-        user: UserId,
-        units: Vec<UnitId>,
-        domains: Vec<Domain>,
-        groups: Vec<GroupId>,
-        teams: Vec<TeamId>,
-        every_open_request: bool,
-    },
-}
-
-/// The facts about one request that decide access.
-#[derive(Debug, Clone, Copy)]
-pub struct RequestFacts {
-    pub requester: UserId,
-    pub unit: UnitId,
-    pub domain: Domain,
-    pub watching: bool,
-    /// One of the person's groups is (or was) asked to approve it.
-    pub approving: bool,
-    /// Its category is confidential.
-    pub confidential: bool,
-    /// The person belongs to the named group of its category.
-    pub in_category_group: bool,
-    /// The person belongs to the team it is assigned to.
-    pub in_team: bool,
-}
-
-/// How a person relates to a request, derived once and used by the workflow rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Standing {
-    pub can_read: bool,
-    /// The requester, or the director of the request's unit.
-    pub requester_side: bool,
-    /// The person who asked.
-    pub requester: bool,
-    /// A director of the request's unit.
-    pub director: bool,
-    /// A technician or service manager of the request's domain, or an admin.
-    pub staff: bool,
-    /// A service manager of the request's domain, or an admin.
-    pub manager: bool,
-}
-
-impl RequestScope {
-    pub fn allows(&self, r: &RequestFacts) -> bool {
-        match self {
-            RequestScope::All => true,
-            RequestScope::Limited { .. } if r.confidential => {
-                self.owns(r) || r.in_category_group || r.in_team
-            }
-            RequestScope::Limited {
-                units,
-                domains,
-                every_open_request,
-                ..
-            } => {
-                *every_open_request
-                    || self.owns(r)
-                    || r.watching
-                    || r.approving
-                    || units.contains(&r.unit)
-                    || domains.contains(&r.domain)
-            }
-        }
-    }
-
-    fn owns(&self, r: &RequestFacts) -> bool {
-        matches!(self, RequestScope::Limited { user, .. } if r.requester == *user)
-    }
-
-    /// The same rule as `allows`, as a SQL filter on `requests`.
-    pub fn filter(&self) -> Box<dyn BoxableExpression<requests::table, Pg, SqlType = Bool>> {
-        match self {
-            RequestScope::All => Box::new(diesel::dsl::sql::<Bool>("TRUE")),
-            RequestScope::Limited {
-                user,
-                units,
-                domains,
-                groups,
-                teams,
-                every_open_request,
-            } => {
-                let watching = diesel::dsl::exists(
-                    request_watchers::table
-                        .filter(request_watchers::request_id.eq(requests::id))
-                        .filter(request_watchers::user_id.eq(*user)),
-                );
-                let approving = diesel::dsl::exists(
-                    request_approvals::table
-                        .filter(request_approvals::request_id.eq(requests::id))
-                        .filter(request_approvals::group_id.eq_any(groups.clone())),
-                );
-                let confidential = diesel::dsl::exists(
-                    categories::table
-                        .filter(categories::id.eq(requests::category_id))
-                        .filter(categories::confidential),
-                );
-                let of_my_groups = diesel::dsl::exists(
-                    categories::table
-                        .filter(categories::id.eq(requests::category_id))
-                        .filter(categories::confidential)
-                        .filter(categories::approval_group_id.eq_any(groups.clone())),
-                );
-                let open: Box<dyn BoxableExpression<requests::table, Pg, SqlType = Bool>> =
-                    if *every_open_request {
-                        Box::new(diesel::dsl::sql::<Bool>("TRUE"))
-                    } else {
-                        Box::new(
-                            requests::unit_id
-                                .eq_any(units.clone())
-                                .or(requests::domain.eq_any(domains.clone()))
-                                .or(watching)
-                                .or(approving),
-                        )
-                    };
-                Box::new(
-                    requests::requester_id
-                        .eq(*user)
-                        .or(of_my_groups)
-                        .or(requests::team_id.assume_not_null().eq_any(teams.clone()))
-                        .or(open.and(diesel::dsl::not(confidential))),
-                )
-            }
-        }
-    }
 }
 
 /// What part of the inventory a person may read: everything for the support staff, admins and
@@ -318,21 +186,6 @@ impl CurrentUser {
     }
 }
 
-pub fn standing(user: &CurrentUser, r: &RequestFacts) -> Standing {
-    let can_read = user.request_scope().allows(r);
-    let requester = can_read && r.requester == user.id;
-    let director = can_read && user.managed_units().contains(&r.unit);
-    let staff = user.works_in(r.domain);
-    Standing {
-        can_read,
-        requester_side: requester || director,
-        requester,
-        director,
-        staff,
-        manager: staff && (user.is_admin() || user.has_role(Role::ServiceManager)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,19 +200,6 @@ mod tests {
             teams,
             groups: vec![],
             ip: None,
-        }
-    }
-
-    fn facts(requester: i64, unit: i64, domain: Domain) -> RequestFacts {
-        RequestFacts {
-            requester: UserId(requester),
-            unit: UnitId(unit),
-            domain,
-            watching: false,
-            approving: false,
-            confidential: false,
-            in_category_group: false,
-            in_team: false,
         }
     }
 
@@ -385,77 +225,5 @@ mod tests {
         let auditor = person(vec![(UnitId(1), Role::Auditor)], vec![]);
         assert_eq!(auditor.asset_scope(), AssetScope::All);
         assert!(!auditor.manages_inventory());
-    }
-
-    #[test]
-    fn a_confidential_request_is_read_by_its_requester_group_and_auditors_only() {
-        let secret = RequestFacts {
-            confidential: true,
-            ..facts(2, 10, Domain::Ti)
-        };
-        let tech = person(
-            vec![(UnitId(1), Role::Technician)],
-            vec![(TeamId(1), Domain::Ti)],
-        );
-        let director = person(vec![(UnitId(10), Role::UnitManager)], vec![]);
-        let admin = person(vec![(UnitId(1), Role::Admin)], vec![]);
-        let auditor = person(vec![(UnitId(1), Role::Auditor)], vec![]);
-        for p in [&tech, &director, &admin] {
-            assert!(!p.request_scope().allows(&secret), "{:?}", p.roles);
-        }
-        assert!(auditor.request_scope().allows(&secret));
-        let member = RequestFacts {
-            in_category_group: true,
-            ..secret
-        };
-        assert!(director.request_scope().allows(&member));
-        let on_its_team = RequestFacts {
-            in_team: true,
-            ..secret
-        };
-        assert!(tech.request_scope().allows(&on_its_team));
-        assert!(person(vec![], vec![])
-            .request_scope()
-            .allows(&RequestFacts {
-                requester: UserId(1),
-                ..secret
-            }));
-        // The same request, not confidential: the usual rules.
-        assert!(tech.request_scope().allows(&facts(2, 10, Domain::Ti)));
-        assert!(admin.request_scope().allows(&facts(2, 10, Domain::Ti)));
-    }
-
-    #[test]
-    fn a_requester_sees_only_their_own_requests() {
-        let p = person(vec![(UnitId(10), Role::Requester)], vec![]);
-        assert!(p.request_scope().allows(&facts(1, 10, Domain::Ti)));
-        assert!(!p.request_scope().allows(&facts(2, 10, Domain::Ti)));
-    }
-
-    #[test]
-    fn a_director_sees_their_unit_but_not_another() {
-        let p = person(vec![(UnitId(10), Role::UnitManager)], vec![]);
-        assert!(p.request_scope().allows(&facts(2, 10, Domain::Ti)));
-        assert!(!p.request_scope().allows(&facts(2, 11, Domain::Ti)));
-    }
-
-    #[test]
-    fn a_technician_sees_their_teams_domains_only() {
-        let p = person(
-            vec![(UnitId(1), Role::Technician)],
-            vec![(TeamId(1), Domain::Ti)],
-        );
-        assert!(p.request_scope().allows(&facts(2, 10, Domain::Ti)));
-        assert!(!p.request_scope().allows(&facts(2, 10, Domain::Transport)));
-        assert!(standing(&p, &facts(2, 10, Domain::Ti)).staff);
-    }
-
-    #[test]
-    fn team_membership_without_a_staff_role_grants_nothing() {
-        let p = person(
-            vec![(UnitId(1), Role::Requester)],
-            vec![(TeamId(1), Domain::Ti)],
-        );
-        assert!(!p.request_scope().allows(&facts(2, 10, Domain::Ti)));
     }
 }

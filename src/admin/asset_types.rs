@@ -15,7 +15,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 async fn list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let all = state.db(|c| Ok(inventory::type_rules(c)?)).await?;
     let loc = ctx.locale;
     let rows = all
@@ -104,7 +104,7 @@ fn page(
 }
 
 async fn new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let input = TypeInput {
         max_loan_days: "30".into(),
         ..Default::default()
@@ -117,7 +117,7 @@ async fn create(
     form: CsrfForm<TypeInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state
         .db(move |c| assets::save_type(c, &user, None, input))
@@ -134,7 +134,7 @@ async fn edit(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = path.into_inner();
     let all = state.db(|c| Ok(inventory::type_rules(c)?)).await?;
     let (t, days, approval) = all
@@ -159,7 +159,7 @@ async fn update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = path.into_inner();
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state

@@ -14,7 +14,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 async fn rule_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let all = state.db(|c| Ok(rules::all(c)?)).await?;
     let loc = ctx.locale;
     let rows = all
@@ -293,7 +293,7 @@ async fn rule_form(
 }
 
 async fn rule_new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let blank = RuleInput {
         active: Some("on".into()),
         position: "0".into(),
@@ -308,7 +308,7 @@ async fn rule_create(
     form: CsrfForm<RuleInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state.db(move |c| rules::create(c, &user, input)).await {
         Ok(_) => Ok(see_other("/admin/automation")),
@@ -322,7 +322,7 @@ async fn rule_edit(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = RuleId(path.into_inner());
     let rule = state.db(move |c| Ok(rules::find(c, id)?)).await?;
     rule_form(&ctx, &state, Some(id), RuleInput::of(&rule), None).await
@@ -334,7 +334,7 @@ async fn rule_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = RuleId(path.into_inner());
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state.db(move |c| rules::update(c, &user, id, input)).await {

@@ -29,7 +29,7 @@ type FailedRow = (
 );
 
 async fn email_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let failed: Vec<FailedRow> = state
         .db(|c| {
             use crate::db::schema::requests;
@@ -134,7 +134,7 @@ async fn email_preview(
     path: web::Path<String>,
     q: web::Query<PreviewQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let name = path.into_inner();
     if !TEMPLATES.contains(&name.as_str()) {
         return Err(AppError::NotFound);
@@ -172,7 +172,7 @@ async fn email_resend(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = path.into_inner();
     let user = ctx.user.clone();
     state
@@ -201,7 +201,7 @@ async fn undeliverable_clear(
     form: CsrfForm<AddressForm>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let user = ctx.user.clone();
     let email = form.0.email;
     state

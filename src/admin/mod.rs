@@ -2,7 +2,6 @@
 //! categories (with their forms). Admins only; nothing referenced is ever deleted — it is
 //! deactivated. The rules live in each domain's service; these handlers only translate HTTP.
 
-use crate::auth::CurrentUser;
 use crate::catalog::queries as catalog;
 use crate::catalog::service::{self as categories, CategoryInput};
 use crate::db::{CategoryId, TeamId, UnitId, UserId};
@@ -78,14 +77,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/categories/new", web::get().to(category_new))
         .route("/admin/categories/{id}", web::get().to(category_edit))
         .route("/admin/categories/{id}", web::post().to(category_update));
-}
-
-fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
-    if user.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 // --- form building ---
@@ -234,7 +225,7 @@ fn yes_no(loc: Locale, b: bool) -> String {
 }
 
 async fn index(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     Ok(see_other("/admin/units"))
 }
 
@@ -253,7 +244,7 @@ fn kind_options(loc: Locale) -> Vec<(String, String)> {
 }
 
 async fn unit_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let all = state.db(|c| Ok(units::all(c)?)).await?;
     let loc = ctx.locale;
     let rows = all
@@ -381,7 +372,7 @@ async fn room_add(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = UnitId(path.into_inner());
     let user = ctx.user.clone();
     match state
@@ -403,7 +394,7 @@ async fn room_remove(
     state: web::Data<AppState>,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (id, room) = path.into_inner();
     let user = ctx.user.clone();
     state
@@ -413,7 +404,7 @@ async fn room_remove(
 }
 
 async fn unit_new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let blank = UnitInput {
         code: String::new(),
         name_fr: String::new(),
@@ -430,7 +421,7 @@ async fn unit_create(
     form: CsrfForm<UnitInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state
         .db(move |c| unit_service::create(c, &user, input))
@@ -447,7 +438,7 @@ async fn unit_edit(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = UnitId(path.into_inner());
     let u = state.db(move |c| Ok(units::find(c, id)?)).await?;
     let input = UnitInput {
@@ -467,7 +458,7 @@ async fn unit_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = UnitId(path.into_inner());
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state
@@ -500,7 +491,7 @@ async fn user_list(
     state: web::Data<AppState>,
     q: web::Query<PeopleQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let text = q.q.clone().unwrap_or_default();
     let after = q.after.as_deref().and_then(|a| {
         let (id, name) = a.split_once(':')?;
@@ -593,7 +584,7 @@ fn person_fields(ctx: &Ctx, input: &PersonInput, creating: bool) -> Vec<Value> {
 }
 
 async fn user_new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let blank = PersonInput {
         email: String::new(),
         display_name: String::new(),
@@ -616,7 +607,7 @@ async fn user_create(
     form: CsrfForm<PersonInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state
         .db(move |c| people::create_person(c, &user, input))
@@ -723,7 +714,7 @@ async fn user_edit(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     user_page(&ctx, &state, UserId(path.into_inner()), None, None).await
 }
 
@@ -733,7 +724,7 @@ async fn user_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = UserId(path.into_inner());
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state
@@ -758,7 +749,7 @@ async fn role_add(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = UserId(path.into_inner());
     let choice = |f: &str| {
         AppError::Invalid(FieldErrors::single(
@@ -795,7 +786,7 @@ async fn alias_add(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = UserId(path.into_inner());
     let user = ctx.user.clone();
     let email = form.0.email;
@@ -815,7 +806,7 @@ async fn alias_remove(
     state: web::Data<AppState>,
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (id, email) = path.into_inner();
     let user = ctx.user.clone();
     state
@@ -833,7 +824,7 @@ async fn role_remove(
     state: web::Data<AppState>,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (id, role) = path.into_inner();
     let user = ctx.user.clone();
     match state
@@ -861,7 +852,7 @@ fn domain_options(loc: Locale) -> Vec<(String, String)> {
 }
 
 async fn team_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let all = state.db(|c| Ok(users::teams(c)?)).await?;
     let loc = ctx.locale;
     let rows = all
@@ -931,7 +922,7 @@ fn team_fields(
 }
 
 async fn team_new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let blank = TeamInput {
         code: String::new(),
         name_fr: String::new(),
@@ -955,7 +946,7 @@ async fn team_create(
     form: CsrfForm<TeamInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state
         .db(move |c| people::create_team(c, &user, input))
@@ -1026,7 +1017,7 @@ async fn team_edit(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     team_page(&ctx, &state, TeamId(path.into_inner()), None, None).await
 }
 
@@ -1036,7 +1027,7 @@ async fn team_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = TeamId(path.into_inner());
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state
@@ -1060,7 +1051,7 @@ async fn member_add(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = TeamId(path.into_inner());
     let user = ctx.user.clone();
     let email = form.0.email;
@@ -1080,7 +1071,7 @@ async fn member_remove(
     state: web::Data<AppState>,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (id, member) = path.into_inner();
     let user = ctx.user.clone();
     match state
@@ -1096,7 +1087,7 @@ async fn member_remove(
 // --- categories ---
 
 async fn category_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let all = state.db(|c| Ok(catalog::all_categories(c)?)).await?;
     let loc = ctx.locale;
     let rows = all
@@ -1353,7 +1344,7 @@ async fn category_form(
 }
 
 async fn category_new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let blank = CategoryInput {
         code: String::new(),
         domain: "ti".into(),
@@ -1382,7 +1373,7 @@ async fn category_create(
     form: CsrfForm<CategoryInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state.db(move |c| categories::create(c, &user, input)).await {
         Ok(id) => Ok(see_other(&format!("/admin/categories/{id}"))),
@@ -1396,7 +1387,7 @@ async fn category_edit(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = CategoryId(path.into_inner());
     let c = state.db(move |conn| Ok(catalog::find(conn, id)?)).await?;
     let input = CategoryInput {
@@ -1434,7 +1425,7 @@ async fn category_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = CategoryId(path.into_inner());
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state

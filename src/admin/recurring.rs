@@ -26,7 +26,7 @@ fn frequency_label(loc: Locale, r: &crate::recurring::service::Recurring) -> Str
 }
 
 async fn recurring_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (all, counts) = state
         .db(|c| Ok((recurring::all(c)?, recurring::run_counts(c)?)))
         .await?;
@@ -211,7 +211,7 @@ async fn recurring_form(
 }
 
 async fn recurring_new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let blank = RecurringInput {
         requester: ctx.user.email.clone(),
         frequency: "monthly".into(),
@@ -227,7 +227,7 @@ async fn recurring_create(
     form: CsrfForm<Vec<(String, String)>>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let input = RecurringInput::from_pairs(&form.0);
     let (user, i) = (ctx.user.clone(), input.clone());
     match state.db(move |c| recurring::create(c, &user, i)).await {
@@ -242,7 +242,7 @@ async fn recurring_edit(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = path.into_inner();
     let input = state
         .db(move |c| {
@@ -285,7 +285,7 @@ async fn recurring_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = path.into_inner();
     let input = RecurringInput::from_pairs(&form.0);
     let (user, i) = (ctx.user.clone(), input.clone());

@@ -27,7 +27,7 @@ fn hours(minutes: Option<i64>) -> String {
 }
 
 async fn policy_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (policies, calendars) = state
         .db(|c| Ok((sla::policies(c)?, sla::calendars(c)?)))
         .await?;
@@ -198,7 +198,7 @@ async fn policy_form(
 }
 
 async fn policy_new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let cal = state.db(|c| Ok(sla::calendars(c)?)).await?;
     let mut input = PolicyInput {
         warning_percent: "75".into(),
@@ -214,7 +214,7 @@ async fn policy_create(
     form: CsrfForm<PolicyInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state
         .db(move |c| sla_admin::create_policy(c, &user, input))
@@ -267,7 +267,7 @@ async fn policy_edit(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = path.into_inner();
     let input = policy_input(&state, id).await?;
     policy_form(&ctx, &state, Some(id), input, None).await
@@ -279,7 +279,7 @@ async fn policy_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = path.into_inner();
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state
@@ -297,7 +297,7 @@ async fn policy_update(
 }
 
 async fn calendar_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let calendars = state.db(|c| Ok(sla::calendars(c)?)).await?;
     let loc = ctx.locale;
     let rows = calendars
@@ -364,7 +364,7 @@ fn calendar_page(
 }
 
 async fn calendar_new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let input = CalendarInput {
         definition: serde_json::to_string_pretty(&CalendarDef::quebec_standard())
             .unwrap_or_default(),
@@ -378,7 +378,7 @@ async fn calendar_create(
     form: CsrfForm<CalendarInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state
         .db(move |c| sla_admin::create_calendar(c, &user, input))
@@ -395,7 +395,7 @@ async fn calendar_edit(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = path.into_inner();
     let c = state.db(move |conn| Ok(sla::calendar(conn, id)?)).await?;
     let input = CalendarInput {
@@ -413,7 +413,7 @@ async fn calendar_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = path.into_inner();
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state

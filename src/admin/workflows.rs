@@ -45,7 +45,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 // --- workflows ---
 
 async fn workflow_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (rows, defs, cats) = state
         .db(|c| {
             let rows = wf::rows(c)?;
@@ -145,7 +145,7 @@ async fn workflow_new_page(
 }
 
 async fn workflow_new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let blank = WorkflowInput {
         code: String::new(),
         name_fr: String::new(),
@@ -162,7 +162,7 @@ async fn workflow_create(
     form: CsrfForm<WorkflowInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state.db(move |c| wf_admin::create(c, &user, input)).await {
         Ok(id) => Ok(see_other(&format!("/admin/workflows/{id}"))),
@@ -340,7 +340,7 @@ async fn workflow_edit(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     workflow_page(&ctx, &state, WorkflowId(path.into_inner()), None, None).await
 }
 
@@ -366,7 +366,7 @@ async fn workflow_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = WorkflowId(path.into_inner());
     let (user, input) = (ctx.user.clone(), form.0.clone());
     let result = state
@@ -381,7 +381,7 @@ async fn state_save(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = WorkflowId(path.into_inner());
     let (user, input) = (ctx.user.clone(), form.0);
     let result = state
@@ -396,7 +396,7 @@ async fn state_remove(
     state: web::Data<AppState>,
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (id, code) = path.into_inner();
     let id = WorkflowId(id);
     let user = ctx.user.clone();
@@ -412,7 +412,7 @@ async fn transition_save(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = WorkflowId(path.into_inner());
     let (user, input) = (ctx.user.clone(), form.0);
     let result = state
@@ -427,7 +427,7 @@ async fn transition_remove(
     state: web::Data<AppState>,
     path: web::Path<(i64, String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (id, from, to) = path.into_inner();
     let id = WorkflowId(id);
     let user = ctx.user.clone();
@@ -440,7 +440,7 @@ async fn transition_remove(
 // --- named groups ---
 
 async fn group_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let all = state.db(|c| Ok(groups::all(c)?)).await?;
     let loc = ctx.locale;
     let rows = all
@@ -474,7 +474,7 @@ fn group_fields(ctx: &Ctx, input: &GroupInput, creating: bool) -> Vec<Value> {
 }
 
 async fn group_new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let blank = GroupInput {
         code: String::new(),
         name_fr: String::new(),
@@ -495,7 +495,7 @@ async fn group_create(
     form: CsrfForm<GroupInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state.db(move |c| groups::create(c, &user, input)).await {
         Ok(id) => Ok(see_other(&format!("/admin/groups/{id}"))),
@@ -553,7 +553,7 @@ async fn group_edit(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     group_page(&ctx, &state, GroupId(path.into_inner()), None, None).await
 }
 
@@ -563,7 +563,7 @@ async fn group_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = GroupId(path.into_inner());
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state.db(move |c| groups::update(c, &user, id, input)).await {
@@ -579,7 +579,7 @@ async fn group_member_add(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let id = GroupId(path.into_inner());
     let user = ctx.user.clone();
     let email = form.0.email;
@@ -599,7 +599,7 @@ async fn group_member_remove(
     state: web::Data<AppState>,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx.user)?;
+    ctx.user.require_admin()?;
     let (id, member) = path.into_inner();
     let user = ctx.user.clone();
     state

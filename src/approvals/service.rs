@@ -240,7 +240,7 @@ pub fn decide(
         )));
     }
     conn.transaction(|conn| {
-        let (r, _) = request_service::load(conn, user, number, true)?;
+        let (r, _) = crate::requests::access::load(conn, user, number, true)?;
         if r.status_kind != StateKind::Approval {
             return Err(AppError::rule("approval-not-pending"));
         }

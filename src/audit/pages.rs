@@ -89,14 +89,6 @@ fn resolve(conn: &mut diesel::PgConnection, f: &Filters, limit: i64) -> Result<S
     Ok(q)
 }
 
-fn require_auditor(ctx: &Ctx) -> Result<(), AppError> {
-    if ctx.user.is_auditor() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 fn row(loc: Locale, (r, name, email): &Entry) -> serde_json::Value {
     json!({
         "at": r.created_at,
@@ -114,7 +106,7 @@ async fn list(
     state: web::Data<AppState>,
     q: web::Query<Filters>,
 ) -> Result<HttpResponse, AppError> {
-    require_auditor(&ctx)?;
+    ctx.user.require_auditor()?;
     let filters = q.into_inner();
     let f = filters.clone();
     let result = state
@@ -159,7 +151,7 @@ async fn export(
     state: web::Data<AppState>,
     q: web::Query<Filters>,
 ) -> Result<HttpResponse, AppError> {
-    require_auditor(&ctx)?;
+    ctx.user.require_auditor()?;
     let filters = q.into_inner();
     let origin = ctx.user.origin();
     let loc = ctx.locale;

@@ -77,7 +77,7 @@ pub async fn load(
     q: &DashboardQuery,
     loc: Locale,
 ) -> Result<Loaded, AppError> {
-    if !scope::has_dashboard(user) {
+    if !user.has_dashboard() {
         return Err(AppError::Forbidden);
     }
     let today = crate::transport::service::today();

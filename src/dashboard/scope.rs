@@ -67,14 +67,6 @@ impl Scope {
     }
 }
 
-/// Whether this person has a dashboard at all.
-pub fn has_dashboard(user: &CurrentUser) -> bool {
-    user.is_admin()
-        || user.is_auditor()
-        || user.has_role(Role::ServiceManager)
-        || !user.managed_units().is_empty()
-}
-
 fn domain_label(loc: Locale, d: Domain) -> String {
     crate::i18n::tr(loc, "domain", &[("code".into(), d.code().into())])
 }

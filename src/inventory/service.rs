@@ -661,7 +661,7 @@ pub fn of_request(
     number: crate::requests::model::RequestNumber,
     locale: Locale,
 ) -> Result<Vec<Value>, AppError> {
-    let (r, _) = crate::requests::service::load(conn, user, number, false)?;
+    let (r, _) = crate::requests::access::load(conn, user, number, false)?;
     let assets = queries::of_request(conn, r.id)?;
     let views = views(conn, assets.clone(), locale)?;
     Ok(assets

@@ -23,14 +23,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/audit/export", web::post().to(export_zip));
 }
 
-fn require_admin(ctx: &Ctx) -> Result<(), AppError> {
-    if ctx.user.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// « 2557 jours (about 7 years) », « 730 jours (about 2 years) », « 90 jours », « jamais ».
 fn delay(loc: Locale, days: Option<i32>) -> String {
     match days {
@@ -154,7 +146,7 @@ async fn show(
     state: web::Data<AppState>,
     q: web::Query<Done>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx)?;
+    ctx.user.require_admin()?;
     let loc = ctx.locale;
     let d = state.db(move |c| data(c, loc)).await?;
     let flash = q
@@ -170,7 +162,7 @@ async fn save(
     form: CsrfForm<retention::PolicyInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx)?;
+    ctx.user.require_admin()?;
     let (origin, input) = (ctx.user.origin(), form.0.clone());
     match state
         .db(move |c| retention::save_policy(c, &origin, &input))
@@ -195,7 +187,7 @@ async fn remove(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx)?;
+    ctx.user.require_admin()?;
     let (origin, id) = (ctx.user.origin(), path.into_inner());
     match state
         .db(move |c| retention::remove_policy(c, &origin, id))
@@ -217,7 +209,7 @@ async fn preview(
     form: CsrfForm<PreviewForm>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&ctx)?;
+    ctx.user.require_admin()?;
     let raw = form.0.at.trim().to_string();
     let at = if raw.is_empty() {
         Ok(Utc::now())
@@ -268,14 +260,6 @@ async fn preview(
     }
 }
 
-fn require_auditor(ctx: &Ctx) -> Result<(), AppError> {
-    if ctx.user.is_auditor() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 #[derive(Debug, Default, Clone, Deserialize)]
 struct ExportForm {
     #[serde(default)]
@@ -298,7 +282,7 @@ fn export_page(
 }
 
 async fn export_form(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_auditor(&ctx)?;
+    ctx.user.require_auditor()?;
     export_page(&ctx, &state, "", None)
 }
 
@@ -307,7 +291,7 @@ async fn export_zip(
     form: CsrfForm<ExportForm>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_auditor(&ctx)?;
+    ctx.user.require_auditor()?;
     let email = form.0.email.trim().to_lowercase();
     let (origin, storage, templates) = (
         ctx.user.origin(),
@@ -357,7 +341,7 @@ pub const INCIDENT_CATEGORY: &str = "incident-confidentialite";
 /// The register of confidentiality incidents as CSV: one line per declaration, one column per
 /// field of its form, in the auditor's language; the export is logged.
 async fn incidents_csv(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    require_auditor(&ctx)?;
+    ctx.user.require_auditor()?;
     let loc = ctx.locale;
     let origin = ctx.user.origin();
     let (form, rows) = state

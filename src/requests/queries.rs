@@ -1,9 +1,9 @@
-//! All SQL about requests. Visibility comes from `auth::RequestScope::filter`.
+//! All SQL about requests. Visibility comes from `access::RequestScope::filter`.
 
 use super::model::*;
-use crate::auth::RequestScope;
 use crate::db::schema::{attachments, request_events, request_watchers, requests};
 use crate::db::{AttachmentId, EventId, RequestId, TeamId, UnitId, UserId};
+use crate::requests::access::RequestScope;
 use crate::users::model::Domain;
 use crate::workflow::StateKind;
 use chrono::{DateTime, Utc};

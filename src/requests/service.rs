@@ -1,10 +1,11 @@
 //! The rules of a request's life. Each function is one user action: it checks permission,
 //! validates, and writes the change, its timeline event and its audit row in one transaction.
 
+use super::access::Standing;
 use super::model::*;
 use super::queries::{self, ListQuery};
 use crate::audit;
-use crate::auth::{self, CurrentUser, RequestFacts, Standing};
+use crate::auth::CurrentUser;
 use crate::automation::{service as automation, Trigger};
 use crate::catalog::form::FieldKind;
 use crate::catalog::queries as catalog;
@@ -232,45 +233,7 @@ fn create_in(
     })
 }
 
-fn facts(conn: &mut PgConnection, user: &CurrentUser, r: &Request) -> QueryResult<RequestFacts> {
-    use crate::db::schema::categories;
-    let (confidential, group): (bool, Option<crate::db::GroupId>) = categories::table
-        .find(r.category_id)
-        .select((categories::confidential, categories::approval_group_id))
-        .first(conn)?;
-    Ok(RequestFacts {
-        requester: r.requester_id,
-        unit: r.unit_id,
-        domain: r.domain,
-        watching: queries::is_watcher(conn, r.id, user.id)?,
-        approving: queries::is_group_approver(conn, r.id, &user.groups)?,
-        confidential,
-        in_category_group: group.is_some_and(|g| user.groups.contains(&g)),
-        in_team: r
-            .team_id
-            .is_some_and(|t| user.teams.iter().any(|(mine, _)| *mine == t)),
-    })
-}
-
-/// Loads a request the person may read (locked when `for_update`), with their standing.
-/// A request they may not read is reported as not found, so numbers reveal nothing.
-pub(crate) fn load(
-    conn: &mut PgConnection,
-    user: &CurrentUser,
-    number: RequestNumber,
-    for_update: bool,
-) -> Result<(Request, Standing), AppError> {
-    let r = if for_update {
-        queries::by_number_for_update(conn, number.0)?
-    } else {
-        queries::by_number(conn, number.0)?
-    };
-    let standing = auth::standing(user, &facts(conn, user, &r)?);
-    if !standing.can_read {
-        return Err(AppError::NotFound);
-    }
-    Ok((r, standing))
-}
+use super::access::load;
 
 pub struct RequestDetail {
     pub request: RequestView,
@@ -1070,56 +1033,6 @@ pub fn add_watcher(
         }
         Ok(())
     })
-}
-
-/// Someone answering a request's notification by email joins it as a watcher, so they hear
-/// what follows: a known person the request was forwarded to who may read it, or a colleague
-/// of the requester's unit (any role there) when the category is not confidential. The
-/// requester's side, the staff and people already in copy are parties already. Anyone else is
-/// told the request is not found. Runs in the caller's transaction.
-pub fn join_by_reply(
-    conn: &mut PgConnection,
-    user: &CurrentUser,
-    number: RequestNumber,
-) -> Result<(), AppError> {
-    let r = queries::by_number_for_update(conn, number.0)?;
-    let f = facts(conn, user, &r)?;
-    let standing = auth::standing(user, &f);
-    if standing.staff || standing.requester_side || f.watching {
-        return Ok(());
-    }
-    let colleague = !f.confidential && user.roles.iter().any(|(unit, _)| *unit == r.unit_id);
-    if !standing.can_read && !colleague {
-        return Err(AppError::NotFound);
-    }
-    if queries::add_watcher(conn, r.id, user.id)? > 0 {
-        audit::record(
-            conn,
-            &user.origin(),
-            "request.watcher_add",
-            "request",
-            r.number(),
-            json!({ "user_id": user.id, "by": "email_reply" }),
-        )?;
-    }
-    Ok(())
-}
-
-/// Whether a person may write to a request by email (see `join_by_reply`), without changing
-/// anything.
-pub fn may_write_by_reply(
-    conn: &mut PgConnection,
-    user: &CurrentUser,
-    number: RequestNumber,
-) -> Result<bool, AppError> {
-    let r = match queries::by_number(conn, number.0) {
-        Ok(r) => r,
-        Err(diesel::result::Error::NotFound) => return Ok(false),
-        Err(e) => return Err(e.into()),
-    };
-    let f = facts(conn, user, &r)?;
-    let colleague = !f.confidential && user.roles.iter().any(|(unit, _)| *unit == r.unit_id);
-    Ok(auth::standing(user, &f).can_read || colleague)
 }
 
 /// Takes someone out of copy (the requester's side, the staff, or the person themselves).

@@ -1,12 +1,12 @@
 //! The SQL of transport: trips, carriers and their fleet, vehicle types, settings and feeds.
 
 use super::model::*;
-use crate::auth::RequestScope;
 use crate::db::schema::{
     carrier_vehicles, carriers, requests, transport_settings, trip_feeds, trips, units,
     vehicle_types,
 };
 use crate::db::{CarrierId, RequestId, UnitId, UserId};
+use crate::requests::access::RequestScope;
 use crate::workflow::StateKind;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;

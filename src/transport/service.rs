@@ -176,8 +176,8 @@ fn load(
     conn: &mut PgConnection,
     user: &CurrentUser,
     number: RequestNumber,
-) -> Result<(Request, crate::auth::Standing, Trip), AppError> {
-    let (r, standing) = crate::requests::service::load(conn, user, number, true)?;
+) -> Result<(Request, crate::requests::access::Standing, Trip), AppError> {
+    let (r, standing) = crate::requests::access::load(conn, user, number, true)?;
     let trip = queries::of_request(conn, r.id)?.ok_or(AppError::NotFound)?;
     Ok((r, standing, trip))
 }

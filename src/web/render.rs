@@ -40,7 +40,7 @@ fn me(user: &CurrentUser) -> Value {
         "can_request": !user.requesting_units().is_empty(),
         "sees_assets": user.asset_scope().sees_any(),
         "runs_transport": user.runs_transport(),
-        "has_dashboard": crate::dashboard::scope::has_dashboard(user),
+        "has_dashboard": user.has_dashboard(),
     })
 }
 

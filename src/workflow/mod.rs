@@ -5,11 +5,11 @@
 pub mod admin;
 pub mod queries;
 
-use crate::auth::Standing;
 use crate::code_enum;
 use crate::db::WorkflowId;
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::i18n::Locale;
+use crate::requests::access::Standing;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod access_rule;
 mod admin_pages;
 mod api_requests;
 mod audit;
