@@ -34,7 +34,7 @@ export DATABASE_URL="$admin/guichet_bench" GUICHET_CONFIG=/dev/null GUICHET_LOG=
 
 echo "Building (release)…"
 cargo build --release --quiet
-BIN=target/release/guichet
+BIN="$(cargo_target_dir)/release/guichet"
 $BIN migrate >/dev/null
 $BIN seed-demo >/dev/null
 

@@ -15,7 +15,7 @@ if [ ! -f /usr/include/postgresql/libpq-fe.h ] && [ "$(id -u)" = 0 ]; then
 fi
 echo "Building Guichet (release)…"
 cargo build --release --quiet
-BIN=target/release/guichet
+BIN="$(cargo_target_dir)/release/guichet"
 
 if [ -z "${DATABASE_URL:-}" ]; then
   pg_ensure_installed
@@ -28,19 +28,34 @@ if [ -z "${DATABASE_URL:-}" ]; then
     umask 022
   fi
   . data/run.env
-  if [ ! -f data/pg/PG_VERSION ]; then
-    echo "Creating the PostgreSQL cluster in data/pg…"
-    pg_init data/pg guichet data/.pgpass-init
+  # The cluster lives in data/pg — unless we are root in a folder the `postgres` user cannot
+  # enter (such as /root/guichet): then beside the other clusters, in /var/lib/guichet.
+  if [ -z "${PGDIR:-}" ]; then
+    PGDIR=data/pg
+    if ! pg_owner_can_reach "$(pwd)/data"; then
+      PGDIR="/var/lib/guichet/$(pwd | sha256sum | cut -c1-12)/pg"
+      mkdir -p "$(dirname "$PGDIR")"; chmod 755 /var/lib/guichet "$(dirname "$PGDIR")"
+      echo "The postgres user cannot enter $(pwd): the cluster goes to $PGDIR."
+    fi
+    printf 'PGDIR=%s\n' "$PGDIR" >> data/run.env
+  fi
+  if ! pg_owner_can_reach "$(dirname "$(realpath -m "$PGDIR")")"; then
+    echo "The postgres user cannot enter $(dirname "$PGDIR"): move the repository to a folder it can read, or set DATABASE_URL." >&2
+    exit 1
+  fi
+  if [ ! -f "$PGDIR/PG_VERSION" ]; then
+    echo "Creating the PostgreSQL cluster in $PGDIR…"
+    pg_init "$PGDIR" guichet data/.pgpass-init
   fi
   rm -f data/.pgpass-init
   # Free the recorded port if something else took it since the last run.
   if ! python3 -c "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1',$PGPORT))" 2>/dev/null \
-     && [ ! -f data/pg/postmaster.pid ]; then
+     && [ ! -f "$PGDIR/postmaster.pid" ]; then
     PGPORT=$(free_port); sed -i "s/^PGPORT=.*/PGPORT=$PGPORT/" data/run.env
   fi
-  [ -f data/pg/postmaster.pid ] && pg_stop data/pg
-  pg_start data/pg "$PGPORT"
-  trap 'pg_stop data/pg; echo "PostgreSQL stopped." 2>/dev/null || true' EXIT
+  [ -f "$PGDIR/postmaster.pid" ] && pg_stop "$PGDIR"
+  pg_start "$PGDIR" "$PGPORT"
+  trap 'pg_stop "$PGDIR"; echo "PostgreSQL stopped." 2>/dev/null || true' EXIT
   export DATABASE_URL="postgres://guichet:${PGPASSWORD}@127.0.0.1:${PGPORT}/guichet"
   if ! psql "postgres://guichet:${PGPASSWORD}@127.0.0.1:${PGPORT}/postgres" -tAc \
         "SELECT 1 FROM pg_database WHERE datname='guichet'" | grep -q 1; then

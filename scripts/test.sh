@@ -63,7 +63,7 @@ echo "== Browser tests"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/guichet_browser"
 psql "postgres://postgres@127.0.0.1:$port/postgres" -qc "CREATE DATABASE guichet_browser" >/dev/null
 cargo build --quiet
-BIN=target/debug/guichet
+BIN="$(cargo_target_dir)/debug/guichet"
 export GUICHET_COOKIE_SECURE=false GUICHET_ATTACHMENTS_DIR="$tmp/attachments" GUICHET_CONFIG=/dev/null
 # schemathesis sends thousands of API calls a minute: no allowance on this test server.
 export GUICHET_API_REQUESTS_PER_MINUTE=0

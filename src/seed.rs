@@ -1114,8 +1114,7 @@ fn history(conn: &mut PgConnection) -> Result<(), AppError> {
         "CREATE TEMP TABLE demo_shift ON COMMIT DROP AS SELECT id, {offset} AS d FROM requests"
     ))
     .execute(conn)?;
-    for stmt in [
-        "UPDATE requests r SET created_at = created_at - s.d, updated_at = updated_at - s.d,
+    let shift = "UPDATE requests r SET created_at = created_at - s.d, updated_at = updated_at - s.d,
            first_response_at = first_response_at - s.d, resolved_at = resolved_at - s.d,
            closed_at = closed_at - s.d, first_response_due = first_response_due - s.d,
            resolution_due = resolution_due - s.d, sla_paused_since = sla_paused_since - s.d,
@@ -1124,13 +1123,28 @@ fn history(conn: &mut PgConnection) -> Result<(), AppError> {
            resolution_warned_at = resolution_warned_at - s.d,
            first_response_breached_at = first_response_breached_at - s.d,
            resolution_breached_at = resolution_breached_at - s.d
-         FROM demo_shift s WHERE s.id = r.id",
+         FROM demo_shift s WHERE s.id = r.id";
+    diesel::sql_query(shift).execute(conn)?;
+    // Moved back by whole days and hours, a due date may land on a weekend or at night: each is
+    // computed again by the SLA code from the moved submission, as for a live request.
+    let moved: Vec<crate::requests::model::Request> = crate::db::schema::requests::table
+        .filter(crate::db::schema::requests::sla_policy_id.is_not_null())
+        .select(crate::requests::model::Request::as_select())
+        .load(conn)?;
+    for r in &moved {
+        crate::sla::service::recompute(conn, r)?;
+    }
+    for stmt in [
         // The timelines are append-only; the demo's loader alone moves them, in its transaction.
         "ALTER TABLE request_events DISABLE TRIGGER request_events_append_only",
         "ALTER TABLE sla_clock_events DISABLE TRIGGER sla_clock_events_append_only",
         "UPDATE request_events e SET created_at = e.created_at - s.d FROM demo_shift s WHERE s.id = e.request_id",
         "UPDATE sla_clock_events e SET at = e.at - s.d, due = e.due - s.d, created_at = e.created_at - s.d
          FROM demo_shift s WHERE s.id = e.request_id",
+        // The clocks' start events carry the due dates computed again.
+        "UPDATE sla_clock_events e SET due = CASE e.clock WHEN 'first_response' THEN r.first_response_due
+                                                   ELSE r.resolution_due END
+         FROM requests r WHERE r.id = e.request_id AND e.kind = 'started'",
         "ALTER TABLE request_events ENABLE TRIGGER request_events_append_only",
         "ALTER TABLE sla_clock_events ENABLE TRIGGER sla_clock_events_append_only",
         "UPDATE request_approvals a SET created_at = a.created_at - s.d, decided_at = a.decided_at - s.d

@@ -65,3 +65,16 @@ pg_stop() {
   [ -f "$dir/postmaster.pid" ] || return 0
   pg_as_owner "$bin/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true
 }
+
+# The folder cargo builds into: CARGO_TARGET_DIR, a target-dir of .cargo/config.toml, or target/.
+cargo_target_dir() {
+  cargo metadata --format-version 1 --no-deps 2>/dev/null \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])' 2>/dev/null \
+    || echo "${CARGO_TARGET_DIR:-target}"
+}
+
+# Whether the cluster owner can reach DIR (root's home is closed to the `postgres` user).
+pg_owner_can_reach() {
+  [ "$(id -u)" != 0 ] && return 0
+  runuser -u postgres -- test -x "$1"
+}

@@ -232,6 +232,8 @@ struct LinkView<'a> {
     comment: &'a str,
     errors: Value,
     refused: Option<String>,
+    /// The rating was just recorded.
+    saved: bool,
 }
 
 /// The page of the rating link: thanks, the rating given, and the comment form.
@@ -248,6 +250,7 @@ fn link_page(
         comment,
         errors,
         refused,
+        saved,
     } = v;
     ctx.render_status(
         state,
@@ -262,12 +265,14 @@ fn link_page(
             "choices": choices(ctx.locale, rating),
             "errors": errors,
             "refused": refused,
-            "saved": refused.is_none() && rating.is_some(),
+            "saved": saved,
         }),
     )
 }
 
-/// One click in the email: records the score, then offers to add a comment.
+/// The link in the email: shows the score clicked, chosen in the form, and records nothing —
+/// mail scanners (Safe Links and the like) open every link of a message. The form's POST
+/// records it.
 async fn one_click(
     ctx: AnonCtx,
     state: web::Data<AppState>,
@@ -276,14 +281,8 @@ async fn one_click(
     let (token, score) = path.into_inner();
     let number = link_number(&state, &token).await?;
     let rating = check(Some(&score), "").map_err(|_| AppError::NotFound)?;
-    let origin = Origin::default();
-    let saved = state
-        .db(move |c| {
-            rate(c, &origin, number, None, rating, "")?;
-            of_request_number(c, number)
-        })
-        .await;
-    match saved {
+    let current = state.db(move |c| may_rate(c, number)).await;
+    match current {
         Ok(r) => link_page(
             &ctx,
             &state,
@@ -295,6 +294,7 @@ async fn one_click(
                 comment: &r.map(|r| r.comment).unwrap_or_default(),
                 errors: json!({}),
                 refused: None,
+                saved: false,
             },
         ),
         Err(AppError::Conflict(m)) => link_page(
@@ -308,17 +308,24 @@ async fn one_click(
                 comment: "",
                 errors: json!({}),
                 refused: Some(i18n::tr(ctx.locale, &m, &[])),
+                saved: false,
             },
         ),
         Err(e) => Err(e),
     }
 }
 
-fn of_request_number(conn: &mut PgConnection, number: i64) -> Result<Option<Rating>, AppError> {
-    let id: i64 = requests::table
+/// The rating a request has so far, when it may be rated (resolved); reads only.
+fn may_rate(conn: &mut PgConnection, number: i64) -> Result<Option<Rating>, AppError> {
+    let (id, resolved_at): (i64, Option<DateTime<Utc>>) = requests::table
         .filter(requests::number.eq(number))
-        .select(requests::id)
-        .first(conn)?;
+        .select((requests::id, requests::resolved_at))
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)?;
+    if resolved_at.is_none() {
+        return Err(AppError::Conflict("rating-not-resolved".into()));
+    }
     Ok(of_request(conn, id)?)
 }
 
@@ -348,6 +355,7 @@ async fn rate_by_link(
                     comment: &form.comment,
                     errors: messages,
                     refused: None,
+                    saved: false,
                 },
             );
         }
@@ -368,6 +376,7 @@ async fn rate_by_link(
             comment: &form.comment,
             errors: json!({}),
             refused: None,
+            saved: true,
         },
     )
 }

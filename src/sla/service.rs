@@ -144,6 +144,28 @@ pub fn start(
     Ok(())
 }
 
+/// Computes again, as `start` did, a request's due and warning instants from its submission
+/// under its policy and calendar (the resolution clock counting the time paused so far): for the
+/// demo's loader, which moves requests back in time.
+pub fn recompute(conn: &mut PgConnection, r: &Request) -> Result<(), AppError> {
+    let Some(policy_id) = r.sla_policy_id else {
+        return Ok(());
+    };
+    let clocks = load(conn, policy_id, r.created_at)?;
+    let Some(target) = clocks.target(r.priority) else {
+        return Ok(());
+    };
+    let first = due(&clocks, r.created_at, target.first_response, 0)?;
+    let resolution = due(
+        &clocks,
+        r.created_at,
+        target.resolution,
+        r.sla_paused_minutes as i64,
+    )?;
+    queries::set_clocks(conn, r.id, Some(policy_id), Some(first), Some(resolution))?;
+    Ok(())
+}
+
 /// Moves the resolution clock for a status change of `r` (as it was before) to `to` at `at`.
 pub fn on_status(
     conn: &mut PgConnection,

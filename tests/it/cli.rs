@@ -63,6 +63,38 @@ fn the_command_line_migrates_seeds_once_and_creates_admins_and_tokens() {
         text.contains("Demo data loaded.") && text.contains("demandeur@guichet.example"),
         "{text}"
     );
+    // The demo's requests, moved back over the school year, get their due dates from the SLA
+    // code as live ones do: none on a weekend of the board's calendar.
+    {
+        use diesel::prelude::*;
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let weekend = |column: &str| {
+            diesel::sql_query(format!(
+                "SELECT count(*) AS n FROM requests
+                  WHERE EXTRACT(ISODOW FROM {column} AT TIME ZONE 'America/Toronto') IN (6, 7)"
+            ))
+            .get_result::<Count>(&mut db.pool().get().unwrap())
+            .unwrap()
+            .n
+        };
+        assert_eq!(weekend("resolution_due"), 0, "resolution due on a weekend");
+        assert_eq!(
+            weekend("first_response_due"),
+            0,
+            "first response due on a weekend"
+        );
+        let with_dues = diesel::sql_query(
+            "SELECT count(*) AS n FROM requests WHERE resolution_due IS NOT NULL",
+        )
+        .get_result::<Count>(&mut db.pool().get().unwrap())
+        .unwrap()
+        .n;
+        assert!(with_dues > 20, "{with_dues} requests with a due date");
+    }
     let out = guichet(Some(&db), &["seed-demo", "--if-empty"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("Demo data already present."));
     let out = guichet(Some(&db), &["privacy-report"]);

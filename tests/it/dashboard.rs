@@ -543,13 +543,33 @@ async fn requesters_rate_a_resolved_request_with_one_click_or_on_its_page() {
     assert_eq!(asked[0].0, REQUESTER_A);
     let token = asked[0].1["rate"].as_str().unwrap().to_string();
 
-    // One click, without signing in.
+    // The link, without signing in, shows the score clicked and records nothing (a mail
+    // scanner opening every link must not rate for the requester).
     let visitor = app.browser();
     let page = visitor.get(&format!("/rate/{token}/4")).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("Merci! Votre note est enregistrée."));
+    assert!(!page.body.contains("Merci! Votre note est enregistrée."));
+    assert!(
+        page.body.contains("pas encore enregistrée"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"value="4" checked"#), "{}", page.body);
+    assert_eq!(rating_of(&app, &number), None);
+    let page = visitor.get(&format!("/rate/{token}/5")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        rating_of(&app, &number),
+        None,
+        "still nothing on a second GET"
+    );
+    // The form records it, with a comment or another score.
+    let res = visitor
+        .post(&format!("/rate/{token}"), &[("rating", "4")])
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.body.contains("Merci! Votre note est enregistrée."));
     assert_eq!(rating_of(&app, &number), Some((4, String::new())));
-    // Then a comment and another score on the same page.
     assert!(csrf_in(&page.body).is_some());
     let res = visitor
         .post(
