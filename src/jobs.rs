@@ -160,10 +160,16 @@ pub async fn start(
             let limits = users::SessionLimits::of(&settings);
             let window = settings.sign_in_window_minutes;
             Box::pin(async move {
-                match db::run(&pool, move |c| users::purge_expired(c, limits, window)).await {
-                    Ok((s, a)) if s + a > 0 => {
-                        log::info!("purged {s} idle sessions and {a} old sign-in attempts")
-                    }
+                let purged = db::run(&pool, move |c| {
+                    let (s, a) = users::purge_expired(c, limits, window)?;
+                    let k = crate::web::idempotency::purge(c)?;
+                    Ok((s, a + k))
+                })
+                .await;
+                match purged {
+                    Ok((s, a)) if s + a > 0 => log::info!(
+                        "purged {s} idle sessions and {a} old sign-in attempts and idempotency keys"
+                    ),
                     Ok(_) => {}
                     Err(e) => log::warn!("session purge failed (will retry): {e}"),
                 }

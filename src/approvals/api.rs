@@ -8,6 +8,7 @@ use crate::requests::service as requests;
 use crate::web::extract::{resolve_locale, ApiUser};
 use crate::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::Connection;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -102,8 +103,10 @@ pub async fn decide(
     let user = user.0;
     let view = state
         .db(move |c| {
-            service::decide(c, &user, num, decision, &b.comment)?;
-            requests::view(c, &user, num, locale)
+            c.transaction(|c| {
+                service::decide(c, &user, num, decision, &b.comment)?;
+                requests::view_written(c, &user, num, locale)
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))

@@ -454,6 +454,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_idempotency (key_hash) {
+        key_hash -> Text,
+        request_hash -> Text,
+        status -> Nullable<Int2>,
+        content_type -> Nullable<Text>,
+        location -> Nullable<Text>,
+        body -> Nullable<Bytea>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     address_bounces (email, inbound_id) {
         email -> Text,
         inbound_id -> Int8,
@@ -874,6 +886,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_email_aliases,
     undeliverable_addresses,
     address_bounces,
+    api_idempotency,
     instance_secrets,
     asset_types,
     asset_models,

@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::web::extract::{resolve_locale, ApiUser};
 use crate::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::Connection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -60,8 +61,10 @@ pub async fn create(
     let user = user.0;
     let view = state
         .db(move |c| {
-            let a = service::save(c, &user, None, body.into_inner(), None)?;
-            service::view(c, &user, &a.tag, locale)
+            c.transaction(|c| {
+                let a = service::save(c, &user, None, body.into_inner(), None)?;
+                service::view(c, &user, &a.tag, locale)
+            })
         })
         .await?;
     Ok(HttpResponse::Created()
@@ -105,9 +108,11 @@ pub async fn update(
     let user = user.0;
     let view = state
         .db(move |c| {
-            service::readable(c, &user, &path)?;
-            let a = service::save(c, &user, Some(&path), body.into_inner(), None)?;
-            service::view(c, &user, &a.tag, locale)
+            c.transaction(|c| {
+                service::readable(c, &user, &path)?;
+                let a = service::save(c, &user, Some(&path), body.into_inner(), None)?;
+                service::view(c, &user, &a.tag, locale)
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))

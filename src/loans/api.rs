@@ -11,6 +11,7 @@ use crate::web::extract::{resolve_locale, ApiUser};
 use crate::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, Utc};
+use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -81,8 +82,10 @@ pub async fn reserve(
     let view = state
         .db(move |c| {
             let now = Utc::now();
-            let loan = service::reserve(c, &user, body.into_inner(), now)?;
-            service::view(c, &user, loan.id, locale, now)
+            c.transaction(|c| {
+                let loan = service::reserve(c, &user, body.into_inner(), now)?;
+                service::view(c, &user, loan.id, locale, now)
+            })
         })
         .await?;
     Ok(HttpResponse::Created()
@@ -133,8 +136,10 @@ where
     let id = LoanId(id);
     let view = state
         .db(move |c| {
-            f(c, &user, id)?;
-            service::view(c, &user, id, locale, Utc::now())
+            c.transaction(|c| {
+                f(c, &user, id)?;
+                service::view(c, &user, id, locale, Utc::now())
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -237,10 +242,12 @@ pub async fn checkin(
     let cmd = body.into_inner();
     let result = state
         .db(move |c| {
-            let outcome = service::checkin(c, &user, id, cmd)?;
-            Ok(CheckinResult {
-                loan: service::view(c, &user, id, locale, Utc::now())?,
-                outcome,
+            c.transaction(|c| {
+                let outcome = service::checkin(c, &user, id, cmd)?;
+                Ok(CheckinResult {
+                    loan: service::view(c, &user, id, locale, Utc::now())?,
+                    outcome,
+                })
             })
         })
         .await?;

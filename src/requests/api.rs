@@ -14,6 +14,7 @@ use crate::web::extract::{resolve_locale, ApiUser};
 use crate::AppState;
 use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
@@ -162,10 +163,12 @@ pub async fn create(
                 fields: b.fields,
                 source: Source::Api,
             };
-            let r = service::create(c, &user, cmd)?;
-            service::hydrate(c, vec![r], locale)?
-                .pop()
-                .ok_or(AppError::NotFound)
+            c.transaction(|c| {
+                let r = service::create(c, &user, cmd)?;
+                service::hydrate(c, vec![r], locale)?
+                    .pop()
+                    .ok_or(AppError::NotFound)
+            })
         })
         .await?;
     Ok(HttpResponse::Created()
@@ -273,19 +276,18 @@ pub async fn comment(
     let user = user.0;
     let event = state
         .db(move |c| {
-            let e = service::comment(
-                c,
-                &user,
-                num,
-                CommentCmd {
-                    body: b.body,
-                    internal: b.internal,
-                },
-            )?;
-            let all = service::events(c, &user, num, locale)?;
-            all.into_iter()
-                .find(|v| v.id == e.id.0)
-                .ok_or(AppError::NotFound)
+            c.transaction(|c| {
+                let e = service::comment(
+                    c,
+                    &user,
+                    num,
+                    CommentCmd {
+                        body: b.body,
+                        internal: b.internal,
+                    },
+                )?;
+                service::event_written(c, &user, num, e.id, locale)
+            })
         })
         .await?;
     Ok(HttpResponse::Created().json(event))
@@ -323,14 +325,16 @@ pub async fn transition(
     let reopen_days = state.settings.reopen_days;
     let view = state
         .db(move |c| {
-            service::transition(
-                c,
-                &user,
-                num,
-                TransitionCmd { to, note: b.note },
-                reopen_days,
-            )?;
-            service::view(c, &user, num, locale)
+            c.transaction(|c| {
+                service::transition(
+                    c,
+                    &user,
+                    num,
+                    TransitionCmd { to, note: b.note },
+                    reopen_days,
+                )?;
+                service::view_written(c, &user, num, locale)
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -394,8 +398,10 @@ pub async fn assign(
                         .id,
                 )),
             };
-            service::assign(c, &user, num, AssignCmd { team, assignee })?;
-            service::view(c, &user, num, locale)
+            c.transaction(|c| {
+                service::assign(c, &user, num, AssignCmd { team, assignee })?;
+                service::view_written(c, &user, num, locale)
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -547,8 +553,10 @@ pub async fn priority(
     let user = user.0;
     let view = state
         .db(move |c| {
-            service::set_priority(c, &user, num, p)?;
-            service::view(c, &user, num, locale)
+            c.transaction(|c| {
+                service::set_priority(c, &user, num, p)?;
+                service::view_written(c, &user, num, locale)
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))

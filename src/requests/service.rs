@@ -335,6 +335,35 @@ pub fn view(
     })
 }
 
+/// A request as an API write answers it, inside the write's transaction: the write's own audit
+/// row covers it (no read row).
+pub fn view_written(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+    locale: Locale,
+) -> Result<RequestView, AppError> {
+    let (r, _) = load(conn, user, number, false)?;
+    hydrate(conn, vec![r], locale)?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+/// One timeline entry as an API write answers it, inside the write's transaction.
+pub fn event_written(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+    event: crate::db::EventId,
+    locale: Locale,
+) -> Result<EventView, AppError> {
+    let (r, standing) = load(conn, user, number, false)?;
+    events_view(conn, &r, standing, locale)?
+        .into_iter()
+        .find(|v| v.id == event.0)
+        .ok_or(AppError::NotFound)
+}
+
 pub fn events(
     conn: &mut PgConnection,
     user: &CurrentUser,

@@ -3,6 +3,7 @@
 
 pub mod errors;
 pub mod extract;
+pub mod idempotency;
 pub mod pages;
 pub mod render;
 pub mod throttle;
@@ -91,6 +92,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
         .configure(crate::dashboard::satisfaction::routes)
         .service(
             web::scope("/api/v1")
+                .wrap(actix_web::middleware::from_fn(idempotency::middleware))
                 .configure(requests::api::routes)
                 .configure(crate::approvals::api::routes)
                 .configure(crate::inventory::api::routes)

@@ -6,6 +6,7 @@ mod support;
 mod access_rule;
 mod admin_pages;
 mod api_requests;
+mod api_writes;
 mod audit;
 mod authorization;
 mod automation;

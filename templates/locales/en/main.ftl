@@ -1395,3 +1395,6 @@ csv-all = All
 event-trip = Trip changed: { $changes }.
 event-trip-change = { $label }: { $from } → { $to }
 event-carrier = Carrier chosen: { $name }.
+idempotency-key-invalid = The Idempotency-Key header must hold 1 to { $max } characters.
+idempotency-key-reused = This Idempotency-Key was already used for another request: use a new key.
+idempotency-key-running = A request with this Idempotency-Key is still running: try again in a moment.

@@ -1395,3 +1395,6 @@ csv-all = Ensemble
 event-trip = Déplacement modifié : { $changes }.
 event-trip-change = { $label } : { $from } → { $to }
 event-carrier = Transporteur retenu : { $name }.
+idempotency-key-invalid = L'en-tête Idempotency-Key doit contenir de 1 à { $max } caractères.
+idempotency-key-reused = Cette clé Idempotency-Key a déjà servi pour une autre requête : utilisez une nouvelle clé.
+idempotency-key-running = Une requête avec cette clé Idempotency-Key est encore en cours : réessayez dans un instant.

@@ -329,6 +329,14 @@ impl Api<'_> {
             .send(self.auth(test::TestRequest::post().uri(path).set_json(body)))
             .await
     }
+    /// A POST carrying an `Idempotency-Key`, as a client that may retry sends it.
+    pub async fn post_with_key(&self, path: &str, key: &str, body: serde_json::Value) -> Resp {
+        let req = test::TestRequest::post()
+            .uri(path)
+            .insert_header(("Idempotency-Key", key.to_string()))
+            .set_json(body);
+        self.app.send(self.auth(req)).await
+    }
     pub async fn patch(&self, path: &str, body: serde_json::Value) -> Resp {
         self.app
             .send(self.auth(test::TestRequest::patch().uri(path).set_json(body)))
