@@ -105,8 +105,11 @@ IN_SECONDS=${BENCH_INBOUND_SECONDS:-15}
 echo "Posting replies to the inbound mail intake for ${IN_SECONDS}s (wrk, 8 connections)…"
 # Technicians' replies to open IT requests, each a new message (its own Message-ID), threaded
 # by In-Reply-To: store, classify, thread, extract, apply the comment, queue notifications.
-numbers=$(psql "$DATABASE_URL" -Atc "SELECT string_agg(number::text, ',') FROM (SELECT number FROM requests
-  WHERE domain = 'ti' AND status_kind IN ('new', 'open', 'pending') ORDER BY number LIMIT 100) x")
+# (Requests the technician may read: not of a confidential category, whose replies are refused.)
+numbers=$(psql "$DATABASE_URL" -Atc "SELECT string_agg(number::text, ',') FROM (SELECT r.number FROM requests r
+  JOIN categories c ON c.id = r.category_id
+  WHERE r.domain = 'ti' AND r.status_kind IN ('new', 'open', 'pending') AND NOT c.confidential
+  ORDER BY r.number LIMIT 100) x")
 cat > "$tmp/inbound.lua" <<LUA
 local numbers = { $numbers }
 local n = 0
@@ -127,7 +130,7 @@ end
 LUA
 psql "$DATABASE_URL" -qc "DELETE FROM outbox" >/dev/null
 web_port=$(free_port)
-GUICHET_BIND="127.0.0.1:$web_port" GUICHET_INBOUND_TOKEN=bench-inbound-token GUICHET_INBOUND_CATEGORY=ti-projecteur-tni GUICHET_MAIL_DIR="$tmp/mail" \
+GUICHET_BIND="127.0.0.1:$web_port" GUICHET_INBOUND_TOKEN=bench-inbound-token GUICHET_INBOUND_CATEGORY=ti-autre GUICHET_MAIL_DIR="$tmp/mail" \
   GUICHET_ATTACHMENTS_DIR="$tmp/files" GUICHET_COOKIE_SECURE=false GUICHET_POOL_SIZE=16 GUICHET_API_REQUESTS_PER_MINUTE=0 $BIN serve &
 server_pid=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$web_port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
