@@ -98,8 +98,17 @@ macro_rules! client {
     };
 }
 
-/// Starts a sign-in: the provider's address to send the browser to. Blocking (HTTP, database).
-pub fn start(conn: &mut PgConnection, s: &Settings, next: &str) -> Result<String, AppError> {
+/// A sign-in under way, kept between the two steps.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    state: String,
+    verifier: String,
+    nonce: String,
+}
+
+/// Step 1, network only (discovery, cached): the provider's address to send the browser to,
+/// and what to keep for step 2. No database connection is held while the provider answers.
+pub fn authorize(s: &Settings) -> Result<(String, Pending), AppError> {
     let issuer = s.oidc_issuer.as_deref().ok_or(AppError::NotFound)?;
     let client = client!(s, metadata(issuer)?);
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -113,38 +122,35 @@ pub fn start(conn: &mut PgConnection, s: &Settings, next: &str) -> Result<String
         .add_scope(Scope::new("profile".into()))
         .set_pkce_challenge(challenge)
         .url();
+    Ok((
+        url.to_string(),
+        Pending {
+            state: state.secret().clone(),
+            verifier: verifier.secret().clone(),
+            nonce: nonce.secret().clone(),
+        },
+    ))
+}
+
+/// Step 1, database: keeps the sign-in under way (and forgets those abandoned).
+pub fn keep(conn: &mut PgConnection, p: &Pending, next: &str) -> Result<(), AppError> {
     diesel::delete(oidc_logins::table.filter(
         oidc_logins::created_at.lt(chrono::Utc::now() - chrono::Duration::minutes(PENDING_MINUTES)),
     ))
     .execute(conn)?;
     diesel::insert_into(oidc_logins::table)
         .values((
-            oidc_logins::state.eq(state.secret()),
-            oidc_logins::verifier.eq(verifier.secret()),
-            oidc_logins::nonce.eq(nonce.secret()),
+            oidc_logins::state.eq(&p.state),
+            oidc_logins::verifier.eq(&p.verifier),
+            oidc_logins::nonce.eq(&p.nonce),
             oidc_logins::next.eq(next),
         ))
         .execute(conn)?;
-    Ok(url.to_string())
+    Ok(())
 }
 
-/// Who signed in at the provider.
-#[derive(Debug, Clone)]
-pub struct Identity {
-    pub subject: String,
-    pub email: String,
-    pub name: Option<String>,
-}
-
-/// Finishes a sign-in: the pending state (used once), the code exchanged with its verifier, the
-/// ID token checked. Returns who it is and where to go after.
-pub fn finish(
-    conn: &mut PgConnection,
-    s: &Settings,
-    state: &str,
-    code: &str,
-) -> Result<(Identity, String), AppError> {
-    let issuer = s.oidc_issuer.as_deref().ok_or(AppError::NotFound)?;
+/// Step 2, database: the sign-in under way for this state, used once; and where to go after.
+pub fn take(conn: &mut PgConnection, state: &str) -> Result<(Pending, String), AppError> {
     let pending: Option<(String, String, String)> = diesel::delete(
         oidc_logins::table
             .filter(oidc_logins::state.eq(state))
@@ -159,6 +165,31 @@ pub fn finish(
     let Some((verifier, nonce, next)) = pending else {
         return Err(AppError::rule("oidc-expired"));
     };
+    Ok((
+        Pending {
+            state: state.to_string(),
+            verifier,
+            nonce,
+        },
+        next,
+    ))
+}
+
+/// Who signed in at the provider.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub subject: String,
+    pub email: String,
+    pub name: Option<String>,
+}
+
+/// Step 2, network only: the code exchanged with its verifier, the ID token checked, the user
+/// info asked when the token has no address. No database connection is held meanwhile.
+pub fn identify(s: &Settings, p: Pending, code: &str) -> Result<Identity, AppError> {
+    let issuer = s.oidc_issuer.as_deref().ok_or(AppError::NotFound)?;
+    let Pending {
+        verifier, nonce, ..
+    } = p;
     let client = client!(s, metadata(issuer)?);
     let http = http();
     let token = client
@@ -224,14 +255,11 @@ pub fn finish(
         .map(|(e, _)| e.trim().to_lowercase())
         .ok_or_else(|| AppError::rule("oidc-no-email"))?;
     let name = name.map(|n| n.chars().take(200).collect());
-    Ok((
-        Identity {
-            subject: format!("{issuer}#{}", subject.as_str()),
-            email,
-            name,
-        },
-        next,
-    ))
+    Ok(Identity {
+        subject: format!("{issuer}#{}", subject.as_str()),
+        email,
+        name,
+    })
 }
 
 /// The person who signed in: by subject, else by email (then linked), else a new account with

@@ -114,8 +114,12 @@ pub async fn oidc_start(
     }
     let next = safe_next(q.next.as_deref());
     let settings = state.settings.clone();
-    let url = state
-        .db(move |c| crate::oidc::start(c, &settings, &next))
+    // The provider first (no connection held), then one database call.
+    let (url, pending) = web::block(move || crate::oidc::authorize(&settings))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    state
+        .db(move |c| crate::oidc::keep(c, &pending, &next))
         .await?;
     Ok(HttpResponse::SeeOther()
         .insert_header(("Location", url))
@@ -143,20 +147,36 @@ pub async fn oidc_callback(
     let settings = state.settings.clone();
     let result = match (q.code, q.state, q.error) {
         (Some(code), Some(st), None) => {
-            state
-                .db(move |c| {
-                    let (who, next) = crate::oidc::finish(c, &settings, &st, &code)?;
-                    let user = crate::oidc::person(c, &who, ip.as_deref())?;
-                    let token = users::open_session(
-                        c,
-                        &user,
-                        ip.as_deref(),
-                        user_agent.as_deref(),
-                        "oidc",
-                    )?;
-                    Ok((token, user, next))
+            // The sign-in under way (used once), then the provider with no connection held,
+            // then the person and the session.
+            let taken = state.db(move |c| crate::oidc::take(c, &st)).await;
+            let who = match taken {
+                Ok((pending, next)) => web::block(move || {
+                    crate::oidc::identify(&settings, pending, &code).map(|who| (who, next))
                 })
                 .await
+                .map_err(|e| AppError::Internal(e.to_string()))
+                .and_then(|r| r),
+                Err(e) => Err(e),
+            };
+            match who {
+                Ok((who, next)) => {
+                    state
+                        .db(move |c| {
+                            let user = crate::oidc::person(c, &who, ip.as_deref())?;
+                            let token = users::open_session(
+                                c,
+                                &user,
+                                ip.as_deref(),
+                                user_agent.as_deref(),
+                                "oidc",
+                            )?;
+                            Ok((token, user, next))
+                        })
+                        .await
+                }
+                Err(e) => Err(e),
+            }
         }
         (_, _, Some(_)) => Err(AppError::rule("oidc-refused")),
         _ => Err(AppError::rule("oidc-expired")),
