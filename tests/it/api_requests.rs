@@ -6,18 +6,6 @@ use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use serde_json::json;
 
-fn count(app: &TestApp, sql: &str) -> i64 {
-    #[derive(QueryableByName)]
-    struct N {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    diesel::sql_query(sql)
-        .get_result::<N>(&mut app.conn())
-        .unwrap()
-        .n
-}
-
 async fn create(app: &TestApp, who: &str, body: serde_json::Value) -> String {
     let res = app.api(who).post("/api/v1/requests", body).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
@@ -217,13 +205,13 @@ async fn only_staff_write_internal_notes_and_requesters_cannot_resolve() {
         )
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
-    assert_eq!(count(&app, "SELECT count(*) AS n FROM request_events WHERE kind IN ('internal_note','assigned','status_changed')"), 0);
+    assert_eq!(app.count("SELECT count(*) AS n FROM request_events WHERE kind IN ('internal_note','assigned','status_changed')"), 0);
 }
 
 #[actix_rt::test]
 async fn every_field_type_reports_its_error_and_nothing_is_written() {
     let app = TestApp::new().await;
-    let before = count(&app, "SELECT count(*) AS n FROM requests");
+    let before = app.count("SELECT count(*) AS n FROM requests");
     let res = app
         .api(REQUESTER_A)
         .post(
@@ -258,7 +246,7 @@ async fn every_field_type_reports_its_error_and_nothing_is_written() {
         f["fields.inconnu"][0],
         "Ce champ n'existe pas dans le formulaire de cette catégorie."
     );
-    assert_eq!(count(&app, "SELECT count(*) AS n FROM requests"), before);
+    assert_eq!(app.count("SELECT count(*) AS n FROM requests"), before);
 
     // A room of another unit is refused even when everything else is right.
     let res = app
@@ -281,8 +269,8 @@ async fn every_field_type_reports_its_error_and_nothing_is_written() {
         res.json()["error"]["fields"]["fields.nombre"][0],
         "The value must be at most 10."
     );
-    assert_eq!(count(&app, "SELECT count(*) AS n FROM requests"), before);
-    assert_eq!(count(&app, "SELECT count(*) AS n FROM request_events"), 0);
+    assert_eq!(app.count("SELECT count(*) AS n FROM requests"), before);
+    assert_eq!(app.count("SELECT count(*) AS n FROM request_events"), 0);
 }
 
 #[actix_rt::test]
@@ -619,5 +607,5 @@ async fn attachments_upload_download_and_size_limit() {
         )
         .await;
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(count(&app, "SELECT count(*) AS n FROM attachments"), 1);
+    assert_eq!(app.count("SELECT count(*) AS n FROM attachments"), 1);
 }

@@ -4,25 +4,10 @@
 
 use crate::support::*;
 use actix_web::http::StatusCode;
-use diesel::prelude::*;
 use serde_json::json;
 
-fn count(app: &TestApp, sql: &str) -> i64 {
-    #[derive(QueryableByName)]
-    struct N {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    diesel::sql_query(sql)
-        .get_result::<N>(&mut app.conn())
-        .unwrap()
-        .n
-}
-
 fn reads(app: &TestApp) -> i64 {
-    count(
-        app,
-        "SELECT count(*) AS n FROM audit_log WHERE action IN ('request.read', 'request.read_events')",
+    app.count("SELECT count(*) AS n FROM audit_log WHERE action IN ('request.read', 'request.read_events')",
     )
 }
 
@@ -69,7 +54,7 @@ async fn a_retried_post_with_the_same_key_creates_nothing_more() {
     let app = TestApp::new().await;
     let api = app.api(REQUESTER_A);
     let body = json!({"category": "ti-projecteur", "title": "Projecteur en panne"});
-    let requests = || count(&app, "SELECT count(*) AS n FROM requests");
+    let requests = || app.count("SELECT count(*) AS n FROM requests");
     let before = requests();
     let first = api
         .post_with_key("/api/v1/requests", "creer-42", body.clone())
@@ -89,10 +74,8 @@ async fn a_retried_post_with_the_same_key_creates_nothing_more() {
         Some("true")
     );
     assert_eq!(requests(), before + 1, "one request for two calls");
-    let created_mail = count(
-        &app,
-        "SELECT count(*) AS n FROM outbox WHERE template = 'request_created'",
-    );
+    let created_mail =
+        app.count("SELECT count(*) AS n FROM outbox WHERE template = 'request_created'");
     assert_eq!(created_mail, 1, "one acknowledgement");
     // The same key for another body is refused and changes nothing.
     let other = api
@@ -119,12 +102,7 @@ async fn a_retried_post_with_the_same_key_creates_nothing_more() {
     assert_ne!(theirs.json()["number"], first.json()["number"]);
     // A comment retried once is stored once.
     let number = first.json()["number"].as_str().unwrap().to_string();
-    let comments = || {
-        count(
-            &app,
-            "SELECT count(*) AS n FROM request_events WHERE kind = 'comment'",
-        )
-    };
+    let comments = || app.count("SELECT count(*) AS n FROM request_events WHERE kind = 'comment'");
     let c0 = comments();
     for _ in 0..2 {
         let res = api

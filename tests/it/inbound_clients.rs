@@ -9,6 +9,7 @@
 //! and "sent from my phone" footers, quoted-printable and base64 bodies.
 
 use crate::inbound::{intake, new_request, thread, timeline};
+use crate::inbound_corpus::attachments;
 use crate::support::*;
 use base64::Engine;
 use diesel::prelude::*;
@@ -747,16 +748,6 @@ fn status_kind(app: &TestApp, n: i64) -> String {
         .filter(r::number.eq(n))
         .select(r::status_kind)
         .first(&mut app.conn())
-        .unwrap()
-}
-
-fn attachments(app: &TestApp, n: i64) -> Vec<String> {
-    use guichet::db::schema::{attachments as a, requests as r};
-    a::table
-        .inner_join(r::table)
-        .filter(r::number.eq(n))
-        .select(a::filename)
-        .load(&mut app.conn())
         .unwrap()
 }
 

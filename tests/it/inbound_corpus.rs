@@ -300,7 +300,8 @@ fn fill(raw: &[u8], values: &[(&[u8], String)]) -> Vec<u8> {
     out
 }
 
-fn attachments(app: &TestApp, n: i64) -> Vec<String> {
+/// The file names attached to a request.
+pub fn attachments(app: &TestApp, n: i64) -> Vec<String> {
     use guichet::db::schema::{attachments as a, requests as r};
     a::table
         .inner_join(r::table)

@@ -3,6 +3,7 @@
 //! Guichet sends in answer to a message is marked as an automatic reply (RFC 3834).
 
 use crate::inbound::{new_request, receive, reply, thread, timeline};
+use crate::inbound_corpus::attachments;
 use crate::support::*;
 use diesel::prelude::*;
 use serde_json::Value;
@@ -25,16 +26,6 @@ fn request_json(app: &TestApp, number: &str) -> Value {
         .first(conn)
         .unwrap();
     serde_json::json!({ "title": title, "description": description, "n": n })
-}
-
-fn attachments(app: &TestApp, n: i64) -> Vec<String> {
-    use guichet::db::schema::{attachments as a, requests as r};
-    a::table
-        .inner_join(r::table)
-        .filter(r::number.eq(n))
-        .select(a::filename)
-        .load(&mut app.conn())
-        .unwrap()
 }
 
 fn outbox_to(app: &TestApp, to: &str) -> Vec<(String, Value)> {
