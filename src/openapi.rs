@@ -87,7 +87,7 @@ impl Modify for ErrorResponses {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Guichet API", version = "1", description = "Service requests of the school service centre. Create a token with `guichet token create --email E --name N` and send it as `Authorization: Bearer …`."),
-    paths(api::catalog_list, api::create, api::list, api::get, api::events, api::comment, api::transition,
+    paths(api::catalog_list, api::choices, api::create, api::list, api::get, api::events, api::comment, api::transition,
           api::assign, api::priority, api::watchers, api::watcher_add, api::watcher_remove, api::upload, api::download,
           crate::approvals::api::pending, crate::approvals::api::steps, crate::approvals::api::decide,
           crate::inbound::api::inbound_mail,

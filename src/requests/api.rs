@@ -22,6 +22,7 @@ use utoipa::ToSchema;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/openapi.json", web::get().to(crate::openapi::spec))
         .route("/catalog", web::get().to(catalog_list))
+        .route("/request-choices", web::get().to(choices))
         .route("/requests", web::post().to(create))
         .route("/requests", web::get().to(list))
         .route("/requests/{number}", web::get().to(get))
@@ -101,6 +102,110 @@ pub async fn catalog_list(
     Ok(HttpResponse::Ok().json(out))
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ChoicesParams {
+    /// A unit code among those you may request for (all of them when absent).
+    unit: Option<String>,
+}
+
+/// A value a request form offers.
+#[derive(Serialize, ToSchema)]
+pub struct ChoiceOut {
+    /// What to send: a room id (a number) for `room` and fields of type `room`, an inventory
+    /// number for fields of type `asset`.
+    #[schema(value_type = Object)]
+    value: Value,
+    label: String,
+    /// The code of its unit.
+    unit: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnitChoiceOut {
+    code: String,
+    name_fr: String,
+    name_en: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChoicesOut {
+    /// The units you may request for (`unit` of a new request).
+    units: Vec<UnitChoiceOut>,
+    rooms: Vec<ChoiceOut>,
+    assets: Vec<ChoiceOut>,
+}
+
+/// What a request form offers you: your units, their rooms and their equipment — the valid
+/// values of `unit`, `room` and of the form fields of type `room` and `asset` (see the catalog).
+#[utoipa::path(get, path = "/api/v1/request-choices", tag = "catalog", params(ChoicesParams),
+    responses((status = 200, body = ChoicesOut), (status = 422, body = crate::openapi::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn choices(
+    req: HttpRequest,
+    user: ApiUser,
+    state: web::Data<AppState>,
+    q: web::Query<ChoicesParams>,
+) -> Result<HttpResponse, AppError> {
+    let locale = resolve_locale(&req);
+    let user = user.0;
+    let wanted = q.into_inner().unit;
+    let out = state
+        .db(move |c| {
+            let mut units = crate::units::queries::by_ids(c, &user.requesting_units())?;
+            if let Some(code) = &wanted {
+                units.retain(|u| &u.code == code);
+                if units.is_empty() {
+                    return Err(AppError::Invalid(FieldErrors::single(
+                        "unit",
+                        Msg::new("field-unit-yours"),
+                    )));
+                }
+            }
+            let ids: Vec<UnitId> = units.iter().map(|u| u.id).collect();
+            let code_of = |id: UnitId| {
+                units
+                    .iter()
+                    .find(|u| u.id == id)
+                    .map(|u| u.code.clone())
+                    .unwrap_or_default()
+            };
+            let rooms = crate::units::queries::room_choices(c, &ids)?
+                .into_iter()
+                .map(|r| ChoiceOut {
+                    value: Value::from(r.id.0),
+                    label: r.label,
+                    unit: code_of(r.unit_id),
+                })
+                .collect();
+            let assets = crate::inventory::queries::choices(c, &ids)?
+                .iter()
+                .map(|a| {
+                    let v = crate::inventory::service::row_view(a, locale);
+                    let place = v.room.map(|r| format!(" — {r}")).unwrap_or_default();
+                    ChoiceOut {
+                        value: Value::from(v.tag),
+                        label: format!("{} {}{place}", v.maker, v.model),
+                        unit: a.unit_code.clone(),
+                    }
+                })
+                .collect();
+            Ok(ChoicesOut {
+                units: units
+                    .iter()
+                    .map(|u| UnitChoiceOut {
+                        code: u.code.clone(),
+                        name_fr: u.name_fr.clone(),
+                        name_en: u.name_en.clone(),
+                    })
+                    .collect(),
+                rooms,
+                assets,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRequestBody {
@@ -113,7 +218,7 @@ pub struct NewRequestBody {
     priority: Option<String>,
     /// Unit code, when you may request for several units.
     unit: Option<String>,
-    /// Room id.
+    /// Room id (see `/api/v1/request-choices`).
     room: Option<i64>,
     /// Values of the category's form fields, by key.
     #[schema(value_type = Object)]

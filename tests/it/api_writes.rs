@@ -154,3 +154,56 @@ async fn a_failed_post_keeps_nothing_and_its_key_may_be_used_again() {
     );
     assert!(long.body.contains("Idempotency-Key"), "{}", long.body);
 }
+
+#[actix_rt::test]
+async fn an_api_client_learns_the_valid_rooms_and_units_and_errors_say_where() {
+    let app = TestApp::new().await;
+    let api = app.api(REQUESTER_A);
+    let res = api.get("/api/v1/request-choices").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let v = res.json();
+    let units: Vec<&str> = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(units, vec!["ecole-a"]);
+    let rooms = v["rooms"].as_array().unwrap();
+    assert!(!rooms.is_empty(), "{v}");
+    assert!(rooms.iter().all(|r| r["unit"] == "ecole-a"), "{v}");
+    // A room it offers is accepted.
+    let room = rooms[0]["value"].as_i64().unwrap();
+    let ok = api
+        .post(
+            "/api/v1/requests",
+            json!({"category": "ti-projecteur", "title": "Projecteur", "room": room}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    // Another unit is not hers: a field error that says what is expected.
+    let res = api.get("/api/v1/request-choices?unit=ecole-b").await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("/api/v1/request-choices"), "{}", res.body);
+    // Bruno's rooms are not offered to her.
+    let theirs = app.api(REQUESTER_B).get("/api/v1/request-choices").await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    let their_rooms: Vec<i64> = theirs.json()["rooms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["value"].as_i64().unwrap())
+        .collect();
+    assert!(!their_rooms.contains(&room));
+    // A room of another unit is refused with the same pointer.
+    if let Some(other) = their_rooms.first() {
+        let res = api
+            .post(
+                "/api/v1/requests",
+                json!({"category": "ti-projecteur", "title": "Projecteur", "room": other}),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains("request-choices"), "{}", res.body);
+    }
+}

@@ -91,6 +91,7 @@ async fn a_requester_of_another_unit_cannot_read_the_request_anywhere() {
         StatusCode::NOT_FOUND
     );
     let list = web.get("/requests?q=tableau").await;
+    assert_eq!(list.status, StatusCode::OK);
     assert!(!list.body.contains(&number));
     let res = web
         .post(

@@ -174,6 +174,7 @@ async fn local_passwords_can_be_turned_off() {
     let (app, provider) = app_with_sso("password_sign_in = false").await;
     let b = app.browser();
     let page = b.get("/login").await;
+    assert_eq!(page.status, actix_web::http::StatusCode::OK);
     assert!(!page.body.contains("type=\"password\""), "{}", page.body);
     assert!(page.body.contains("href=\"/login/oidc"));
     let res = b

@@ -205,6 +205,7 @@ async fn old_files_go_first_then_the_requester_is_anonymized_and_the_statistics_
     assert_eq!(files, vec!["photo-[personne anonymisée].png"]);
     // Searching her name no longer finds it; the open request is untouched.
     let found = app.api(TECH_TI).get("/api/v1/requests?q=Tremblay").await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.body);
     assert!(!found.body.contains(&number), "{}", found.body);
     let still = app
         .api(REQUESTER_A)
@@ -523,6 +524,7 @@ async fn incidents_are_seen_by_the_declarant_and_auditors_only_and_the_register_
             "{who}"
         );
         let found = app.api(who).get("/api/v1/requests?q=bulletins").await;
+        assert_eq!(found.status, StatusCode::OK, "{who}: {}", found.body);
         assert!(!found.body.contains(&number), "{who}: {}", found.body);
     }
     for who in [REQUESTER_A, AUDITOR] {

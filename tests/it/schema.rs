@@ -13,9 +13,46 @@ fn migrations_go_down_and_up_again() {
     let mut conn = PgConnection::establish(&db.url).unwrap();
     let applied = guichet::db::migrate(&mut conn).unwrap();
     assert!(!applied.is_empty());
+    let before = schema_dump(&db.url);
     conn.revert_all_migrations(guichet::db::MIGRATIONS).unwrap();
     let again = guichet::db::migrate(&mut conn).unwrap();
     assert_eq!(applied, again);
+    // Not only the same migrations: the same schema, object for object.
+    let after = schema_dump(&db.url);
+    assert!(before.contains("CREATE TABLE public.requests"), "{before}");
+    if before != after {
+        let diff: Vec<String> = before
+            .lines()
+            .zip(after.lines())
+            .filter(|(a, b)| a != b)
+            .take(10)
+            .map(|(a, b)| format!("- {a}\n+ {b}"))
+            .collect();
+        panic!("the schema differs after down and up:\n{}", diff.join("\n"));
+    }
+}
+
+/// `pg_dump --schema-only` of a database (PostgreSQL 15's, else the one on the PATH).
+fn schema_dump(url: &str) -> String {
+    let bin = ["/usr/lib/postgresql/15/bin/pg_dump"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .unwrap_or("pg_dump");
+    let out = std::process::Command::new(bin)
+        .args(["--schema-only", "--no-owner", "--no-privileges", url])
+        .output()
+        .expect("pg_dump");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Recent pg_dump releases frame the dump with a random `\restrict` key: not schema.
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn keys_in(dir: &str, ext: &str, patterns: &[&str], out: &mut BTreeSet<String>) {

@@ -549,6 +549,7 @@ async fn capacity_and_double_booking_are_flagged_to_the_transport_service() {
         StatusCode::SEE_OTHER
     );
     let page = louis.get(&format!("/requests/{later}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(!page.body.contains("aurait besoin de"), "{}", page.body);
     // A carrier without the vehicle type is flagged too.
     let taxis = carrier(&app, "Taxi Coop", "taxi@coop.test", &[("fleet_taxi", "5")]).await;

@@ -344,6 +344,7 @@ async fn cookies_and_headers_are_locked_down() {
         .await;
     let number = res.json()["number"].as_str().unwrap().to_string();
     let page = b.get(&format!("/requests/{number}")).await;
+    assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("<script>alert(1)</script>"));
     assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
 }

@@ -179,6 +179,7 @@ async fn a_purchase_above_the_threshold_waits_for_the_director_then_follows_its_
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(res.location(), "/approvals?ok=approved");
     let page = b.get("/approvals?ok=approved").await;
+    assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Votre approbation est enregistrée."));
     assert!(!page.body.contains(&number));
     assert!(page.body.contains("attend votre approbation."));

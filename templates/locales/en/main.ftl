@@ -53,7 +53,8 @@ field-datetime = Enter a valid date and time.
 field-time = Enter a valid time (for example 08:30).
 field-choice = Choose one of the options offered.
 field-checkbox = Check or uncheck the box.
-field-room = Choose a room of your unit.
+field-unit-yours = Choose one of your units (its code, as GET /api/v1/request-choices gives them).
+field-room = Choose a room of your unit (in the API: its id, given by /api/v1/request-choices).
 field-unknown = This field is not part of this category's form.
 field-cursor = This page link is no longer valid.
 field-between = The value must be between { $min } and { $max }.
@@ -725,7 +726,7 @@ asset-tag-invalid = This inventory number is not valid: letters, digits, dot, hy
 asset-person-unknown = No active person has this address.
 asset-model-other-type = This model is already recorded with another type.
 asset-status-refused = Equipment that is "{ $from }" cannot become "{ $to }".
-field-asset = Choose equipment of your unit by its inventory number.
+field-asset = Choose equipment of your unit by its inventory number (in the API: given by /api/v1/request-choices).
 asset-choose-help = The inventory number is printed on the device's label.
 
 ## Equipment import

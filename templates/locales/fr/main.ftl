@@ -53,7 +53,8 @@ field-datetime = Entrez une date et une heure valides.
 field-time = Entrez une heure valide (par exemple 08:30).
 field-choice = Choisissez une des options proposées.
 field-checkbox = Cochez ou décochez la case.
-field-room = Choisissez un local de votre unité.
+field-unit-yours = Choisissez une de vos unités (son code, tel que GET /api/v1/request-choices les donne).
+field-room = Choisissez un local de votre unité (dans l'API : son identifiant, donné par /api/v1/request-choices).
 field-unknown = Ce champ n'existe pas dans le formulaire de cette catégorie.
 field-cursor = Ce lien de pagination n'est plus valide.
 field-between = La valeur doit être comprise entre { $min } et { $max }.
@@ -725,7 +726,7 @@ asset-tag-invalid = Ce numéro d'inventaire n'est pas valide : lettres, chiffres
 asset-person-unknown = Aucune personne active n'a cette adresse.
 asset-model-other-type = Ce modèle est déjà enregistré avec un autre type.
 asset-status-refused = Un équipement « { $from } » ne peut pas passer à « { $to } ».
-field-asset = Choisissez un équipement de votre unité par son numéro d'inventaire.
+field-asset = Choisissez un équipement de votre unité par son numéro d'inventaire (dans l'API : donné par /api/v1/request-choices).
 asset-choose-help = Le numéro d'inventaire est inscrit sur l'étiquette de l'appareil.
 
 ## Importation d'équipements

@@ -12,9 +12,13 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Some(m) = message::parse(data) {
         let _ = message::classify(&m, &own);
-        let r = reply::read(&m.reply_text);
-        let _ = reply::new_words(&m.text);
-        assert!(r.body.len() <= m.reply_text.len() + 1);
+        let r = reply::read(&m.reply_text, &own.addresses);
+        let _ = reply::new_words(&m.text, &own.addresses);
+        assert!(r.body().len() <= m.reply_text.len() + 1);
+        for (line, _) in &r.commands {
+            assert!(*line < r.lines.len());
+        }
+        let _ = message::html_text(&m.reply_text);
         let _ = thread::subject_number(&m.subject);
         let _ = thread::title_of(&m.subject);
         for a in &m.recipients {
@@ -27,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
     }
     // The text helpers on raw text too.
     let text = String::from_utf8_lossy(data);
-    let _ = reply::read(&text);
+    let _ = reply::read(&text, &own.addresses);
+    let _ = message::html_text(&text);
     let _ = thread::strip_prefixes(&text);
 });
