@@ -256,7 +256,7 @@ async fn every_field_type_reports_its_error_and_nothing_is_written() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         res.json()["error"]["fields"]["fields.piece"][0],
-        "Choisissez un local de votre unité."
+        "Choisissez un local de votre unité (dans l'API : son identifiant, donné par /api/v1/request-choices)."
     );
 
     // Bounds, in English this time.
