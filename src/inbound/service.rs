@@ -251,9 +251,15 @@ fn transient(e: &AppError) -> bool {
     use diesel::result::{DatabaseErrorKind as K, Error as E};
     match e {
         AppError::Pool | AppError::Internal(_) => true,
-        AppError::Db(E::DatabaseError(kind, _)) => matches!(
+        // A constraint the message's content breaks is its own fault; anything else the
+        // database says (a deadlock, a lock timeout, a lost connection) may pass.
+        AppError::Db(E::DatabaseError(kind, _)) => !matches!(
             kind,
-            K::ClosedConnection | K::UnableToSendCommand | K::SerializationFailure
+            K::CheckViolation
+                | K::NotNullViolation
+                | K::ForeignKeyViolation
+                | K::RestrictViolation
+                | K::ExclusionViolation
         ),
         AppError::Db(E::NotFound) => false,
         AppError::Db(_) => true,
