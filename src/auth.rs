@@ -187,10 +187,11 @@ impl CurrentUser {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
 
-    fn person(roles: Vec<(UnitId, Role)>, teams: Vec<(TeamId, Domain)>) -> CurrentUser {
+    /// A person with these roles and teams, for the rules' unit tests.
+    pub(crate) fn person(roles: Vec<(UnitId, Role)>, teams: Vec<(TeamId, Domain)>) -> CurrentUser {
         CurrentUser {
             id: UserId(1),
             email: "a@b.c".into(),
@@ -202,6 +203,13 @@ mod tests {
             ip: None,
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use testing::person;
 
     #[test]
     fn equipment_is_seen_by_staff_everywhere_and_by_directors_for_their_unit_only() {

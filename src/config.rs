@@ -515,16 +515,19 @@ mod tests {
         assert_eq!(s.max_attachment_bytes, 25 * 1024 * 1024);
     }
 
+    /// The settings of a file holding a database URL and `extra`, or the error's text.
+    fn with(extra: &str) -> Result<Settings, String> {
+        Settings::from_sources(
+            &format!("database_url = \"postgres://a/b\"\n{extra}"),
+            "",
+            &[],
+        )
+        .map_err(|e| e.to_string())
+    }
+
     #[test]
     fn the_message_limit_leaves_room_above_the_attachment_limit() {
-        let s = |extra: &str| {
-            Settings::from_sources(
-                &format!("database_url = \"postgres://a/b\"\n{extra}"),
-                "",
-                &[],
-            )
-            .map_err(|e| e.to_string())
-        };
+        let s = with;
         let defaults = s("").unwrap();
         assert!(defaults.inbound_max_bytes >= defaults.max_attachment_bytes / 2 * 3);
         let err = s("inbound_max_bytes = 30000000").unwrap_err();
@@ -534,14 +537,7 @@ mod tests {
 
     #[test]
     fn single_sign_on_needs_its_client_and_passwords_go_only_with_it() {
-        let s = |extra: &str| {
-            Settings::from_sources(
-                &format!("database_url = \"postgres://a/b\"\n{extra}"),
-                "",
-                &[],
-            )
-            .map_err(|e| e.to_string())
-        };
+        let s = with;
         let err = s("oidc_issuer = \"https://login.example/v2.0\"").unwrap_err();
         assert!(err.contains("oidc_client_id"), "{err}");
         let err = s("password_sign_in = false").unwrap_err();

@@ -351,20 +351,8 @@ pub fn may_write_by_reply(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Locale;
 
-    fn person(roles: Vec<(UnitId, Role)>, teams: Vec<(TeamId, Domain)>) -> CurrentUser {
-        CurrentUser {
-            id: UserId(1),
-            email: "a@b.c".into(),
-            display_name: "A".into(),
-            locale: Locale::Fr,
-            roles,
-            teams,
-            groups: vec![],
-            ip: None,
-        }
-    }
+    use crate::auth::testing::person;
 
     fn facts(requester: i64, unit: i64, domain: Domain) -> RequestFacts {
         RequestFacts {
