@@ -11,6 +11,7 @@ pub async fn start(
     pool: PgPool,
     settings: Arc<Settings>,
     mail_wakeup: Arc<tokio::sync::Notify>,
+    clock: crate::clock::Clock,
 ) -> Result<JobScheduler, JobSchedulerError> {
     let scheduler = JobScheduler::new().await?;
     match crate::notify::mailer::Mailer::from_settings(&settings) {
@@ -57,11 +58,12 @@ pub async fn start(
     ));
     let loans_pool = pool.clone();
     let escalation_days = settings.loan_escalation_days;
+    let loans_clock = clock.clone();
     scheduler
         .add(Job::new_async("0 5 * * * *", move |_, _| {
             let pool = loans_pool.clone();
+            let now = loans_clock.now();
             Box::pin(async move {
-                let now = chrono::Utc::now();
                 match db::run(&pool, move |c| {
                     crate::loans::jobs::run(c, now, escalation_days)
                 })
@@ -77,6 +79,7 @@ pub async fn start(
     // Retention: at 2:30 (Montréal), after the day's work and before the backups of most boards.
     let retention_pool = pool.clone();
     let retention_storage = crate::storage::Storage::local(&settings.attachments_dir);
+    let retention_clock = clock.clone();
     scheduler
         .add(Job::new_async_tz(
             "0 30 2 * * *",
@@ -84,8 +87,8 @@ pub async fn start(
             move |_, _| {
                 let pool = retention_pool.clone();
                 let storage = retention_storage.clone();
+                let now = retention_clock.now();
                 Box::pin(async move {
-                    let now = chrono::Utc::now();
                     match db::run(&pool, move |c| {
                         crate::privacy::retention::run(c, &storage, &Default::default(), now, false)
                     })
@@ -107,8 +110,10 @@ pub async fn start(
     // then the figures of the closed days not counted yet or stale; once at start then hourly
     // (readers count the few days they lack themselves); a no-op once done.
     let backfill_pool = pool.clone();
+    let backfill_clock = clock.clone();
     let backfill = move || {
         let pool = backfill_pool.clone();
+        let clock = backfill_clock.clone();
         async move {
             match db::run(&pool, |c| crate::dashboard::resolve::backfill(c, 5_000)).await {
                 Ok(n) if n > 0 => log::info!("dashboards: resolution time of {n} requests filled"),
@@ -117,7 +122,7 @@ pub async fn start(
                     log::warn!("dashboards: filling resolution times failed (will retry): {e}")
                 }
             }
-            let now = chrono::Utc::now();
+            let now = clock.now();
             match db::run(&pool, move |c| {
                 crate::dashboard::days::refresh_pending(c, now)
             })
@@ -137,13 +142,12 @@ pub async fn start(
         .await?;
     // Departures: account changes due today (deactivation, roles removed), hourly and idempotent.
     let departures_pool = pool.clone();
+    let departures_clock = clock.clone();
     scheduler
         .add(Job::new_async("0 15 * * * *", move |_, _| {
             let pool = departures_pool.clone();
+            let today = departures_clock.today();
             Box::pin(async move {
-                let today = chrono::Utc::now()
-                    .with_timezone(&chrono_tz::America::Toronto)
-                    .date_naive();
                 match db::run(&pool, move |c| crate::departures::apply_due(c, today)).await {
                     Ok(n) if n > 0 => log::info!("departures: {n} account changes applied"),
                     Ok(_) => {}
@@ -177,12 +181,14 @@ pub async fn start(
         })?)
         .await?;
     let sla_pool = pool_for_sla;
+    let sla_clock = clock.clone();
     scheduler
         .add(Job::new_async("0 * * * * *", move |_, _| {
             let pool = sla_pool.clone();
+            let now = sla_clock.now();
             Box::pin(async move {
-                match db::run(&pool, |c| {
-                    crate::sla::jobs::scan(c, chrono::Utc::now(), 500)
+                match db::run(&pool, move |c| {
+                    crate::sla::jobs::scan(c, now, 500)
                 })
                 .await
                 {
@@ -202,8 +208,8 @@ pub async fn start(
     scheduler
         .add(Job::new_async("30 */5 * * * *", move |_, _| {
             let pool = recurring_pool.clone();
+            let today = crate::recurring::service::today(clock.now());
             Box::pin(async move {
-                let today = crate::recurring::service::today(chrono::Utc::now());
                 match db::run(&pool, move |c| crate::recurring::service::run_due(c, today)).await {
                     Ok(n) if n > 0 => log::info!("recurring requests: {n} created"),
                     Ok(_) => {}

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod automation;
 pub mod catalog;
+pub mod clock;
 pub mod config;
 pub mod dashboard;
 pub mod db;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub mail_wakeup: Arc<tokio::sync::Notify>,
     /// Requests per API token and minute (`api_requests_per_minute`).
     pub api_limiter: Arc<web::throttle::RateLimiter>,
+    /// What time it is (the system's clock; a test sets its own).
+    pub clock: clock::Clock,
 }
 
 impl AppState {
@@ -59,6 +62,7 @@ impl AppState {
             templates: Arc::new(templates),
             mail_wakeup: Arc::new(tokio::sync::Notify::new()),
             api_limiter: Arc::new(web::throttle::RateLimiter::new(settings_api_limit)),
+            clock: clock::Clock::system(),
         })
     }
 

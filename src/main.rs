@@ -492,6 +492,7 @@ async fn serve(settings: Settings, pool: db::PgPool) -> std::io::Result<()> {
         state.pool.clone(),
         state.settings.clone(),
         state.mail_wakeup.clone(),
+        state.clock.clone(),
     )
     .await
     .map_err(|e| std::io::Error::other(format!("cannot start the jobs: {e}")))?;

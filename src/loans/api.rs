@@ -10,7 +10,7 @@ use crate::error::{AppError, FieldErrors, Msg};
 use crate::web::extract::{resolve_locale, ApiUser};
 use crate::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -59,8 +59,9 @@ pub async fn list(
         }
     };
     let locale = resolve_locale(&req);
+    let now = state.clock.now();
     let loans = state
-        .db(move |c| service::list(c, &user.0, which, locale, Utc::now()))
+        .db(move |c| service::list(c, &user.0, which, locale, now))
         .await?;
     Ok(HttpResponse::Ok().json(loans))
 }
@@ -79,9 +80,9 @@ pub async fn reserve(
 ) -> Result<HttpResponse, AppError> {
     let locale = resolve_locale(&req);
     let user = user.0;
+    let now = state.clock.now();
     let view = state
         .db(move |c| {
-            let now = Utc::now();
             c.transaction(|c| {
                 let loan = service::reserve(c, &user, body.into_inner(), now)?;
                 service::view(c, &user, loan.id, locale, now)
@@ -105,8 +106,9 @@ pub async fn get(
 ) -> Result<HttpResponse, AppError> {
     let locale = resolve_locale(&req);
     let id = LoanId(path.into_inner());
+    let now = state.clock.now();
     let view = state
-        .db(move |c| service::view(c, &user.0, id, locale, Utc::now()))
+        .db(move |c| service::view(c, &user.0, id, locale, now))
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }
@@ -134,11 +136,12 @@ where
     let locale = resolve_locale(&req);
     let user = user.0;
     let id = LoanId(id);
+    let now = state.clock.now();
     let view = state
         .db(move |c| {
             c.transaction(|c| {
                 f(c, &user, id)?;
-                service::view(c, &user, id, locale, Utc::now())
+                service::view(c, &user, id, locale, now)
             })
         })
         .await?;
@@ -212,8 +215,9 @@ pub async fn checkout(
 ) -> Result<HttpResponse, AppError> {
     let conditions = state.settings.loan_conditions.clone();
     let cmd = body.into_inner();
+    let now = state.clock.now();
     act(req, user, path.into_inner(), state, move |c, u, id| {
-        service::checkout(c, u, id, cmd, &conditions, Utc::now()).map(|_| ())
+        service::checkout(c, u, id, cmd, &conditions, now).map(|_| ())
     })
     .await
 }
@@ -240,12 +244,13 @@ pub async fn checkin(
     let user = user.0;
     let id = LoanId(path.into_inner());
     let cmd = body.into_inner();
+    let now = state.clock.now();
     let result = state
         .db(move |c| {
             c.transaction(|c| {
                 let outcome = service::checkin(c, &user, id, cmd)?;
                 Ok(CheckinResult {
-                    loan: service::view(c, &user, id, locale, Utc::now())?,
+                    loan: service::view(c, &user, id, locale, now)?,
                     outcome,
                 })
             })
@@ -318,11 +323,7 @@ pub async fn availability(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
-    let from = q.from.unwrap_or_else(|| {
-        Utc::now()
-            .with_timezone(&chrono_tz::America::Toronto)
-            .date_naive()
-    });
+    let from = q.from.unwrap_or_else(|| state.clock.today());
     let to = q.to.unwrap_or(from + chrono::Duration::days(27));
     let a = state
         .db(move |c| {

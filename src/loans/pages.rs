@@ -12,7 +12,7 @@ use crate::web::extract::{check_csrf, form_pairs, CsrfForm, Ctx};
 use crate::web::render::{refusal, see_other, urlencode};
 use crate::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -52,9 +52,9 @@ fn rows(loc: Locale, loans: &[super::model::LoanView]) -> Vec<Value> {
 
 async fn mine(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let (user, loc) = (ctx.user.clone(), ctx.locale);
+    let now = state.clock.now();
     let (mine, to_approve) = state
         .db(move |c| {
-            let now = Utc::now();
             Ok((
                 service::list(c, &user, LoanList::Mine, loc, now)?,
                 service::list(c, &user, LoanList::ToApprove, loc, now)?,
@@ -71,18 +71,16 @@ async fn mine(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppE
 
 async fn desk(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let (user, loc) = (ctx.user.clone(), ctx.locale);
+    let now = state.clock.now();
     let (hand_over, out) = state
         .db(move |c| {
-            let now = Utc::now();
             Ok((
                 service::list(c, &user, LoanList::ToHandOver, loc, now)?,
                 service::list(c, &user, LoanList::Out, loc, now)?,
             ))
         })
         .await?;
-    let today = Utc::now()
-        .with_timezone(&chrono_tz::America::Toronto)
-        .date_naive();
+    let today = state.clock.today();
     let due_today: Vec<_> = out
         .iter()
         .filter(|l| {
@@ -133,9 +131,7 @@ async fn new_form(
     q: web::Query<NewQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
-    let today = Utc::now()
-        .with_timezone(&chrono_tz::America::Toronto)
-        .date_naive();
+    let today = state.clock.today();
     let values = ReserveForm {
         asset: q.asset.unwrap_or_default(),
         pool: q.pool.unwrap_or_default(),
@@ -207,8 +203,9 @@ async fn reserve(
         borrower: Some(f.borrower.clone()).filter(|b| !b.trim().is_empty()),
     };
     let user = ctx.user.clone();
+    let now = state.clock.now();
     match state
-        .db(move |c| service::reserve(c, &user, cmd, Utc::now()))
+        .db(move |c| service::reserve(c, &user, cmd, now))
         .await
     {
         Ok(loan) => Ok(see_other(&format!("/loans/{}?ok=reserved", loan.id))),
@@ -253,9 +250,10 @@ async fn render_show(
     problem: Option<AppError>,
 ) -> Result<HttpResponse, AppError> {
     let (user, loc) = (ctx.user.clone(), ctx.locale);
+    let now = state.clock.now();
     let (loan, events, decides) = state
         .db(move |c| {
-            let loan = service::view(c, &user, id, loc, Utc::now())?;
+            let loan = service::view(c, &user, id, loc, now)?;
             let row = queries::find(c, id)?;
             let decides = user.managed_units().contains(&row.unit_id) || user.is_admin();
             let events = queries::events(c, id)?;
@@ -356,9 +354,10 @@ async fn act(
                     .collect(),
                 acknowledged: !get("acknowledged").is_empty(),
             };
+            let now = state.clock.now();
             state
                 .db(move |c| {
-                    service::checkout(c, &user, id, cmd, &conditions, Utc::now()).map(|_| ())
+                    service::checkout(c, &user, id, cmd, &conditions, now).map(|_| ())
                 })
                 .await
         }
@@ -421,9 +420,7 @@ async fn availability(
     let q = q.into_inner();
     let loc = ctx.locale;
     let month = q.view.as_deref() == Some("month");
-    let today = Utc::now()
-        .with_timezone(&chrono_tz::America::Toronto)
-        .date_naive();
+    let today = state.clock.today();
     let from = q.from.unwrap_or(today);
     let from = if month {
         from.with_day(1).unwrap_or(from)

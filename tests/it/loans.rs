@@ -57,11 +57,16 @@ async fn lendable(
 }
 
 fn day(offset: i64) -> String {
-    (Utc::now()
-        .with_timezone(&chrono_tz::America::Toronto)
-        .date_naive()
-        + Duration::days(offset))
-    .to_string()
+    day_after(
+        Utc::now()
+            .with_timezone(&chrono_tz::America::Toronto)
+            .date_naive(),
+        offset,
+    )
+}
+
+fn day_after(d: chrono::NaiveDate, offset: i64) -> String {
+    (d + Duration::days(offset)).to_string()
 }
 
 fn outbox(app: &TestApp, template_name: &str) -> Vec<String> {
@@ -227,13 +232,26 @@ async fn a_pool_is_never_over_booked_and_back_to_back_bookings_share_it() {
 #[actix_rt::test]
 async fn a_loan_goes_out_is_reminded_becomes_overdue_escalates_and_comes_back_in_parts() {
     let app = TestApp::new().await;
+    // A fixed Monday morning: the loan is due on Thursday, the reminder goes on Wednesday,
+    // whatever the day the tests run.
+    let monday = chrono::NaiveDate::from_ymd_opt(2029, 3, 26).unwrap();
+    app.state.clock.set(
+        chrono::TimeZone::from_local_datetime(
+            &chrono_tz::America::Toronto,
+            &monday.and_hms_opt(10, 0, 0).unwrap(),
+        )
+        .unwrap()
+        .with_timezone(&Utc),
+    );
+    assert_eq!(app.state.clock.today(), monday);
     let (tags, model) = lendable(&app, "CB", 3, "chromebook", "300e Chromebook").await;
     let julie = app.api(REQUESTER_A);
     let res = julie
         .post(
             "/api/v1/loans",
             json!({"model": model, "lending_unit": "sti", "quantity": 2,
-               "starts_at": day(0), "due_at": day(3), "purpose": "Épreuve ministérielle"}),
+               "starts_at": day_after(monday, 0), "due_at": day_after(monday, 3),
+               "purpose": "Épreuve ministérielle"}),
         )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
@@ -298,27 +316,29 @@ async fn a_loan_goes_out_is_reminded_becomes_overdue_escalates_and_comes_back_in
         guichet::loans::jobs::run(&mut c, at, 3).unwrap()
     };
     assert_eq!(run(due - Duration::days(6)).reminders, 0, "too early");
-    let before = guichet::loans::jobs::business_day_before(
-        &guichet::sla::calendar::Calendar::quebec_standard(2025..=2028),
-        (due - Duration::seconds(1))
-            .with_timezone(&chrono_tz::America::Toronto)
-            .date_naive(),
+    let at = |d: chrono::NaiveDate, hour: u32| {
+        chrono::TimeZone::from_local_datetime(
+            &chrono_tz::America::Toronto,
+            &d.and_hms_opt(hour, 0, 0).unwrap(),
+        )
+        .unwrap()
+        .with_timezone(&Utc)
+    };
+    let tuesday = monday + Duration::days(1);
+    assert_eq!(run(at(tuesday, 9)).reminders, 0, "two business days before");
+    let wednesday = monday + Duration::days(2);
+    assert_eq!(
+        guichet::loans::jobs::business_day_before(
+            &guichet::sla::calendar::Calendar::quebec_standard(2028..=2030),
+            (due - Duration::seconds(1))
+                .with_timezone(&chrono_tz::America::Toronto)
+                .date_naive(),
+        ),
+        wednesday
     );
-    let reminder_time = chrono::TimeZone::from_local_datetime(
-        &chrono_tz::America::Toronto,
-        &before.and_hms_opt(9, 0, 0).unwrap(),
-    )
-    .unwrap()
-    .with_timezone(&Utc);
-    if reminder_time < due {
-        assert_eq!(run(reminder_time).reminders, 1);
-        assert_eq!(
-            run(reminder_time + Duration::hours(1)).reminders,
-            0,
-            "never twice"
-        );
-        assert_eq!(outbox(&app, "loan_reminder"), [REQUESTER_A]);
-    }
+    assert_eq!(run(at(wednesday, 9)).reminders, 1);
+    assert_eq!(run(at(wednesday, 10)).reminders, 0, "never twice");
+    assert_eq!(outbox(&app, "loan_reminder"), [REQUESTER_A]);
     let s = run(due + Duration::hours(12));
     assert_eq!((s.overdue, s.escalated), (1, 0));
     assert_eq!(run(due + Duration::hours(13)).overdue, 0, "once a day");

@@ -5,8 +5,6 @@ use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, Pool};
 use std::sync::OnceLock;
 
-const TEMPLATE: &str = "guichet_it_template";
-
 pub fn server_url() -> String {
     std::env::var("TEST_DATABASE_URL")
         .expect("TEST_DATABASE_URL must point at a PostgreSQL server (scripts/test.sh sets it)")
@@ -19,29 +17,78 @@ fn admin() -> PgConnection {
         .expect("connect to the test server")
 }
 
+/// The migrated template of this build's migrations: its name carries a fingerprint of the
+/// migrations folder, so the test processes of one run (nextest starts one per test) share it
+/// and a run with other migrations gets its own.
 fn template() -> &'static str {
-    static READY: OnceLock<()> = OnceLock::new();
-    READY.get_or_init(|| {
+    static NAME: OnceLock<String> = OnceLock::new();
+    NAME.get_or_init(|| {
+        let name = format!("guichet_it_template_{:016x}", migrations_fingerprint());
         let mut conn = admin();
-        // Several test binaries could share a server: serialize template creation.
+        // Several test processes share a server: one creates the template, the others wait.
         diesel::sql_query("SELECT pg_advisory_lock(4242)")
             .execute(&mut conn)
             .unwrap();
-        diesel::sql_query(format!("DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)"))
-            .execute(&mut conn)
-            .unwrap();
-        diesel::sql_query(format!("CREATE DATABASE {TEMPLATE}"))
-            .execute(&mut conn)
-            .unwrap();
-        {
-            let mut t = PgConnection::establish(&format!("{}/{TEMPLATE}", server_url())).unwrap();
-            guichet::db::migrate(&mut t).expect("migrations apply");
+        if !database_exists(&mut conn, &name) {
+            let building = format!("{name}_building");
+            diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+                .execute(&mut conn)
+                .unwrap();
+            diesel::sql_query(format!("CREATE DATABASE {building}"))
+                .execute(&mut conn)
+                .unwrap();
+            {
+                let mut t =
+                    PgConnection::establish(&format!("{}/{building}", server_url())).unwrap();
+                guichet::db::migrate(&mut t).expect("migrations apply");
+            }
+            diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}"))
+                .execute(&mut conn)
+                .unwrap();
         }
         diesel::sql_query("SELECT pg_advisory_unlock(4242)")
             .execute(&mut conn)
             .unwrap();
-    });
-    TEMPLATE
+        name
+    })
+}
+
+fn database_exists(conn: &mut PgConnection, name: &str) -> bool {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+        .bind::<diesel::sql_types::Text, _>(name)
+        .get_result::<Found>(conn)
+        .unwrap()
+        .n
+        == 1
+}
+
+/// A hash of every migration's path and text.
+fn migrations_fingerprint() -> u64 {
+    use std::hash::{Hash, Hasher};
+    fn walk(dir: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                out.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"),
+        &mut files,
+    );
+    files.sort();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    files.hash(&mut h);
+    h.finish()
 }
 
 pub struct TestDb {
