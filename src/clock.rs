@@ -40,7 +40,10 @@ impl Clock {
     pub fn now(&self) -> DateTime<Utc> {
         match self.0.load(Ordering::Relaxed) {
             SYSTEM => Utc::now(),
-            micros => Utc.timestamp_micros(micros).single().unwrap_or_else(Utc::now),
+            micros => Utc
+                .timestamp_micros(micros)
+                .single()
+                .unwrap_or_else(Utc::now),
         }
     }
 

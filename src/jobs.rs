@@ -187,11 +187,7 @@ pub async fn start(
             let pool = sla_pool.clone();
             let now = sla_clock.now();
             Box::pin(async move {
-                match db::run(&pool, move |c| {
-                    crate::sla::jobs::scan(c, now, 500)
-                })
-                .await
-                {
+                match db::run(&pool, move |c| crate::sla::jobs::scan(c, now, 500)).await {
                     Ok(r) if r.warnings + r.breaches > 0 => {
                         log::info!(
                             "SLA: {} warnings and {} breaches emitted",

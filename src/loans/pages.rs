@@ -356,9 +356,7 @@ async fn act(
             };
             let now = state.clock.now();
             state
-                .db(move |c| {
-                    service::checkout(c, &user, id, cmd, &conditions, now).map(|_| ())
-                })
+                .db(move |c| service::checkout(c, &user, id, cmd, &conditions, now).map(|_| ()))
                 .await
         }
         "checkin" => {

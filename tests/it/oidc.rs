@@ -12,7 +12,14 @@ use diesel::prelude::*;
 const BASE: &str = "http://127.0.0.1:8080";
 
 async fn app_with_sso(extra: &str) -> (TestApp, OidcProvider) {
-    let provider = OidcProvider::start(&format!("{BASE}/login/oidc/callback"));
+    app_with_provider(
+        OidcProvider::start(&format!("{BASE}/login/oidc/callback")),
+        extra,
+    )
+    .await
+}
+
+async fn app_with_provider(provider: OidcProvider, extra: &str) -> (TestApp, OidcProvider) {
     let app = TestApp::with_settings(&format!(
         "base_url = \"{BASE}\"\noidc_issuer = \"{}\"\noidc_client_id = \"guichet\"\noidc_client_secret = \"{CLIENT_SECRET}\"\n{extra}",
         provider.issuer
@@ -189,5 +196,65 @@ async fn local_passwords_can_be_turned_off() {
     assert_eq!(
         app.api(REQUESTER_A).get("/api/v1/requests").await.status,
         StatusCode::OK
+    );
+}
+
+/// Runs `request` and, every few milliseconds while it runs, notes how many of the pool's
+/// connections are in use whenever the provider is in the middle of answering.
+async fn in_use_while_answering<F: std::future::Future>(
+    app: &TestApp,
+    provider: &OidcProvider,
+    request: F,
+) -> (F::Output, Vec<u32>) {
+    let done = std::cell::Cell::new(false);
+    let request = async {
+        let out = request.await;
+        done.set(true);
+        out
+    };
+    let watch = async {
+        let mut seen = Vec::new();
+        while !done.get() {
+            if provider.answering() {
+                let pool = app.state.pool.state();
+                seen.push(pool.connections - pool.idle_connections);
+            }
+            actix_rt::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        seen
+    };
+    futures_util::future::join(request, watch).await
+}
+
+#[actix_rt::test]
+async fn no_database_connection_is_held_while_the_provider_answers() {
+    // Each call to the provider's discovery, keys, token and userinfo takes 400 ms: a sign-in
+    // that waited on it with a connection would keep it from everyone else that long.
+    let provider = OidcProvider::start_slow(&format!("{BASE}/login/oidc/callback"), 400);
+    let (app, provider) = app_with_provider(provider, "").await;
+    let b = app.browser();
+    let before = provider.calls().len();
+    let (start, seen_start) =
+        in_use_while_answering(&app, &provider, b.get("/login/oidc?next=/requests")).await;
+    assert_eq!(start.status, StatusCode::SEE_OTHER, "{}", start.body);
+    let redirect = format!("{BASE}/login/oidc/callback");
+    let back = provider.sign_in(&start.location(), "Julie@Ecole-A.test", &redirect);
+    let path = back.trim_start_matches(BASE).to_string();
+    let (res, seen_callback) = in_use_while_answering(&app, &provider, b.get(&path)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), "/requests");
+    let calls = provider.calls()[before..].to_vec();
+    assert!(
+        calls.iter().any(|c| c == "> POST /token") && calls.iter().any(|c| c == "> GET /me"),
+        "the sign-in went through the token and userinfo endpoints: {calls:?}"
+    );
+    let seen: Vec<u32> = seen_start.into_iter().chain(seen_callback).collect();
+    assert!(
+        seen.len() >= 20,
+        "the provider was watched while it answered: {seen:?}"
+    );
+    assert!(
+        seen.iter().all(|&n| n == 0),
+        "connections in use while the provider answered: {seen:?}"
     );
 }

@@ -40,4 +40,18 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
   cookies: { keys: ['cle-de-test-des-cookies'] },
 });
 provider.proxy = false;
+// DELAY_MS: the discovery, keys, token and userinfo endpoints answer that much later, and each
+// call is written to stdout as it starts (`> GET /me`) and ends (`< GET /me`), so a test can
+// look at Guichet while it waits for the provider.
+const delay = Number(process.env.DELAY_MS || 0);
+const slow = new Set(['/.well-known/openid-configuration', '/jwks', '/token', '/me']);
+provider.use(async (ctx, next) => {
+  const watched = delay > 0 && slow.has(ctx.path);
+  if (watched) {
+    console.log(`> ${ctx.method} ${ctx.path}`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+  await next();
+  if (watched) console.log(`< ${ctx.method} ${ctx.path}`);
+});
 provider.listen(port, '127.0.0.1', () => console.log(`oidc provider on http://127.0.0.1:${port}`));

@@ -2,7 +2,9 @@
 //! loopback, and a user agent that signs in on its development login page as a browser would.
 
 use super::smtp::free_port;
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub const CLIENT_SECRET: &str = "secret-de-test-oidc";
@@ -10,21 +12,38 @@ pub const CLIENT_SECRET: &str = "secret-de-test-oidc";
 pub struct OidcProvider {
     child: Child,
     pub issuer: String,
+    /// What a slow provider wrote of its calls (`> GET /me`, `< GET /me`).
+    calls: Arc<Mutex<Vec<String>>>,
 }
 
 impl OidcProvider {
     /// Starts a provider whose client `guichet` may come back to `redirect_uri`.
     pub fn start(redirect_uri: &str) -> OidcProvider {
+        OidcProvider::start_slow(redirect_uri, 0)
+    }
+
+    /// A provider whose discovery, keys, token and userinfo endpoints answer `delay_ms` late.
+    pub fn start_slow(redirect_uri: &str, delay_ms: u64) -> OidcProvider {
         let port = free_port();
-        let child = Command::new(std::env::var("TEST_NODE").unwrap_or_else(|_| "node".into()))
+        let mut child = Command::new(std::env::var("TEST_NODE").unwrap_or_else(|_| "node".into()))
             .arg("tests/oidc/provider.mjs")
             .env("PORT", port.to_string())
             .env("REDIRECT_URI", redirect_uri)
             .env("CLIENT_SECRET", CLIENT_SECRET)
-            .stdout(Stdio::null())
+            .env("DELAY_MS", delay_ms.to_string())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("node (tests/oidc: npm ci) for the OIDC provider");
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        if let Some(out) = child.stdout.take() {
+            let calls = calls.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(out).lines().map_while(Result::ok) {
+                    calls.lock().unwrap().push(line);
+                }
+            });
+        }
         let issuer = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
@@ -37,7 +56,23 @@ impl OidcProvider {
             assert!(Instant::now() < deadline, "the OIDC provider did not start");
             std::thread::sleep(Duration::from_millis(100));
         }
-        OidcProvider { child, issuer }
+        OidcProvider {
+            child,
+            issuer,
+            calls,
+        }
+    }
+
+    /// Whether a call to a slow endpoint has started and not ended.
+    pub fn answering(&self) -> bool {
+        let calls = self.calls.lock().unwrap();
+        let started = calls.iter().filter(|l| l.starts_with("> ")).count();
+        started > calls.iter().filter(|l| l.starts_with("< ")).count()
+    }
+
+    /// The slow endpoints called so far, in order.
+    pub fn calls(&self) -> Vec<String> {
+        self.calls.lock().unwrap().clone()
     }
 
     /// Plays the person at the provider: from the authorization address Guichet sent the browser
