@@ -117,3 +117,6 @@ if ! (cd "$tmp" && $ST run "http://127.0.0.1:$web_port/api/v1/openapi.json" \
   exit 1
 fi
 grep -E "generated|passed|failed" "$tmp/schemathesis.log" | tail -3
+
+echo "== scripts/run.sh as a newcomer starts it (root, from root's home, CARGO_TARGET_DIR elsewhere)"
+tests/scripts/run_as_newcomer.sh

@@ -139,6 +139,7 @@ pub fn has_key(locale: Locale, key: &str) -> bool {
         "priority",
         "clock",
         "kind",
+        "changes",
         "since",
         "policy",
         "calendar",

@@ -22,7 +22,8 @@ pg_ensure_installed() {
 # Runs a command as the cluster owner.
 pg_as_owner() {
   if [ "$(id -u)" = 0 ]; then
-    runuser -u postgres -- "$@"
+    # From /: the current folder may be one the owner cannot enter (root's home).
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
@@ -40,10 +41,15 @@ pg_init() {
   [ -f "$dir/PG_VERSION" ] && return 0
   mkdir -p "$dir"
   chmod 700 "$dir"
-  if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; [ -n "$pwfile" ] && chown postgres: "$pwfile"; fi
+  if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; fi
   if [ -n "$pwfile" ]; then
-    pg_as_owner "$bin/initdb" -D "$dir" -U "$user" --pwfile="$pwfile" --auth-host=scram-sha-256 \
-      --auth-local=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+    # A copy the owner can read wherever the original is (initdb runs from /, as the owner).
+    local pw; pw=$(mktemp /tmp/guichet-pwfile.XXXXXX)
+    cat "$pwfile" > "$pw"
+    [ "$(id -u)" = 0 ] && chown postgres: "$pw"
+    pg_as_owner "$bin/initdb" -D "$dir" -U "$user" --pwfile="$pw" --auth-host=scram-sha-256 \
+      --auth-local=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null || { rm -f "$pw"; return 1; }
+    rm -f "$pw"
   else
     pg_as_owner "$bin/initdb" -D "$dir" -U "$user" --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi

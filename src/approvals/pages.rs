@@ -2,13 +2,14 @@
 //! fields) and the decision form, also shown on the request page.
 
 use super::service::{self, Decision};
+use crate::catalog::present::field_rows;
 use crate::catalog::queries as catalog;
 use crate::db::RoomId;
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::i18n;
 use crate::requests::model::RequestNumber;
-use crate::requests::pages::{after_action, field_rows};
 use crate::requests::service as requests;
+use crate::requests::show::after_action;
 use crate::units::queries as units;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::render::see_other;

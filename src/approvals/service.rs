@@ -8,15 +8,16 @@ use crate::catalog::model::Category;
 use crate::db::schema::{request_approvals, user_group_members, user_roles, users};
 use crate::db::{GroupId, RequestId, UnitId, UserId};
 use crate::error::{AppError, FieldErrors, Msg};
+use crate::i18n::{self, Locale};
 use crate::notify;
-use crate::requests::model::{EventKind, NewEvent, Request, RequestNumber};
+use crate::requests::model::{EventKind, NewEvent, Request, RequestNumber, SectionOf};
 use crate::requests::queries as requests;
 use crate::requests::service as request_service;
 use crate::users::model::{Role, User};
 use crate::workflow::StateKind;
 use chrono::Utc;
 use diesel::prelude::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 pub const COMMENT_MAX: usize = 5_000;
 
@@ -79,6 +80,50 @@ pub fn views(
             comment: s.comment.clone(),
         })
         .collect())
+}
+
+/// The approval card of a request's page: each step with who decides it and how it went, and
+/// whether the reader decides the pending one (null when the request has no steps).
+pub fn request_section(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    of: &SectionOf,
+    loc: Locale,
+) -> Result<Value, AppError> {
+    let steps = steps_of(conn, of.id)?;
+    if steps.is_empty() {
+        return Ok(Value::Null);
+    }
+    let may_approve = of.status == StateKind::Approval && steps.iter().any(|s| may_decide(user, s));
+    let rows: Vec<Value> = views(conn, &steps, loc)?
+        .into_iter()
+        .map(|a| {
+            let mut v = json!(a);
+            v["approver_label"] = json!(i18n::tr(
+                loc,
+                "approval-approver",
+                &[("code".into(), a.approver.clone())]
+            ));
+            v["status_label"] = json!(i18n::tr(
+                loc,
+                "approval-status",
+                &[("code".into(), a.status.clone())]
+            ));
+            v["decided_label"] = match (&a.decided_by, a.decided_at) {
+                (Some(p), Some(at)) => json!(i18n::tr(
+                    loc,
+                    "approval-decided",
+                    &[
+                        ("who".into(), p.name.clone()),
+                        ("when".into(), i18n::format_datetime(loc, at))
+                    ]
+                )),
+                _ => Value::Null,
+            };
+            v
+        })
+        .collect();
+    Ok(json!({"steps": rows, "may_approve": may_approve}))
 }
 
 /// The people who may decide a step: the directors of the unit, or the group's members.

@@ -2,5 +2,6 @@
 
 pub mod form;
 pub mod model;
+pub mod present;
 pub mod queries;
 pub mod service;

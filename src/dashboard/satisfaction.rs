@@ -151,14 +151,14 @@ pub fn rate(
 
 /// The « Votre avis » section of a request's page: the form for its requester once it is
 /// resolved, the rating for the others who read it.
-pub fn section(
+pub fn request_section(
     conn: &mut PgConnection,
     user: &CurrentUser,
-    number: RequestNumber,
+    of: &crate::requests::model::SectionOf,
     loc: Locale,
 ) -> Result<Value, AppError> {
     let (id, requester, resolved_at): (i64, UserId, Option<DateTime<Utc>>) = requests::table
-        .filter(requests::number.eq(number.0))
+        .filter(requests::id.eq(of.id))
         .select((requests::id, requests::requester_id, requests::resolved_at))
         .first(conn)?;
     if resolved_at.is_none() {
@@ -212,7 +212,7 @@ async fn rate_signed_in(
         }
         Err(errors) => Err(AppError::Invalid(errors)),
     };
-    crate::requests::pages::after_action(&ctx, &state, number, "rating", result).await
+    crate::requests::show::after_action(&ctx, &state, number, "rating", result).await
 }
 
 /// The request a rating link names; not found when its signature is wrong.

@@ -469,14 +469,16 @@ pub fn children(conn: &mut PgConnection, parent: RequestId) -> QueryResult<Vec<T
 
 /// A request's place in a departure, for its page (the caller has checked it may read it): the
 /// request that generated it, its due date, and the tasks it generated.
-pub fn of_request(
+pub fn request_section(
     conn: &mut PgConnection,
-    number: RequestNumber,
+    _reader: &crate::auth::CurrentUser,
+    of: &crate::requests::model::SectionOf,
     loc: crate::i18n::Locale,
-) -> QueryResult<Value> {
-    let (id, parent, due_on): (RequestId, Option<RequestId>, Option<NaiveDate>) = requests::table
-        .filter(requests::number.eq(number.0))
-        .select((requests::id, requests::parent_id, requests::due_on))
+) -> Result<Value, AppError> {
+    let id = of.id;
+    let (parent, due_on): (Option<RequestId>, Option<NaiveDate>) = requests::table
+        .find(id)
+        .select((requests::parent_id, requests::due_on))
         .first(conn)?;
     let parent = match parent {
         Some(p) => Some(

@@ -177,7 +177,7 @@ async fn render_show(
             "under_warranty": asset.warranty_end.is_some_and(|d| d >= chrono::Utc::now().date_naive()),
             "extra": asset.extra.as_object().map(|m| m.iter().map(|(k, v)| json!({"name": k, "value": v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())})).collect::<Vec<_>>()).unwrap_or_default(),
             "history": history,
-            "items": crate::requests::pages::list_items(loc, &requests),
+            "items": crate::requests::present::list_items(loc, &requests),
             "requests_caption": ctx.t("asset-requests"),
             "is_first_page": true,
             "query": "",
@@ -749,7 +749,7 @@ async fn import_upload(
 ) -> Result<HttpResponse, AppError> {
     require_manager(&ctx)?;
     let limit = state.settings.max_attachment_bytes;
-    let bytes = match crate::requests::pages::read_upload(&req, payload, limit, true).await {
+    let bytes = match crate::requests::attachments::read_upload(&req, payload, limit, true).await {
         Ok((_, _, bytes)) => bytes,
         Err(AppError::PayloadTooLarge) => {
             let m = Msg::new("field-file-too-large").arg("max", limit / (1024 * 1024));

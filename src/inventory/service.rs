@@ -653,16 +653,15 @@ pub fn history_of(
 
 // --- requests ---
 
-/// The assets linked to a request the person may read, with the statuses a repair moves them
+/// The assets linked to a request (its page has checked the reader may read it), with the statuses a repair moves them
 /// to (for those who manage the inventory).
-pub fn of_request(
+pub fn request_section(
     conn: &mut PgConnection,
-    user: &CurrentUser,
-    number: crate::requests::model::RequestNumber,
+    _reader: &CurrentUser,
+    of: &crate::requests::model::SectionOf,
     locale: Locale,
-) -> Result<Vec<Value>, AppError> {
-    let (r, _) = crate::requests::access::load(conn, user, number, false)?;
-    let assets = queries::of_request(conn, r.id)?;
+) -> Result<Value, AppError> {
+    let assets = queries::of_request(conn, of.id)?;
     let views = views(conn, assets.clone(), locale)?;
     Ok(assets
         .iter()
@@ -680,7 +679,8 @@ pub fn of_request(
             .collect::<Vec<_>>();
             json!({"view": v, "next": repair})
         })
-        .collect())
+        .collect::<Vec<_>>()
+        .into())
 }
 
 /// The asset a request form names (by inventory number) for a request of `unit`: it must be one

@@ -184,7 +184,7 @@ fn request_data(
     let rooms = units::room_labels(conn, &room_ids)?;
     let rooms = rooms.into_iter().map(|(id, l)| (id.0, l)).collect();
     let fields =
-        crate::requests::pages::field_rows(locale, &category.form_def(), &r.fields, &rooms);
+        crate::catalog::present::field_rows(locale, &category.form_def(), &r.fields, &rooms);
     let requester = users::find(conn, r.requester_id)?;
     Ok(json!({
         "number": RequestNumber(r.number).to_string(),

@@ -395,7 +395,7 @@ async fn incidents_csv(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpRespo
     header.extend(form.fields.iter().map(|f| f.label(loc).to_string()));
     w.write_record(&header).map_err(io)?;
     for (number, at, by, status_fr, status_en, title, fields) in &rows {
-        let shown = crate::requests::pages::field_rows(loc, &form, fields, &Default::default());
+        let shown = crate::catalog::present::field_rows(loc, &form, fields, &Default::default());
         let mut line = vec![
             crate::requests::model::RequestNumber(*number).to_string(),
             i18n::format_datetime(loc, *at),

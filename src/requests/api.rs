@@ -527,7 +527,7 @@ pub async fn upload(
 ) -> Result<HttpResponse, AppError> {
     let num = number(&path)?;
     let (filename, content_type, bytes) =
-        super::pages::read_upload(&req, payload, state.settings.max_attachment_bytes, false)
+        super::attachments::read_upload(&req, payload, state.settings.max_attachment_bytes, false)
             .await?;
     let storage = state.storage.clone();
     let user = user.0;
@@ -561,7 +561,7 @@ pub async fn download(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (raw, id) = path.into_inner();
-    super::pages::send_attachment(&state, user.0, number(&raw)?, id).await
+    super::attachments::send_attachment(&state, user.0, number(&raw)?, id).await
 }
 
 /// The people in copy of a request.

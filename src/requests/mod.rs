@@ -3,10 +3,14 @@
 
 pub mod access;
 pub mod api;
+pub mod attachments;
 pub mod filters;
 pub mod model;
 pub mod pages;
+pub mod present;
 pub mod queries;
 pub mod service;
+pub mod show;
+pub mod timeline;
 
 pub use model::Request;

@@ -39,6 +39,24 @@ code_enum!(EventKind {
     Automation => "automation",
 });
 
+/// What the request page tells each domain that adds a section to it (approvals, assets,
+/// departure, trip, rating): the reader has already been allowed to read the request.
+#[derive(Debug, Clone, Copy)]
+pub struct SectionOf {
+    pub number: RequestNumber,
+    pub id: RequestId,
+    pub status: StateKind,
+    /// The reader works on it (a technician or manager of its domain).
+    pub staff: bool,
+}
+
+impl SectionOf {
+    /// Neither final nor resolved: the request may still change.
+    pub fn open(&self) -> bool {
+        !self.status.is_final() && self.status != StateKind::Resolved
+    }
+}
+
 /// A request number as people write it: `DS-000123` (or just `123`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RequestNumber(pub i64);

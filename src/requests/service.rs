@@ -9,7 +9,7 @@ use crate::auth::CurrentUser;
 use crate::automation::{service as automation, Trigger};
 use crate::catalog::form::FieldKind;
 use crate::catalog::queries as catalog;
-use crate::db::{CategoryId, RoomId, TeamId, UnitId, UserId};
+use crate::db::{CategoryId, RequestId, RoomId, TeamId, UnitId, UserId};
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::i18n::Locale;
 use crate::notify;
@@ -236,6 +236,7 @@ fn create_in(
 use super::access::load;
 
 pub struct RequestDetail {
+    pub id: RequestId,
     pub request: RequestView,
     pub events: Vec<EventView>,
     pub attachments: Vec<AttachmentView>,
@@ -244,9 +245,6 @@ pub struct RequestDetail {
     pub transitions: Vec<(State, bool, bool)>,
     pub status_kind: StateKind,
     pub workflow: Workflow,
-    pub approvals: Vec<crate::approvals::ApprovalView>,
-    /// The person decides the pending approval step.
-    pub may_approve: bool,
     pub domain: crate::users::model::Domain,
     pub team_id: Option<TeamId>,
     pub assignee_id: Option<UserId>,
@@ -282,19 +280,14 @@ pub fn read(
             .into_iter()
             .map(|o| (o.to.clone(), o.note_required, o.reopens))
             .collect();
-        let steps = crate::approvals::service::steps_of(conn, r.id)?;
-        let may_approve = r.status_kind == StateKind::Approval
-            && steps
-                .iter()
-                .any(|s| crate::approvals::service::may_decide(user, s));
-        let approvals = crate::approvals::service::views(conn, &steps, locale)?;
-        let (status_kind, domain, team_id, assignee_id) =
-            (r.status_kind, r.domain, r.team_id, r.assignee_id);
+        let (id, status_kind, domain, team_id, assignee_id) =
+            (r.id, r.status_kind, r.domain, r.team_id, r.assignee_id);
         let sla = crate::sla::service::explain(conn, &r)?;
         let request = hydrate(conn, vec![r], locale)?
             .pop()
             .ok_or(AppError::NotFound)?;
         Ok(RequestDetail {
+            id,
             request,
             events,
             attachments,
@@ -302,8 +295,6 @@ pub fn read(
             transitions,
             status_kind,
             workflow,
-            approvals,
-            may_approve,
             domain,
             team_id,
             assignee_id,

@@ -7,4 +7,5 @@ pub mod form;
 pub mod model;
 pub mod pages;
 pub mod queries;
+pub mod section;
 pub mod service;

@@ -3,9 +3,9 @@
 //! request's page, its trip (change it, book a carrier).
 
 use super::export::{self, FeedFor};
-use super::form::Warning;
 use super::model::{local, local_to_utc, TripRow};
 use super::queries::{self, TripFilter};
+use super::section::warning_texts;
 use super::service::{self, CarrierInput};
 use crate::db::{CarrierId, UnitId};
 use crate::error::AppError;
@@ -39,10 +39,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/requests/{number}/trip/confirm",
             web::post().to(trip_confirm),
         );
-}
-
-fn warning_texts(loc: Locale, w: &[Warning]) -> Vec<String> {
-    w.iter().map(|w| i18n::msg(loc, &w.msg())).collect()
 }
 
 fn row_json(loc: Locale, r: &TripRow, warnings: &[String], status: &str) -> Value {
@@ -666,60 +662,6 @@ async fn feed_ics(
         .body(body))
 }
 
-/// The trip card of a request's page: the carrier, the warnings, what the person may do.
-pub fn request_section(
-    conn: &mut PgConnection,
-    user: &crate::auth::CurrentUser,
-    number: RequestNumber,
-    loc: Locale,
-    can_act: bool,
-    staff: bool,
-) -> Result<Value, AppError> {
-    let r = crate::requests::queries::by_number(conn, number.0)?;
-    let Some(trip) = queries::of_request(conn, r.id)? else {
-        return Ok(Value::Null);
-    };
-    let fleets = service::Fleets::load(conn)?;
-    let warnings = if r.status_kind == crate::workflow::StateKind::Cancelled {
-        Vec::new()
-    } else {
-        service::warnings(conn, &fleets, &trip)?
-    };
-    let carrier = match trip.carrier_id {
-        Some(c) => Some(queries::carrier(conn, c)?),
-        None => None,
-    };
-    let may_confirm = staff && can_act && user.runs_transport();
-    let choices = if may_confirm {
-        let mut v = Vec::new();
-        for c in queries::carriers(conn)?.into_iter().filter(|c| c.active) {
-            let why = service::carrier_warning(conn, &fleets, c.id, &trip)?;
-            let label = match &why {
-                Some(w) => format!("{} — {}", c.name, i18n::msg(loc, &w.msg())),
-                None => c.name.clone(),
-            };
-            v.push(
-                json!({"value": c.id, "label": label, "selected": Some(c.id) == trip.carrier_id}),
-            );
-        }
-        v
-    } else {
-        Vec::new()
-    };
-    Ok(json!({
-        "departs": i18n::format_datetime(loc, trip.departs_at),
-        "returns": i18n::format_datetime(loc, trip.returns_at),
-        "origin": trip.origin,
-        "carrier": carrier.as_ref().map(|c| json!({"name": c.name, "contact": c.contact_name, "phone": c.phone, "email": c.email})),
-        "confirmed": trip.confirmed_at.map(|at| i18n::format_datetime(loc, at)),
-        "urgent_reason": trip.urgent_reason,
-        "warnings": warning_texts(loc, &warnings),
-        "may_change": can_act,
-        "may_confirm": may_confirm,
-        "choices": choices,
-    }))
-}
-
 async fn trip_page(
     ctx: &Ctx,
     state: &AppState,
@@ -744,7 +686,7 @@ async fn trip_page(
         .await?;
     let (status, message, errors) = refusal(loc, problem);
     let values = submitted.unwrap_or_else(|| current.as_object().cloned().unwrap_or_default());
-    let fields = crate::requests::pages::form_fields(loc, &form, &values, &errors, &[], &[]);
+    let fields = crate::catalog::present::form_fields(loc, &form, &values, &errors, &[], &[]);
     ctx.render_status(
         state,
         status,
@@ -820,5 +762,5 @@ async fn trip_confirm(
             service::confirm(c, &user, number, carrier, &f.note)
         })
         .await;
-    crate::requests::pages::after_action(&ctx, &state, number, "carrier", result).await
+    crate::requests::show::after_action(&ctx, &state, number, "carrier", result).await
 }
