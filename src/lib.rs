@@ -25,6 +25,7 @@ pub mod privacy;
 pub mod recurring;
 pub mod requests;
 pub mod seed;
+pub mod signing;
 pub mod sla;
 pub mod storage;
 pub mod transport;

@@ -16,10 +16,8 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use sha2::Sha256;
 
 pub const COMMENT_MAX: usize = 2000;
 
@@ -27,26 +25,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/requests/{number}/rating", web::post().to(rate_signed_in))
         .route("/rate/{token}/{score}", web::get().to(one_click))
         .route("/rate/{token}", web::post().to(rate_by_link));
-}
-
-#[allow(clippy::expect_used)] // HMAC takes a key of any length: this cannot fail.
-fn signature(key: &[u8], number: i64) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key");
-    mac.update(format!("rate:{number}").as_bytes());
-    hex::encode(&mac.finalize().into_bytes()[..8])
-}
-
-/// The token of the rating links of a request: `<number>-<signature>`.
-pub fn token(key: &[u8], number: i64) -> String {
-    format!("{number}-{}", signature(key, number))
-}
-
-/// The request a token names, when its signature is right.
-pub fn token_number(key: &[u8], token: &str) -> Option<i64> {
-    let (digits, sig) = token.split_once('-')?;
-    let number: i64 = digits.parse().ok()?;
-    let expected = signature(key, number);
-    crate::web::extract::constant_time_eq(expected.as_bytes(), sig.as_bytes()).then_some(number)
 }
 
 pub struct Rating {
@@ -219,7 +197,12 @@ async fn rate_signed_in(
 async fn link_number(state: &AppState, token: &str) -> Result<i64, AppError> {
     let t = token.to_string();
     state
-        .db(move |c| Ok(token_number(&crate::inbound::service::reply_key(c)?, &t)))
+        .db(move |c| {
+            Ok(crate::signing::rating_token_number(
+                &crate::signing::instance_key(c)?,
+                &t,
+            ))
+        })
         .await?
         .ok_or(AppError::NotFound)
 }

@@ -61,8 +61,14 @@ impl Scope {
         match self {
             Scope::Board => String::new(),
             Scope::Domain(d) => format!("&domain={}", d.code()),
-            Scope::Team { code, .. } => format!("&team={}", crate::web::render::urlencode(code)),
-            Scope::Unit { code, .. } => format!("&unit={}", crate::web::render::urlencode(code)),
+            Scope::Team { code, .. } => format!(
+                "&team={}",
+                url::form_urlencoded::byte_serialize(code.as_bytes()).collect::<String>()
+            ),
+            Scope::Unit { code, .. } => format!(
+                "&unit={}",
+                url::form_urlencoded::byte_serialize(code.as_bytes()).collect::<String>()
+            ),
         }
     }
 }

@@ -1,13 +1,11 @@
 //! Which request a message is about, from what it carries: our thread Message-IDs in
 //! `In-Reply-To`/`References`, a signed reply address (`soutien+ds42-1a2b3c4d5e@…`, which
-//! survives relays that rewrite Message-IDs) or the `[DS-000042]` token of the subject. Pure;
+//! survives relays that rewrite Message-IDs; signed by `crate::signing`) or the `[DS-000042]` token of the subject. Pure;
 //! the database lookups are in `service`.
 
 use crate::requests::model::RequestNumber;
-use hmac::{Hmac, Mac};
 use once_cell::sync::Lazy;
 use regex::Regex;
-use sha2::Sha256;
 
 #[allow(clippy::expect_used)] // A literal pattern, compiled by the unit tests.
 static SUBJECT_TOKEN: Lazy<Regex> =
@@ -50,37 +48,6 @@ pub fn thread_number(reference: &str, domain: &str) -> Option<RequestNumber> {
         return None;
     }
     digits.parse().ok().map(RequestNumber)
-}
-
-#[allow(clippy::expect_used)] // HMAC takes a key of any length: this cannot fail.
-fn signature(key: &[u8], number: i64) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key");
-    mac.update(format!("reply:{number}").as_bytes());
-    hex::encode(&mac.finalize().into_bytes()[..5])
-}
-
-/// The reply address of a request: the support address with `+ds<number>-<signature>`.
-pub fn reply_address(support: &str, key: &[u8], number: i64) -> String {
-    match support.split_once('@') {
-        Some((local, domain)) => {
-            let local = local.split('+').next().unwrap_or(local);
-            format!("{local}+ds{number}-{}@{domain}", signature(key, number))
-        }
-        None => support.to_string(),
-    }
-}
-
-/// The request a signed reply address names, when its signature is right.
-pub fn address_number(address: &str, key: &[u8]) -> Option<RequestNumber> {
-    let (local, _) = address.split_once('@')?;
-    let (_, tag) = local.split_once('+')?;
-    let rest = tag.to_ascii_lowercase();
-    let rest = rest.strip_prefix("ds")?;
-    let (digits, sig) = rest.split_once('-')?;
-    let number: i64 = digits.parse().ok()?;
-    let expected = signature(key, number);
-    crate::web::extract::constant_time_eq(expected.as_bytes(), sig.as_bytes())
-        .then_some(RequestNumber(number))
 }
 
 /// The `+tag` of an address that is no reply token: a category code (`soutien+ti-poste@…`).
@@ -130,19 +97,8 @@ mod tests {
     }
 
     #[test]
-    fn reply_addresses_are_signed() {
-        let key = b"secret";
-        let a = reply_address("Soutien@csdm.example", key, 42);
-        assert!(a.starts_with("Soutien+ds42-"), "{a}");
-        assert_eq!(address_number(&a, key), Some(RequestNumber(42)));
-        assert_eq!(
-            address_number(&a.to_lowercase(), key),
-            Some(RequestNumber(42))
-        );
-        assert_eq!(address_number(&a, b"other"), None);
-        let forged = a.replace("ds42", "ds43");
-        assert_eq!(address_number(&forged, key), None);
-        assert_eq!(address_number("soutien@csdm.example", key), None);
+    fn address_tags_name_categories() {
         assert_eq!(address_tag("soutien+ti-poste@x"), Some("ti-poste".into()));
+        assert_eq!(address_tag("soutien@x"), None);
     }
 }

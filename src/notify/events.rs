@@ -151,9 +151,9 @@ pub fn status_changed(
     // The requester of a resolved request is asked to rate it, with one click (signed links).
     let mut ids = Vec::new();
     if to.kind == StateKind::Resolved {
-        let key = crate::inbound::service::reply_key(conn)?;
+        let key = crate::signing::instance_key(conn)?;
         let mut asked = payload.clone();
-        asked["rate"] = json!(crate::dashboard::satisfaction::token(&key, r.number));
+        asked["rate"] = json!(crate::signing::rating_token(&key, r.number));
         let requester = people(conn, vec![r.requester_id], actor)?;
         queue(conn, &requester, &notice("status_changed", r, event, asked))?;
     } else {

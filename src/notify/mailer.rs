@@ -217,7 +217,7 @@ impl Mailer {
             // rewrite Message-IDs (see `inbound::thread`).
             let reply_to = match (request_number, &cache.reply_key) {
                 (Some(n), Some(key)) => {
-                    let address = crate::inbound::thread::reply_address(r.email.as_ref(), key, n.0);
+                    let address = crate::signing::reply_address(r.email.as_ref(), key, n.0);
                     address
                         .parse()
                         .map(|a| Mailbox::new(r.name.clone(), a))
@@ -301,10 +301,10 @@ impl Mailer {
             let mut report = Report::default();
             let mut cache = render::Cache::default();
             if self.reply_to.is_some() {
-                cache.reply_key = Some(crate::inbound::service::reply_key(conn)?);
+                cache.reply_key = Some(crate::signing::instance_key(conn)?);
             }
             let recipients: Vec<String> = rows.iter().map(|r| r.recipient.to_lowercase()).collect();
-            cache.undeliverable = crate::inbound::service::undeliverable(conn, &recipients)?;
+            cache.undeliverable = super::undeliverable(conn, &recipients)?;
             let built: Vec<Result<(Message, String, String), Failure>> = rows
                 .iter()
                 .map(|row| self.build(conn, &mut cache, row))

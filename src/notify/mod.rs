@@ -241,3 +241,11 @@ pub fn sla_recipients(
         .filter_map(|i| seen.people.get(i).cloned())
         .collect())
 }
+
+/// Addresses no mail may go to any more (a permanent bounce), for the mailer.
+pub fn undeliverable(conn: &mut PgConnection, emails: &[String]) -> QueryResult<Vec<String>> {
+    crate::db::schema::undeliverable_addresses::table
+        .filter(crate::db::schema::undeliverable_addresses::email.eq_any(emails))
+        .select(crate::db::schema::undeliverable_addresses::email)
+        .load(conn)
+}

@@ -264,7 +264,7 @@ pub struct RequestView {
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     /// The service-level clocks; null when no policy applies.
-    pub sla: Option<crate::sla::service::SlaView>,
+    pub sla: Option<crate::sla::model::SlaView>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

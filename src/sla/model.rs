@@ -91,3 +91,47 @@ pub struct Escalation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
 }
+
+/// The `sla` object of a request, as the API and pages show it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SlaView {
+    pub first_response_due: Option<DateTime<Utc>>,
+    pub resolution_due: Option<DateTime<Utc>>,
+    pub first_responded_at: Option<DateTime<Utc>>,
+    pub paused: bool,
+    pub paused_since: Option<DateTime<Utc>>,
+    /// Business minutes paused so far (not counting a pause in progress).
+    pub paused_minutes: i64,
+    pub first_response_breached: bool,
+    pub resolution_breached: bool,
+}
+
+impl SlaView {
+    pub fn of(r: &crate::requests::model::Request, now: DateTime<Utc>) -> Option<SlaView> {
+        r.sla_policy_id?;
+        let paused = r.sla_paused_since.is_some();
+        let open = r.closed_at.is_none();
+        let first_response_breached = r.first_response_breached_at.is_some()
+            || match (r.first_response_due, r.first_response_at) {
+                (Some(due), Some(at)) => at > due,
+                (Some(due), None) => open && now > due,
+                _ => false,
+            };
+        let resolution_breached = r.resolution_breached_at.is_some()
+            || match (r.resolution_due, r.resolved_at) {
+                (Some(due), Some(at)) => at > due,
+                (Some(due), None) => open && !paused && now > due,
+                _ => false,
+            };
+        Some(SlaView {
+            first_response_due: r.first_response_due,
+            resolution_due: r.resolution_due,
+            first_responded_at: r.first_response_at,
+            paused,
+            paused_since: r.sla_paused_since,
+            paused_minutes: r.sla_paused_minutes as i64,
+            first_response_breached,
+            resolution_breached,
+        })
+    }
+}

@@ -225,16 +225,13 @@ pub fn check_csrf(req: &HttpRequest, submitted: Option<&str>) -> Result<(), AppE
 
 fn compare_csrf(expected: Option<String>, submitted: Option<&str>) -> Result<(), AppError> {
     match (expected, submitted) {
-        (Some(e), Some(s)) if !e.is_empty() && constant_time_eq(e.as_bytes(), s.as_bytes()) => {
+        (Some(e), Some(s))
+            if !e.is_empty() && crate::signing::constant_time_eq(e.as_bytes(), s.as_bytes()) =>
+        {
             Ok(())
         }
         _ => Err(AppError::Csrf),
     }
-}
-
-/// Compares secrets (tokens, signatures) in a time that does not depend on where they differ.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A URL-encoded form whose `csrf` field matched the session's (or, signed out, the cookie's).

@@ -608,8 +608,8 @@ async fn requesters_rate_a_resolved_request_with_one_click_or_on_its_page() {
     }
     assert_eq!(rating_of(&app, &number).unwrap().0, 2);
     // A request not resolved yet cannot be rated, even with a right link.
-    let key = guichet::inbound::service::reply_key(&mut app.conn()).unwrap();
-    let early = guichet::dashboard::satisfaction::token(&key, number_of(&other));
+    let key = guichet::signing::instance_key(&mut app.conn()).unwrap();
+    let early = guichet::signing::rating_token(&key, number_of(&other));
     let res = visitor.get(&format!("/rate/{early}/5")).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("pas encore résolue"));

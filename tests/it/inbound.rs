@@ -269,8 +269,8 @@ async fn the_subject_token_threads_for_a_party_and_the_signed_address_without_he
         ("applied", Some(number.as_str()))
     );
     // The signed reply address alone.
-    let key = service::reply_key(&mut app.conn()).unwrap();
-    let address = guichet::inbound::thread::reply_address("soutien@csss.test", &key, n);
+    let key = guichet::signing::instance_key(&mut app.conn()).unwrap();
+    let address = guichet::signing::reply_address("soutien@csss.test", &key, n);
     let raw = String::from_utf8(reply(TECH_TI, "Suivi", None, "Pièce commandée."))
         .unwrap()
         .replace("To: Soutien <soutien@csss.test>", &format!("To: {address}"));
@@ -700,7 +700,7 @@ async fn a_permanent_bounce_stops_mail_to_that_address() {
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert!(
-        service::undeliverable(&mut app.conn(), &[REQUESTER_A.to_string()])
+        guichet::notify::undeliverable(&mut app.conn(), &[REQUESTER_A.to_string()])
             .unwrap()
             .is_empty()
     );

@@ -7,6 +7,7 @@ mod access_rule;
 mod admin_pages;
 mod api_requests;
 mod api_writes;
+mod architecture;
 mod audit;
 mod authorization;
 mod automation;

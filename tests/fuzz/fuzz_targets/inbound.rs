@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = thread::subject_number(&m.subject);
         let _ = thread::title_of(&m.subject);
         for a in &m.recipients {
-            let _ = thread::address_number(a, b"key");
+            let _ = guichet::signing::address_number(a, b"key");
             let _ = thread::address_tag(a);
         }
         for r in &m.refs {
