@@ -27,6 +27,11 @@ cleanup() {
   rm -rf "$copy" "/var/lib/guichet/$hash" "$log"
 }
 trap cleanup EXIT
+# A newcomer's shell: none of the settings scripts/test.sh exported for its own stages (the
+# browser stage's DATABASE_URL and GUICHET_BIND would send run.sh to that database and port).
+for name in $(compgen -e); do
+  case "$name" in GUICHET_* | DATABASE_URL | TEST_* | PG*) unset "$name" ;; esac
+done
 git ls-files -z --cached --others --exclude-standard \
   | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -C "$copy" -xf -
 runuser -u postgres -- test -x "$copy" && fail "the postgres user can enter $copy: nothing is tested"
