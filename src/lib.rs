@@ -1,7 +1,6 @@
 //! Guichet: service requests for a Québec school service centre — material resources,
 //! information technology and transport.
 
-pub mod admin;
 pub mod approvals;
 pub mod audit;
 pub mod auth;

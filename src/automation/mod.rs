@@ -3,6 +3,7 @@
 //! set the priority, add a watcher, add an internal note, notify someone). Matching is pure and
 //! here; `service` loads the rules, applies the actions and records each firing on the timeline.
 
+pub mod pages;
 pub mod service;
 
 use crate::code_enum;

@@ -2,6 +2,7 @@
 
 pub mod form;
 pub mod model;
+pub mod pages;
 pub mod present;
 pub mod queries;
 pub mod service;

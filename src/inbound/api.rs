@@ -1,14 +1,10 @@
 //! The HTTP intake (`POST /api/v1/inbound-mail`, the raw RFC 5322 message as the body, for
-//! `guichet mailgate` and mail services that post what they receive) and the page of an email
-//! a timeline entry came from.
+//! `guichet mailgate` and mail services that post what they receive).
 
 use super::service::{self, Channel, Intake};
 use crate::error::AppError;
-use crate::requests::model::RequestNumber;
-use crate::web::extract::Ctx;
 use crate::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
 pub fn api_routes(cfg: &mut web::ServiceConfig, max_bytes: usize) {
@@ -18,10 +14,6 @@ pub fn api_routes(cfg: &mut web::ServiceConfig, max_bytes: usize) {
             .app_data(web::PayloadConfig::new(max_bytes.saturating_add(1024)))
             .route(web::post().to(inbound_mail)),
     );
-}
-
-pub fn page_routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/requests/{number}/mail/{id}", web::get().to(mail_page));
 }
 
 /// Compares the Bearer token with the configured one (by their hashes, in constant time).
@@ -36,12 +28,10 @@ fn token_ok(req: &HttpRequest, expected: Option<&str>) -> bool {
         .and_then(|h| h.strip_prefix("Bearer "))
         .map(str::trim)
         .unwrap_or("");
-    let a = Sha256::digest(given.as_bytes());
-    let b = Sha256::digest(expected.as_bytes());
-    a.iter()
-        .zip(b.iter())
-        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-        == 0
+    crate::signing::constant_time_eq(
+        &Sha256::digest(given.as_bytes()),
+        &Sha256::digest(expected.as_bytes()),
+    )
 }
 
 /// Takes one raw message (`Content-Type: message/rfc822`), processes it, and says what became
@@ -81,27 +71,4 @@ pub async fn inbound_mail(
         .await?;
     state.mail_wakeup.notify_one();
     Ok(HttpResponse::Ok().json(receipt))
-}
-
-/// The whole email a timeline entry came from (quoted history included).
-pub async fn mail_page(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    path: web::Path<(String, i64)>,
-) -> Result<HttpResponse, AppError> {
-    let (number, id) = path.into_inner();
-    let number = RequestNumber::parse(&number).ok_or(AppError::NotFound)?;
-    let me = ctx.user.clone();
-    let mail = state
-        .db(move |c| service::mail_of_request(c, &me, number, id))
-        .await?;
-    ctx.render(
-        &state,
-        "pages/requests/mail",
-        json!({
-            "title": format!("{} — {}", crate::i18n::tr(ctx.locale, "mail-heading", &[]), number),
-            "number": number.to_string(),
-            "mail": mail,
-        }),
-    )
 }

@@ -9,6 +9,8 @@
 pub mod api;
 pub mod imap;
 pub mod message;
+pub mod pages;
+pub mod queries;
 pub mod reply;
 pub mod service;
 pub mod thread;

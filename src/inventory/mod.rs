@@ -7,4 +7,5 @@ pub mod model;
 pub mod pages;
 pub mod queries;
 pub mod service;
+pub mod type_pages;
 pub mod values;

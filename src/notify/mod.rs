@@ -2,14 +2,19 @@
 //! causes them (`queue`, and `events` for who hears about what), then rendered (`render`) and
 //! sent (`mailer`) by a job that claims them, retries and reports failures.
 
+use crate::auth::CurrentUser;
 use crate::db::schema::{outbox, team_members, teams, user_roles, users};
 use crate::db::{EventId, RequestId, TeamId, UserId};
+use crate::error::AppError;
 use crate::users::model::{Domain, Role, User};
 use diesel::prelude::*;
+use serde_json::json;
 use std::collections::hash_map::Entry;
 
 pub mod events;
 pub mod mailer;
+pub mod pages;
+pub mod queries;
 pub mod render;
 
 /// Templates that always go, at once: a person may turn off the others or receive them in a
@@ -242,10 +247,27 @@ pub fn sla_recipients(
         .collect())
 }
 
-/// Addresses no mail may go to any more (a permanent bounce), for the mailer.
-pub fn undeliverable(conn: &mut PgConnection, emails: &[String]) -> QueryResult<Vec<String>> {
-    crate::db::schema::undeliverable_addresses::table
-        .filter(crate::db::schema::undeliverable_addresses::email.eq_any(emails))
-        .select(crate::db::schema::undeliverable_addresses::email)
-        .load(conn)
+/// Lets mail go to an address again.
+pub fn clear_undeliverable(
+    conn: &mut PgConnection,
+    me: &CurrentUser,
+    email: &str,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        diesel::delete(
+            crate::db::schema::undeliverable_addresses::table.find(email.to_lowercase()),
+        )
+        .execute(conn)?;
+        crate::audit::record(
+            conn,
+            &me.origin(),
+            "mail.undeliverable_cleared",
+            "address",
+            email,
+            json!({}),
+        )?;
+        Ok(())
+    })
 }
+
+pub use queries::undeliverable;

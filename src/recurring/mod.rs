@@ -2,6 +2,7 @@
 //! several units. When an occurrence is due is pure and here; `service` creates the requests
 //! (once per occurrence and unit, whichever server runs the job) and manages the schedules.
 
+pub mod pages;
 pub mod service;
 
 use crate::code_enum;

@@ -15,7 +15,7 @@ use validator::Validate;
 
 #[derive(Debug, Clone, Deserialize, Validate)]
 pub struct GroupInput {
-    #[validate(regex(path = *crate::workflow::admin::CODE_RE, code = "field-code"))]
+    #[validate(regex(path = *crate::workflow::design::CODE_RE, code = "field-code"))]
     #[serde(default)]
     pub code: String,
     #[validate(length(min = 1, max = 200, code = "field-length"))]

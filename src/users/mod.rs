@@ -1,7 +1,9 @@
 //! People: accounts, roles per unit, teams, passwords (Argon2id), sessions and API tokens.
 
-pub mod admin;
+pub mod directory;
+pub mod group_pages;
 pub mod groups;
 pub mod model;
+pub mod pages;
 pub mod queries;
 pub mod service;

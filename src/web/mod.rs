@@ -3,6 +3,7 @@
 
 pub mod errors;
 pub mod extract;
+pub mod form;
 pub mod idempotency;
 pub mod pages;
 pub mod render;
@@ -80,8 +81,17 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
         .route("/profile", web::post().to(pages::profile_save))
         .configure(requests::pages::routes)
         .configure(crate::approvals::pages::routes)
-        .configure(crate::admin::routes)
-        .configure(crate::inbound::api::page_routes)
+        .configure(crate::units::pages::routes)
+        .configure(crate::users::pages::routes)
+        .configure(crate::users::group_pages::routes)
+        .configure(crate::catalog::pages::routes)
+        .configure(crate::sla::pages::routes)
+        .configure(crate::inventory::type_pages::routes)
+        .configure(crate::workflow::pages::routes)
+        .configure(crate::automation::pages::routes)
+        .configure(crate::recurring::pages::routes)
+        .configure(crate::notify::pages::routes)
+        .configure(crate::inbound::pages::routes)
         .configure(crate::inventory::pages::routes)
         .configure(crate::loans::pages::routes)
         .configure(crate::audit::pages::routes)

@@ -1,6 +1,7 @@
 //! Pages that belong to no domain: home, sign in and out, language, health.
 
 use super::extract::{AnonCtx, CsrfForm, Ctx, LANG_COOKIE, SESSION_COOKIE};
+use super::form::Empty;
 use super::render::{field_messages, see_other};
 use crate::error::AppError;
 use crate::i18n::Locale;
@@ -261,9 +262,6 @@ pub async fn login(
         Err(e) => Err(e),
     }
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 pub async fn logout(
     req: HttpRequest,

@@ -2,7 +2,8 @@
 //! whom and with what. Definitions live in the database (`queries`, `admin`); the rules that
 //! judge an attempt are pure and here.
 
-pub mod admin;
+pub mod design;
+pub mod pages;
 pub mod queries;
 
 use crate::code_enum;

@@ -37,7 +37,6 @@ const KNOWN_UPWARD: &[(&str, &str)] = &[];
 
 /// Files still over 800 lines.
 const KNOWN_LONG_FILES: &[&str] = &[
-    "admin/mod.rs",
     "dashboard/figures.rs",
     "inbound/service.rs",
     "inventory/import.rs",
@@ -51,20 +50,11 @@ const KNOWN_LONG_FILES: &[&str] = &[
 
 /// Route handlers (and the page renderers they share) still over 40 lines: (file, function).
 const KNOWN_LONG_HANDLERS: &[(&str, &str)] = &[
-    ("admin/automation.rs", "rule_form"),
-    ("admin/emails.rs", "email_list"),
-    ("admin/mod.rs", "category_form"),
-    ("admin/mod.rs", "team_page"),
-    ("admin/mod.rs", "user_list"),
-    ("admin/mod.rs", "user_page"),
-    ("admin/recurring.rs", "recurring_edit"),
-    ("admin/recurring.rs", "recurring_form"),
-    ("admin/recurring.rs", "recurring_list"),
-    ("admin/workflows.rs", "workflow_list"),
-    ("admin/workflows.rs", "workflow_page"),
     ("approvals/pages.rs", "list"),
     ("audit/pages.rs", "export"),
     ("audit/pages.rs", "list"),
+    ("automation/pages.rs", "rule_form"),
+    ("catalog/pages.rs", "category_form"),
     ("dashboard/pages.rs", "page"),
     ("dashboard/satisfaction.rs", "one_click"),
     ("dashboard/satisfaction.rs", "rate_by_link"),
@@ -79,6 +69,9 @@ const KNOWN_LONG_HANDLERS: &[(&str, &str)] = &[
     ("loans/pages.rs", "reserve"),
     ("privacy/pages.rs", "incidents_csv"),
     ("privacy/pages.rs", "preview"),
+    ("recurring/pages.rs", "recurring_edit"),
+    ("recurring/pages.rs", "recurring_form"),
+    ("recurring/pages.rs", "recurring_list"),
     ("requests/api.rs", "assign"),
     ("requests/api.rs", "choices"),
     ("requests/api.rs", "create"),
@@ -89,8 +82,13 @@ const KNOWN_LONG_HANDLERS: &[(&str, &str)] = &[
     ("transport/pages.rs", "calendar"),
     ("transport/pages.rs", "carriers_page"),
     ("transport/pages.rs", "feeds_page"),
+    ("users/pages.rs", "team_page"),
+    ("users/pages.rs", "user_list"),
+    ("users/pages.rs", "user_page"),
     ("web/pages.rs", "login"),
     ("web/pages.rs", "oidc_callback"),
+    ("workflow/pages.rs", "workflow_list"),
+    ("workflow/pages.rs", "workflow_page"),
 ];
 
 struct Source {
@@ -143,7 +141,7 @@ fn layer(rel: &str, text: &str) -> Layer {
     .contains(&top)
     {
         Layer::Foundation
-    } else if ["web", "admin", "openapi"].contains(&top)
+    } else if ["web", "openapi"].contains(&top)
         || ["pages", "api"].contains(&name)
         || text.contains("HttpResponse")
     {
@@ -262,11 +260,15 @@ fn a_file_imports_only_its_layer_and_those_below() {
 
 #[test]
 fn outbound_mail_imports_no_inbound_mail_dashboard_or_web_code() {
+    // notify's own admin page (notify/pages.rs) is a web page and may use the web toolkit; it
+    // still reads nothing of inbound mail or the dashboards (the console showing both
+    // directions is inbound/pages.rs).
     let files = sources();
     let mut found = Vec::new();
     for (rel, src) in files.iter().filter(|(f, _)| f.starts_with("notify/")) {
+        let own_page = layer(rel, &src.text) == Layer::Web;
         for to in imports(rel, &src.text, &files) {
-            let web = layer(&to, &files[&to].text) == Layer::Web;
+            let web = layer(&to, &files[&to].text) == Layer::Web && !own_page;
             if web || to.starts_with("inbound/") || to.starts_with("dashboard/") {
                 found.push(format!("{rel} -> {to}"));
             }

@@ -1,10 +1,20 @@
 //! Administration of asset types: their names and their loan rules (longest loan, approval by
 //! the borrowing unit's director).
 
-use super::*;
 use crate::db::AssetTypeId;
+use crate::error::AppError;
+use crate::i18n::{self};
 use crate::inventory::queries as inventory;
 use crate::inventory::service::{self as assets, TypeInput};
+use crate::web::extract::{CsrfForm, Ctx};
+use crate::web::form::{
+    checkbox_value, code_field, field, help, list_page, name_en_field, name_fr_field, render_form,
+    required, yes_no, FormPage, ListHead,
+};
+use crate::web::render::see_other;
+use crate::AppState;
+use actix_web::{web, HttpResponse};
+use serde_json::{json, Value};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/asset-types", web::get().to(list))
@@ -124,7 +134,7 @@ async fn create(
         .await
     {
         Ok(_) => Ok(see_other("/admin/asset-types")),
-        Err(e) if is_refusal(&e) => page(&ctx, &state, None, &form.0, Some(e)),
+        Err(e) if e.is_refusal() => page(&ctx, &state, None, &form.0, Some(e)),
         Err(e) => Err(e),
     }
 }
@@ -167,7 +177,7 @@ async fn update(
         .await
     {
         Ok(_) => Ok(see_other("/admin/asset-types")),
-        Err(e) if is_refusal(&e) => page(&ctx, &state, Some(id), &form.0, Some(e)),
+        Err(e) if e.is_refusal() => page(&ctx, &state, Some(id), &form.0, Some(e)),
         Err(e) => Err(e),
     }
 }

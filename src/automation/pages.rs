@@ -1,9 +1,23 @@
 //! Administration of automation rules: when (events), if (conditions), then (actions).
 
-use super::*;
 use crate::automation::service::{self as rules, RuleInput};
 use crate::automation::{FieldOp, Trigger};
+use crate::catalog::queries as catalog;
 use crate::db::RuleId;
+use crate::error::AppError;
+use crate::i18n::{self};
+use crate::requests::model::Priority;
+use crate::units::queries as units;
+use crate::users::queries as users;
+use crate::web::extract::{CsrfForm, Ctx};
+use crate::web::form::{
+    checkbox_value, domain_options, field, help, list_page, options, render_form, required, yes_no,
+    FormPage, ListHead,
+};
+use crate::web::render::see_other;
+use crate::AppState;
+use actix_web::{web, HttpResponse};
+use serde_json::json;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/automation", web::get().to(rule_list))
@@ -312,7 +326,7 @@ async fn rule_create(
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state.db(move |c| rules::create(c, &user, input)).await {
         Ok(_) => Ok(see_other("/admin/automation")),
-        Err(e) if is_refusal(&e) => rule_form(&ctx, &state, None, form.0, Some(e)).await,
+        Err(e) if e.is_refusal() => rule_form(&ctx, &state, None, form.0, Some(e)).await,
         Err(e) => Err(e),
     }
 }
@@ -339,7 +353,7 @@ async fn rule_update(
     let (user, input) = (ctx.user.clone(), form.0.clone());
     match state.db(move |c| rules::update(c, &user, id, input)).await {
         Ok(()) => Ok(see_other("/admin/automation")),
-        Err(e) if is_refusal(&e) => rule_form(&ctx, &state, Some(id), form.0, Some(e)).await,
+        Err(e) if e.is_refusal() => rule_form(&ctx, &state, Some(id), form.0, Some(e)).await,
         Err(e) => Err(e),
     }
 }

@@ -1,9 +1,21 @@
 //! Administration of SLA policies and business calendars.
 
-use super::*;
-use crate::sla::admin::{self as sla_admin, CalendarInput, PolicyInput};
+use crate::error::AppError;
+use crate::i18n::{self};
+use crate::requests::model::Priority;
 use crate::sla::calendar::CalendarDef;
+use crate::sla::policies::{self as sla_admin, CalendarInput, PolicyInput};
 use crate::sla::queries as sla;
+use crate::users::queries as users;
+use crate::web::extract::{CsrfForm, Ctx};
+use crate::web::form::{
+    checkbox_value, code_field, field, help, list_page, name_en_field, name_fr_field, options,
+    render_form, required, yes_no, FormPage, ListHead,
+};
+use crate::web::render::see_other;
+use crate::AppState;
+use actix_web::{web, HttpResponse};
+use serde_json::{json, Value};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/sla/policies", web::get().to(policy_list))
@@ -221,7 +233,7 @@ async fn policy_create(
         .await
     {
         Ok(id) => Ok(see_other(&format!("/admin/sla/policies/{id}"))),
-        Err(e) if is_refusal(&e) => policy_form(&ctx, &state, None, form.0, Some(e)).await,
+        Err(e) if e.is_refusal() => policy_form(&ctx, &state, None, form.0, Some(e)).await,
         Err(e) => Err(e),
     }
 }
@@ -287,7 +299,7 @@ async fn policy_update(
         .await
     {
         Ok(()) => Ok(see_other(&format!("/admin/sla/policies/{id}"))),
-        Err(e) if is_refusal(&e) => {
+        Err(e) if e.is_refusal() => {
             let mut input = form.0;
             input.code = policy_input(&state, id).await?.code;
             policy_form(&ctx, &state, Some(id), input, Some(e)).await
@@ -385,7 +397,7 @@ async fn calendar_create(
         .await
     {
         Ok(id) => Ok(see_other(&format!("/admin/sla/calendars/{id}"))),
-        Err(e) if is_refusal(&e) => calendar_page(&ctx, &state, None, &form.0, Some(e)),
+        Err(e) if e.is_refusal() => calendar_page(&ctx, &state, None, &form.0, Some(e)),
         Err(e) => Err(e),
     }
 }
@@ -421,7 +433,7 @@ async fn calendar_update(
         .await
     {
         Ok(()) => Ok(see_other(&format!("/admin/sla/calendars/{id}"))),
-        Err(e) if is_refusal(&e) => {
+        Err(e) if e.is_refusal() => {
             let mut input = form.0;
             input.code = state.db(move |c| Ok(sla::calendar(c, id)?.code)).await?;
             calendar_page(&ctx, &state, Some(id), &input, Some(e))

@@ -1,8 +1,23 @@
 //! Administration of recurring requests: what to ask, for which units, how often.
 
-use super::*;
+use crate::catalog::queries as catalog;
+use crate::db::UnitId;
+use crate::error::AppError;
+use crate::i18n::{self, Locale};
 use crate::recurring::service::{self as recurring, RecurringInput};
 use crate::recurring::Frequency;
+use crate::requests::model::Priority;
+use crate::units::queries as units;
+use crate::users::queries as users;
+use crate::web::extract::{CsrfForm, Ctx};
+use crate::web::form::{
+    checkbox_value, field, help, list_page, options, render_form, required, yes_no, FormPage,
+    ListHead,
+};
+use crate::web::render::{field_messages, see_other};
+use crate::AppState;
+use actix_web::{web, HttpResponse};
+use serde_json::json;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/recurring", web::get().to(recurring_list))
@@ -232,7 +247,7 @@ async fn recurring_create(
     let (user, i) = (ctx.user.clone(), input.clone());
     match state.db(move |c| recurring::create(c, &user, i)).await {
         Ok(_) => Ok(see_other("/admin/recurring")),
-        Err(e) if is_refusal(&e) => recurring_form(&ctx, &state, None, input, Some(e)).await,
+        Err(e) if e.is_refusal() => recurring_form(&ctx, &state, None, input, Some(e)).await,
         Err(e) => Err(e),
     }
 }
@@ -291,7 +306,7 @@ async fn recurring_update(
     let (user, i) = (ctx.user.clone(), input.clone());
     match state.db(move |c| recurring::update(c, &user, id, i)).await {
         Ok(()) => Ok(see_other("/admin/recurring")),
-        Err(e) if is_refusal(&e) => recurring_form(&ctx, &state, Some(id), input, Some(e)).await,
+        Err(e) if e.is_refusal() => recurring_form(&ctx, &state, Some(id), input, Some(e)).await,
         Err(e) => Err(e),
     }
 }

@@ -1,0 +1,55 @@
+//! What the mail administration reads of the outbox and of the addresses mail no longer goes to.
+
+use crate::db::schema::{outbox, requests, undeliverable_addresses};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+/// Addresses no mail may go to any more (a permanent bounce), for the mailer.
+pub fn undeliverable(conn: &mut PgConnection, emails: &[String]) -> QueryResult<Vec<String>> {
+    undeliverable_addresses::table
+        .filter(undeliverable_addresses::email.eq_any(emails))
+        .select(undeliverable_addresses::email)
+        .load(conn)
+}
+
+/// A message the sender gave up on (its last error and how many times it tried).
+#[derive(Debug, Clone, Queryable)]
+pub struct Failed {
+    pub id: i64,
+    pub recipient: String,
+    pub template: String,
+    pub number: Option<i64>,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub failed_at: Option<DateTime<Utc>>,
+}
+
+/// The latest messages that could not be sent, newest first.
+pub fn failed(conn: &mut PgConnection, limit: i64) -> QueryResult<Vec<Failed>> {
+    outbox::table
+        .left_join(requests::table.on(requests::id.nullable().eq(outbox::request_id)))
+        .filter(outbox::failed_at.is_not_null())
+        .order(outbox::failed_at.desc())
+        .limit(limit)
+        .select((
+            outbox::id,
+            outbox::recipient,
+            outbox::template,
+            requests::number.nullable(),
+            outbox::attempts,
+            outbox::last_error,
+            outbox::failed_at,
+        ))
+        .load(conn)
+}
+
+/// Every address a permanent bounce marked, newest first.
+pub fn undeliverable_list(conn: &mut PgConnection) -> QueryResult<Vec<(String, DateTime<Utc>)>> {
+    undeliverable_addresses::table
+        .order(undeliverable_addresses::marked_at.desc())
+        .select((
+            undeliverable_addresses::email,
+            undeliverable_addresses::marked_at,
+        ))
+        .load(conn)
+}

@@ -1,0 +1,200 @@
+//! Administration of named groups (the approvers a workflow's steps name) and their members.
+
+use super::pages::MemberForm;
+use crate::db::{GroupId, UserId};
+use crate::error::AppError;
+use crate::users::groups::{self, GroupInput};
+use crate::web::extract::{CsrfForm, Ctx};
+use crate::web::form::{
+    code_field, field, list_page, name_en_field, name_fr_field, render_form, required, Empty,
+    FormPage, ListHead,
+};
+use crate::web::render::see_other;
+use crate::AppState;
+use actix_web::{web, HttpResponse};
+use serde_json::{json, Value};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin/groups", web::get().to(group_list))
+        .route("/admin/groups", web::post().to(group_create))
+        .route("/admin/groups/new", web::get().to(group_new))
+        .route("/admin/groups/{id}", web::get().to(group_edit))
+        .route("/admin/groups/{id}", web::post().to(group_update))
+        .route(
+            "/admin/groups/{id}/members",
+            web::post().to(group_member_add),
+        )
+        .route(
+            "/admin/groups/{id}/members/{user}/remove",
+            web::post().to(group_member_remove),
+        );
+}
+
+async fn group_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    ctx.user.require_admin()?;
+    let all = state.db(|c| Ok(groups::all(c)?)).await?;
+    let loc = ctx.locale;
+    let rows = all
+        .iter()
+        .map(|g| json!({ "url": format!("/admin/groups/{}", g.id), "cells": [loc.pick(&g.name_fr, &g.name_en), g.code] }))
+        .collect();
+    let cols = ["admin-name", "admin-code"]
+        .iter()
+        .map(|k| ctx.t(k))
+        .collect();
+    list_page(
+        &ctx,
+        &state,
+        ListHead {
+            title: ctx.t("admin-groups"),
+            new_url: "/admin/groups/new",
+            new_label: ctx.t("admin-new-group"),
+        },
+        cols,
+        rows,
+        json!({}),
+    )
+}
+
+fn group_fields(ctx: &Ctx, input: &GroupInput, creating: bool) -> Vec<Value> {
+    vec![
+        code_field(ctx, creating, &input.code),
+        name_fr_field(ctx, &input.name_fr),
+        name_en_field(ctx, &input.name_en),
+    ]
+}
+
+async fn group_new(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    ctx.user.require_admin()?;
+    let blank = GroupInput {
+        code: String::new(),
+        name_fr: String::new(),
+        name_en: String::new(),
+    };
+    let page = FormPage {
+        title: ctx.t("admin-new-group"),
+        action: "/admin/groups".into(),
+        back_url: "/admin/groups",
+        fields: group_fields(&ctx, &blank, true),
+        sections: vec![],
+    };
+    render_form(&ctx, &state, page, None)
+}
+
+async fn group_create(
+    ctx: Ctx,
+    form: CsrfForm<GroupInput>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    ctx.user.require_admin()?;
+    let (user, input) = (ctx.user.clone(), form.0.clone());
+    match state.db(move |c| groups::create(c, &user, input)).await {
+        Ok(id) => Ok(see_other(&format!("/admin/groups/{id}"))),
+        Err(e) if e.is_refusal() => {
+            let page = FormPage {
+                title: ctx.t("admin-new-group"),
+                action: "/admin/groups".into(),
+                back_url: "/admin/groups",
+                fields: group_fields(&ctx, &form.0, true),
+                sections: vec![],
+            };
+            render_form(&ctx, &state, page, Some(e))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn group_page(
+    ctx: &Ctx,
+    state: &AppState,
+    id: GroupId,
+    edited: Option<GroupInput>,
+    problem: Option<AppError>,
+) -> Result<HttpResponse, AppError> {
+    let (g, members) = state
+        .db(move |c| Ok((groups::find(c, id)?, groups::members(c, id)?)))
+        .await?;
+    let input = edited.unwrap_or(GroupInput {
+        code: g.code.clone(),
+        name_fr: g.name_fr.clone(),
+        name_en: g.name_en.clone(),
+    });
+    let mut fields = group_fields(ctx, &input, false);
+    fields[0]["value"] = json!(g.code);
+    let items: Vec<Value> = members
+        .iter()
+        .map(|m| json!({ "label": format!("{} <{}>", m.display_name, m.email), "remove_url": format!("/admin/groups/{id}/members/{}/remove", m.id) }))
+        .collect();
+    let page = FormPage {
+        title: ctx.locale.pick(&g.name_fr, &g.name_en).to_string(),
+        action: format!("/admin/groups/{id}"),
+        back_url: "/admin/groups",
+        fields,
+        sections: vec![
+            json!({ "title": ctx.t("admin-members"), "items": items, "empty": ctx.t("admin-no-members"),
+            "add_action": format!("/admin/groups/{id}/members"),
+            "add_fields": [required(field("email", ctx.t("email-label"), "email", ""))], "add_label": ctx.t("admin-add-member") }),
+        ],
+    };
+    render_form(ctx, state, page, problem)
+}
+
+async fn group_edit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    ctx.user.require_admin()?;
+    group_page(&ctx, &state, GroupId(path.into_inner()), None, None).await
+}
+
+async fn group_update(
+    ctx: Ctx,
+    form: CsrfForm<GroupInput>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    ctx.user.require_admin()?;
+    let id = GroupId(path.into_inner());
+    let (user, input) = (ctx.user.clone(), form.0.clone());
+    match state.db(move |c| groups::update(c, &user, id, input)).await {
+        Ok(()) => Ok(see_other(&format!("/admin/groups/{id}"))),
+        Err(e) if e.is_refusal() => group_page(&ctx, &state, id, Some(form.0), Some(e)).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn group_member_add(
+    ctx: Ctx,
+    form: CsrfForm<MemberForm>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    ctx.user.require_admin()?;
+    let id = GroupId(path.into_inner());
+    let user = ctx.user.clone();
+    let email = form.0.email;
+    match state
+        .db(move |c| groups::add_member_by_email(c, &user, id, &email))
+        .await
+    {
+        Ok(()) => Ok(see_other(&format!("/admin/groups/{id}"))),
+        Err(e) if e.is_refusal() => group_page(&ctx, &state, id, None, Some(e)).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn group_member_remove(
+    ctx: Ctx,
+    _f: CsrfForm<Empty>,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    ctx.user.require_admin()?;
+    let (id, member) = path.into_inner();
+    let user = ctx.user.clone();
+    state
+        .db(move |c| groups::remove_member_audited(c, &user, GroupId(id), UserId(member)))
+        .await?;
+    Ok(see_other(&format!("/admin/groups/{id}")))
+}

@@ -1,0 +1,168 @@
+//! The admin forms and lists every domain's administration pages share: one field of a form as
+//! the `partials/admin_field` template expects it, a form page shown again with its messages
+//! after a refusal, a list page with its « new » button.
+
+use crate::error::AppError;
+use crate::i18n::{self, Locale};
+use crate::users::model::Domain;
+use crate::web::extract::Ctx;
+use crate::web::render::field_messages;
+use crate::AppState;
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// One field of an admin form, as the `partials/admin_field` template expects it.
+pub fn field(name: &str, label: String, kind: &str, value: &str) -> Value {
+    json!({
+        "name": name, "id": format!("field-{name}"), "label": label, "value": value,
+        "input_type": if kind == "textarea" || kind == "select" || kind == "checkbox" || kind == "readonly" { "text" } else { kind },
+        "is_input": matches!(kind, "text" | "email" | "password" | "number"),
+        "is_textarea": kind == "textarea", "is_select": kind == "select",
+        "is_checkbox": kind == "checkbox", "is_readonly": kind == "readonly",
+        "checked": value == "on", "required": false, "help": "", "rows": 4, "options": [], "errors": [],
+    })
+}
+
+/// The code of a configured thing: chosen on creation, fixed afterwards.
+pub fn code_field(ctx: &Ctx, creating: bool, code: &str) -> Value {
+    if creating {
+        help(
+            required(field("code", ctx.t("admin-code"), "text", code)),
+            ctx.t("admin-code-help"),
+        )
+    } else {
+        field("code", ctx.t("admin-code"), "readonly", code)
+    }
+}
+
+pub fn name_fr_field(ctx: &Ctx, value: &str) -> Value {
+    required(field("name_fr", ctx.t("admin-name-fr"), "text", value))
+}
+
+pub fn name_en_field(ctx: &Ctx, value: &str) -> Value {
+    required(field("name_en", ctx.t("admin-name-en"), "text", value))
+}
+
+pub fn required(mut f: Value) -> Value {
+    f["required"] = json!(true);
+    f
+}
+
+pub fn help(mut f: Value, text: String) -> Value {
+    f["help"] = json!(text);
+    f
+}
+
+pub fn options(mut f: Value, opts: Vec<(String, String)>) -> Value {
+    let selected = f["value"].as_str().unwrap_or("").to_string();
+    f["options"] = json!(opts
+        .into_iter()
+        .map(|(v, l)| json!({"value": v, "label": l, "selected": v == selected}))
+        .collect::<Vec<_>>());
+    f
+}
+
+pub fn with_errors(fields: &mut [Value], errors: &Value) {
+    for f in fields.iter_mut() {
+        let name = f["name"].as_str().unwrap_or("").to_string();
+        if let Some(e) = errors.get(&name) {
+            f["errors"] = e.clone();
+        }
+    }
+}
+
+pub fn checkbox_value(active: bool) -> &'static str {
+    if active {
+        "on"
+    } else {
+        ""
+    }
+}
+
+pub struct FormPage {
+    pub title: String,
+    pub action: String,
+    pub back_url: &'static str,
+    pub fields: Vec<Value>,
+    pub sections: Vec<Value>,
+}
+
+pub fn render_form(
+    ctx: &Ctx,
+    state: &AppState,
+    page: FormPage,
+    problem: Option<AppError>,
+) -> Result<HttpResponse, AppError> {
+    let mut fields = page.fields;
+    let mut sections = page.sections;
+    let (status, problem_text) = match &problem {
+        Some(AppError::Invalid(f)) => {
+            let messages = field_messages(ctx.locale, f);
+            with_errors(&mut fields, &messages);
+            for s in sections.iter_mut() {
+                if let Some(Value::Array(add)) = s.get_mut("add_fields") {
+                    with_errors(add, &messages);
+                }
+            }
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(ctx.t("form-has-errors")),
+            )
+        }
+        Some(e) => (e.status(), Some(i18n::msg(ctx.locale, &e.message()))),
+        None => (StatusCode::OK, None),
+    };
+    ctx.render_status(
+        state,
+        status,
+        "pages/admin/form",
+        json!({ "title": page.title, "action": page.action, "back_url": page.back_url,
+                "fields": fields, "sections": sections, "problem": problem_text }),
+    )
+}
+
+/// The heading of a list page and its « new » button.
+pub struct ListHead {
+    pub title: String,
+    pub new_url: &'static str,
+    pub new_label: String,
+}
+
+pub fn list_page(
+    ctx: &Ctx,
+    state: &AppState,
+    head: ListHead,
+    columns: Vec<String>,
+    rows: Vec<Value>,
+    extra: Value,
+) -> Result<HttpResponse, AppError> {
+    let mut data = json!({ "title": head.title, "new_url": head.new_url, "new_label": head.new_label, "columns": columns,
+                           "rows": rows, "searchable": false, "q": "", "next": null,
+                           "to_place_filter": false, "to_place": false });
+    if let (Value::Object(d), Value::Object(e)) = (&mut data, extra) {
+        d.extend(e);
+    }
+    ctx.render(state, "pages/admin/list", data)
+}
+
+pub fn yes_no(loc: Locale, b: bool) -> String {
+    i18n::tr(loc, if b { "admin-active" } else { "admin-inactive" }, &[])
+}
+
+pub fn domain_options(loc: Locale) -> Vec<(String, String)> {
+    Domain::ALL
+        .iter()
+        .map(|d| {
+            (
+                d.code().to_string(),
+                i18n::tr(loc, "domain", &[("code".into(), d.code().into())]),
+            )
+        })
+        .collect()
+}
+
+/// A form with no field of its own (a button: its CSRF token only).
+#[derive(Deserialize)]
+pub struct Empty {}
