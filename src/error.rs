@@ -159,12 +159,14 @@ impl AppError {
         }
     }
 
-    /// A refusal the person can fix or must be told about (shown on the form again), as opposed
-    /// to a failure.
+    /// A refusal the person can fix or must be told about, shown on the page they came from (the
+    /// form again, the request page), as opposed to a failure, shown as an error page. Forbidden
+    /// is one: whoever reaches a form may read its page (the handlers check that first), so what
+    /// they may not do is said there.
     pub fn is_refusal(&self) -> bool {
         matches!(
             self,
-            AppError::Invalid(_) | AppError::Rule(_) | AppError::Conflict(_)
+            AppError::Invalid(_) | AppError::Rule(_) | AppError::Conflict(_) | AppError::Forbidden
         )
     }
 
@@ -272,5 +274,31 @@ impl AppError {
             AppError::Conflict(_) => AppError::Invalid(FieldErrors::single(field, Msg::new(key))),
             other => other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_is_said_on_the_page_and_a_failure_is_an_error_page() {
+        let refusals = [
+            AppError::Invalid(FieldErrors::single("title", Msg::new("field-required"))),
+            AppError::rule("request-no-unit"),
+            AppError::Conflict("changed".into()),
+            AppError::Forbidden,
+        ];
+        assert!(refusals.iter().all(AppError::is_refusal));
+        let failures = [
+            AppError::NotFound,
+            AppError::Unauthenticated,
+            AppError::Csrf,
+            AppError::Throttled,
+            AppError::PayloadTooLarge,
+            AppError::Pool,
+            AppError::BadRequest("x".into()),
+        ];
+        assert!(!failures.iter().any(AppError::is_refusal));
     }
 }

@@ -11,10 +11,9 @@ use crate::units::queries as units;
 use crate::users::queries as users;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    checkbox_value, domain_options, field, help, list_page, options, render_form, required, yes_no,
-    FormPage, ListHead,
+    checkbox_value, domain_options, field, help, list_page, options, render_form,
+    render_or_redirect, required, yes_no, FormPage, ListHead,
 };
-use crate::web::render::see_other;
 use crate::AppState;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
@@ -324,11 +323,13 @@ async fn rule_create(
 ) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state.db(move |c| rules::create(c, &user, input)).await {
-        Ok(_) => Ok(see_other("/admin/automation")),
-        Err(e) if e.is_refusal() => rule_form(&ctx, &state, None, form.0, Some(e)).await,
-        Err(e) => Err(e),
-    }
+    let saved = state.db(move |c| rules::create(c, &user, input)).await;
+    render_or_redirect(
+        saved,
+        |_| "/admin/automation",
+        |e| async move { rule_form(&ctx, &state, None, form.0, Some(e)).await },
+    )
+    .await
 }
 
 async fn rule_edit(
@@ -351,9 +352,11 @@ async fn rule_update(
     ctx.user.require_admin()?;
     let id = RuleId(path.into_inner());
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state.db(move |c| rules::update(c, &user, id, input)).await {
-        Ok(()) => Ok(see_other("/admin/automation")),
-        Err(e) if e.is_refusal() => rule_form(&ctx, &state, Some(id), form.0, Some(e)).await,
-        Err(e) => Err(e),
-    }
+    let saved = state.db(move |c| rules::update(c, &user, id, input)).await;
+    render_or_redirect(
+        saved,
+        |_| "/admin/automation",
+        |e| async move { rule_form(&ctx, &state, Some(id), form.0, Some(e)).await },
+    )
+    .await
 }

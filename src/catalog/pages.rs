@@ -11,9 +11,8 @@ use crate::users::queries as users;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
     checkbox_value, code_field, domain_options, field, help, list_page, name_en_field,
-    name_fr_field, options, render_form, yes_no, FormPage, ListHead,
+    name_fr_field, options, render_form, render_or_redirect, yes_no, FormPage, ListHead,
 };
-use crate::web::render::see_other;
 use crate::AppState;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
@@ -315,11 +314,13 @@ async fn category_create(
 ) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state.db(move |c| categories::create(c, &user, input)).await {
-        Ok(id) => Ok(see_other(&format!("/admin/categories/{id}"))),
-        Err(e) if e.is_refusal() => category_form(&ctx, &state, None, form.0, Some(e)).await,
-        Err(e) => Err(e),
-    }
+    let saved = state.db(move |c| categories::create(c, &user, input)).await;
+    render_or_redirect(
+        saved,
+        |id| format!("/admin/categories/{id}"),
+        |e| async move { category_form(&ctx, &state, None, form.0, Some(e)).await },
+    )
+    .await
 }
 
 async fn category_edit(
@@ -368,18 +369,19 @@ async fn category_update(
     ctx.user.require_admin()?;
     let id = CategoryId(path.into_inner());
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state
+    let saved = state
         .db(move |c| categories::update(c, &user, id, input))
-        .await
-    {
-        Ok(()) => Ok(see_other(&format!("/admin/categories/{id}"))),
-        Err(e) if e.is_refusal() => {
+        .await;
+    render_or_redirect(
+        saved,
+        |_| format!("/admin/categories/{id}"),
+        |e| async move {
             let c = state.db(move |conn| Ok(catalog::find(conn, id)?)).await?;
             let mut input = form.0;
             input.code = c.code;
             input.domain = c.domain.code().into();
             category_form(&ctx, &state, Some(id), input, Some(e)).await
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }

@@ -4,7 +4,8 @@ use super::{rules, save_rules, Cell, SITUATIONS};
 use crate::error::AppError;
 use crate::i18n;
 use crate::web::extract::{CsrfForm, Ctx};
-use crate::web::render::{refusal, see_other};
+use crate::web::form::render_or_redirect;
+use crate::web::render::refusal;
 use crate::AppState;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -122,12 +123,14 @@ async fn save(
     let mut cells = form.0.clone();
     cells.remove("csrf");
     let (origin, input) = (ctx.user.origin(), cells.clone());
-    match state.db(move |c| save_rules(c, &origin, &input)).await {
-        Ok(_) => Ok(see_other("/admin/departures?done=1")),
-        Err(e) if e.is_refusal() => {
+    let saved = state.db(move |c| save_rules(c, &origin, &input)).await;
+    render_or_redirect(
+        saved,
+        |_| "/admin/departures?done=1",
+        |e| async move {
             let all = state.db(|c| Ok(rules(c)?)).await?;
             page(&ctx, &state, all, Some(&cells), Some(&e), None)
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }

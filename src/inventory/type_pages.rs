@@ -9,9 +9,8 @@ use crate::inventory::service::{self as assets, TypeInput};
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
     checkbox_value, code_field, field, help, list_page, name_en_field, name_fr_field, render_form,
-    required, yes_no, FormPage, ListHead,
+    render_or_redirect, required, yes_no, FormPage, ListHead,
 };
-use crate::web::render::see_other;
 use crate::AppState;
 use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
@@ -129,14 +128,15 @@ async fn create(
 ) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state
+    let saved = state
         .db(move |c| assets::save_type(c, &user, None, input))
-        .await
-    {
-        Ok(_) => Ok(see_other("/admin/asset-types")),
-        Err(e) if e.is_refusal() => page(&ctx, &state, None, &form.0, Some(e)),
-        Err(e) => Err(e),
-    }
+        .await;
+    render_or_redirect(
+        saved,
+        |_| "/admin/asset-types",
+        |e| async move { page(&ctx, &state, None, &form.0, Some(e)) },
+    )
+    .await
 }
 
 async fn edit(
@@ -172,12 +172,13 @@ async fn update(
     ctx.user.require_admin()?;
     let id = path.into_inner();
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state
+    let saved = state
         .db(move |c| assets::save_type(c, &user, Some(AssetTypeId(id)), input))
-        .await
-    {
-        Ok(_) => Ok(see_other("/admin/asset-types")),
-        Err(e) if e.is_refusal() => page(&ctx, &state, Some(id), &form.0, Some(e)),
-        Err(e) => Err(e),
-    }
+        .await;
+    render_or_redirect(
+        saved,
+        |_| "/admin/asset-types",
+        |e| async move { page(&ctx, &state, Some(id), &form.0, Some(e)) },
+    )
+    .await
 }

@@ -6,7 +6,8 @@ use crate::catalog::queries as catalog;
 use crate::error::AppError;
 use crate::i18n::{self, Locale};
 use crate::web::extract::{CsrfForm, Ctx};
-use crate::web::render::{refusal, see_other};
+use crate::web::form::render_or_redirect;
+use crate::web::render::refusal;
 use crate::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -164,21 +165,22 @@ async fn save(
 ) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
     let (origin, input) = (ctx.user.origin(), form.0.clone());
-    match state
+    let saved = state
         .db(move |c| retention::save_policy(c, &origin, &input))
-        .await
-    {
-        Ok(()) => Ok(see_other("/admin/retention?done=saved")),
-        Err(e) if e.is_refusal() => {
+        .await;
+    render_or_redirect(
+        saved,
+        |_| "/admin/retention?done=saved",
+        |e| async move {
             let loc = ctx.locale;
             let d = state.db(move |c| data(c, loc)).await?;
             let f = &form.0;
             let input = json!({ "scope": f.scope, "anonymize_after_days": f.anonymize_after_days,
-                                "attachments_after_days": f.attachments_after_days });
+                            "attachments_after_days": f.attachments_after_days });
             page(&ctx, &state, d, json!({ "input": input }), Some(&e))
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }
 
 async fn remove(
@@ -189,18 +191,19 @@ async fn remove(
 ) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
     let (origin, id) = (ctx.user.origin(), path.into_inner());
-    match state
+    let saved = state
         .db(move |c| retention::remove_policy(c, &origin, id))
-        .await
-    {
-        Ok(()) => Ok(see_other("/admin/retention?done=removed")),
-        Err(e) if e.is_refusal() => {
+        .await;
+    render_or_redirect(
+        saved,
+        |_| "/admin/retention?done=removed",
+        |e| async move {
             let loc = ctx.locale;
             let d = state.db(move |c| data(c, loc)).await?;
             page(&ctx, &state, d, json!({}), Some(&e))
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }
 
 /// A dry run as of a day (today by default): what the nightly job would do then.

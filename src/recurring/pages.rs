@@ -11,10 +11,10 @@ use crate::units::queries as units;
 use crate::users::queries as users;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    checkbox_value, field, help, list_page, options, render_form, required, yes_no, FormPage,
-    ListHead,
+    checkbox_value, field, help, list_page, options, render_form, render_or_redirect, required,
+    yes_no, FormPage, ListHead,
 };
-use crate::web::render::{field_messages, see_other};
+use crate::web::render::field_messages;
 use crate::AppState;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
@@ -245,11 +245,13 @@ async fn recurring_create(
     ctx.user.require_admin()?;
     let input = RecurringInput::from_pairs(&form.0);
     let (user, i) = (ctx.user.clone(), input.clone());
-    match state.db(move |c| recurring::create(c, &user, i)).await {
-        Ok(_) => Ok(see_other("/admin/recurring")),
-        Err(e) if e.is_refusal() => recurring_form(&ctx, &state, None, input, Some(e)).await,
-        Err(e) => Err(e),
-    }
+    let saved = state.db(move |c| recurring::create(c, &user, i)).await;
+    render_or_redirect(
+        saved,
+        |_| "/admin/recurring",
+        |e| async move { recurring_form(&ctx, &state, None, input, Some(e)).await },
+    )
+    .await
 }
 
 async fn recurring_edit(
@@ -304,9 +306,11 @@ async fn recurring_update(
     let id = path.into_inner();
     let input = RecurringInput::from_pairs(&form.0);
     let (user, i) = (ctx.user.clone(), input.clone());
-    match state.db(move |c| recurring::update(c, &user, id, i)).await {
-        Ok(()) => Ok(see_other("/admin/recurring")),
-        Err(e) if e.is_refusal() => recurring_form(&ctx, &state, Some(id), input, Some(e)).await,
-        Err(e) => Err(e),
-    }
+    let saved = state.db(move |c| recurring::update(c, &user, id, i)).await;
+    render_or_redirect(
+        saved,
+        |_| "/admin/recurring",
+        |e| async move { recurring_form(&ctx, &state, Some(id), input, Some(e)).await },
+    )
+    .await
 }

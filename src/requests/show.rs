@@ -16,7 +16,8 @@ use crate::units::queries as units;
 use crate::users::model::{Team, User};
 use crate::users::queries as users;
 use crate::web::extract::Ctx;
-use crate::web::render::{field_messages, see_other};
+use crate::web::form::render_or_redirect;
+use crate::web::render::field_messages;
 use crate::workflow::StateKind;
 use crate::AppState;
 use actix_web::http::StatusCode;
@@ -248,14 +249,15 @@ pub async fn after_action(
     flash: &str,
     result: Result<(), AppError>,
 ) -> Result<HttpResponse, AppError> {
-    match result {
-        Ok(()) => Ok(see_other(&format!("/requests/{num}?ok={flash}#timeline"))),
-        Err(e) if e.is_refusal() || matches!(e, AppError::Forbidden) => {
+    render_or_redirect(
+        result,
+        |_| format!("/requests/{num}?ok={flash}#timeline"),
+        |e| async move {
             let status = e.status();
             render_show(ctx, state, num, None, Some((status, e))).await
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }
 
 /// « 2 h 15 min » of business time.

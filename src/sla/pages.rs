@@ -10,9 +10,8 @@ use crate::users::queries as users;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
     checkbox_value, code_field, field, help, list_page, name_en_field, name_fr_field, options,
-    render_form, required, yes_no, FormPage, ListHead,
+    render_form, render_or_redirect, required, yes_no, FormPage, ListHead,
 };
-use crate::web::render::see_other;
 use crate::AppState;
 use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
@@ -228,14 +227,15 @@ async fn policy_create(
 ) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state
+    let saved = state
         .db(move |c| sla_admin::create_policy(c, &user, input))
-        .await
-    {
-        Ok(id) => Ok(see_other(&format!("/admin/sla/policies/{id}"))),
-        Err(e) if e.is_refusal() => policy_form(&ctx, &state, None, form.0, Some(e)).await,
-        Err(e) => Err(e),
-    }
+        .await;
+    render_or_redirect(
+        saved,
+        |id| format!("/admin/sla/policies/{id}"),
+        |e| async move { policy_form(&ctx, &state, None, form.0, Some(e)).await },
+    )
+    .await
 }
 
 async fn policy_input(state: &AppState, id: i64) -> Result<PolicyInput, AppError> {
@@ -294,18 +294,19 @@ async fn policy_update(
     ctx.user.require_admin()?;
     let id = path.into_inner();
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state
+    let saved = state
         .db(move |c| sla_admin::update_policy(c, &user, id, input))
-        .await
-    {
-        Ok(()) => Ok(see_other(&format!("/admin/sla/policies/{id}"))),
-        Err(e) if e.is_refusal() => {
+        .await;
+    render_or_redirect(
+        saved,
+        |_| format!("/admin/sla/policies/{id}"),
+        |e| async move {
             let mut input = form.0;
             input.code = policy_input(&state, id).await?.code;
             policy_form(&ctx, &state, Some(id), input, Some(e)).await
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }
 
 async fn calendar_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
@@ -392,14 +393,15 @@ async fn calendar_create(
 ) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state
+    let saved = state
         .db(move |c| sla_admin::create_calendar(c, &user, input))
-        .await
-    {
-        Ok(id) => Ok(see_other(&format!("/admin/sla/calendars/{id}"))),
-        Err(e) if e.is_refusal() => calendar_page(&ctx, &state, None, &form.0, Some(e)),
-        Err(e) => Err(e),
-    }
+        .await;
+    render_or_redirect(
+        saved,
+        |id| format!("/admin/sla/calendars/{id}"),
+        |e| async move { calendar_page(&ctx, &state, None, &form.0, Some(e)) },
+    )
+    .await
 }
 
 async fn calendar_edit(
@@ -428,16 +430,17 @@ async fn calendar_update(
     ctx.user.require_admin()?;
     let id = path.into_inner();
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state
+    let saved = state
         .db(move |c| sla_admin::update_calendar(c, &user, id, input))
-        .await
-    {
-        Ok(()) => Ok(see_other(&format!("/admin/sla/calendars/{id}"))),
-        Err(e) if e.is_refusal() => {
+        .await;
+    render_or_redirect(
+        saved,
+        |_| format!("/admin/sla/calendars/{id}"),
+        |e| async move {
             let mut input = form.0;
             input.code = state.db(move |c| Ok(sla::calendar(c, id)?.code)).await?;
             calendar_page(&ctx, &state, Some(id), &input, Some(e))
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }

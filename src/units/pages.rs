@@ -10,7 +10,7 @@ use crate::units::service::{self as unit_service, UnitInput};
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
     checkbox_value, code_field, field, list_page, name_en_field, name_fr_field, options,
-    render_form, required, yes_no, Empty, FormPage, ListHead,
+    render_form, render_or_redirect, required, yes_no, Empty, FormPage, ListHead,
 };
 use crate::web::render::see_other;
 use crate::AppState;
@@ -181,17 +181,18 @@ async fn room_add(
     ctx.user.require_admin()?;
     let id = UnitId(path.into_inner());
     let user = ctx.user.clone();
-    match state
+    let saved = state
         .db(move |c| unit_service::add_room(c, &user, id, form.0))
-        .await
-    {
-        Ok(()) => Ok(see_other(&format!("/admin/units/{id}"))),
-        Err(e) if e.is_refusal() => {
+        .await;
+    render_or_redirect(
+        saved,
+        |_| format!("/admin/units/{id}"),
+        |e| async move {
             let input = unit_input(&state, id).await?;
             unit_form(&ctx, &state, Some(id), input, Some(e)).await
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }
 
 async fn room_remove(
@@ -229,14 +230,15 @@ async fn unit_create(
 ) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state
+    let saved = state
         .db(move |c| unit_service::create(c, &user, input))
-        .await
-    {
-        Ok(_) => Ok(see_other("/admin/units?ok=1")),
-        Err(e) if e.is_refusal() => unit_form(&ctx, &state, None, form.0, Some(e)).await,
-        Err(e) => Err(e),
-    }
+        .await;
+    render_or_redirect(
+        saved,
+        |_| "/admin/units?ok=1",
+        |e| async move { unit_form(&ctx, &state, None, form.0, Some(e)).await },
+    )
+    .await
 }
 
 async fn unit_edit(
@@ -267,16 +269,17 @@ async fn unit_update(
     ctx.user.require_admin()?;
     let id = UnitId(path.into_inner());
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state
+    let saved = state
         .db(move |c| unit_service::update(c, &user, id, input))
-        .await
-    {
-        Ok(()) => Ok(see_other("/admin/units?ok=1")),
-        Err(e) if e.is_refusal() => {
+        .await;
+    render_or_redirect(
+        saved,
+        |_| "/admin/units?ok=1",
+        |e| async move {
             let mut input = form.0;
             input.code = state.db(move |c| Ok(units::find(c, id)?.code)).await?;
             unit_form(&ctx, &state, Some(id), input, Some(e)).await
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }

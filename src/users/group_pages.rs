@@ -6,8 +6,8 @@ use crate::error::AppError;
 use crate::users::groups::{self, GroupInput};
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    code_field, field, list_page, name_en_field, name_fr_field, render_form, required, Empty,
-    FormPage, ListHead,
+    code_field, field, list_page, name_en_field, name_fr_field, render_form, render_or_redirect,
+    required, Empty, FormPage, ListHead,
 };
 use crate::web::render::see_other;
 use crate::AppState;
@@ -88,9 +88,11 @@ async fn group_create(
 ) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state.db(move |c| groups::create(c, &user, input)).await {
-        Ok(id) => Ok(see_other(&format!("/admin/groups/{id}"))),
-        Err(e) if e.is_refusal() => {
+    let saved = state.db(move |c| groups::create(c, &user, input)).await;
+    render_or_redirect(
+        saved,
+        |id| format!("/admin/groups/{id}"),
+        |e| async move {
             let page = FormPage {
                 title: ctx.t("admin-new-group"),
                 action: "/admin/groups".into(),
@@ -99,9 +101,9 @@ async fn group_create(
                 sections: vec![],
             };
             render_form(&ctx, &state, page, Some(e))
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }
 
 async fn group_page(
@@ -157,11 +159,13 @@ async fn group_update(
     ctx.user.require_admin()?;
     let id = GroupId(path.into_inner());
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state.db(move |c| groups::update(c, &user, id, input)).await {
-        Ok(()) => Ok(see_other(&format!("/admin/groups/{id}"))),
-        Err(e) if e.is_refusal() => group_page(&ctx, &state, id, Some(form.0), Some(e)).await,
-        Err(e) => Err(e),
-    }
+    let saved = state.db(move |c| groups::update(c, &user, id, input)).await;
+    render_or_redirect(
+        saved,
+        |_| format!("/admin/groups/{id}"),
+        |e| async move { group_page(&ctx, &state, id, Some(form.0), Some(e)).await },
+    )
+    .await
 }
 
 async fn group_member_add(
@@ -174,14 +178,15 @@ async fn group_member_add(
     let id = GroupId(path.into_inner());
     let user = ctx.user.clone();
     let email = form.0.email;
-    match state
+    let saved = state
         .db(move |c| groups::add_member_by_email(c, &user, id, &email))
-        .await
-    {
-        Ok(()) => Ok(see_other(&format!("/admin/groups/{id}"))),
-        Err(e) if e.is_refusal() => group_page(&ctx, &state, id, None, Some(e)).await,
-        Err(e) => Err(e),
-    }
+        .await;
+    render_or_redirect(
+        saved,
+        |_| format!("/admin/groups/{id}"),
+        |e| async move { group_page(&ctx, &state, id, None, Some(e)).await },
+    )
+    .await
 }
 
 async fn group_member_remove(

@@ -11,7 +11,8 @@ use crate::users::queries as users;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
     checkbox_value, code_field, domain_options, field, help, list_page, name_en_field,
-    name_fr_field, options, render_form, required, yes_no, Empty, FormPage, ListHead,
+    name_fr_field, options, render_form, render_or_redirect, required, yes_no, Empty, FormPage,
+    ListHead,
 };
 use crate::web::render::see_other;
 use crate::AppState;
@@ -181,12 +182,13 @@ async fn user_create(
 ) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state
+    let saved = state
         .db(move |c| people::create_person(c, &user, input))
-        .await
-    {
-        Ok(id) => Ok(see_other(&format!("/admin/users/{id}"))),
-        Err(e) if e.is_refusal() => {
+        .await;
+    render_or_redirect(
+        saved,
+        |id| format!("/admin/users/{id}"),
+        |e| async move {
             let page = FormPage {
                 title: ctx.t("admin-new-user"),
                 action: "/admin/users".into(),
@@ -195,9 +197,9 @@ async fn user_create(
                 sections: vec![],
             };
             render_form(&ctx, &state, page, Some(e))
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }
 
 async fn user_page(
@@ -299,14 +301,15 @@ async fn user_update(
     ctx.user.require_admin()?;
     let id = UserId(path.into_inner());
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state
+    let saved = state
         .db(move |c| people::update_person(c, &user, id, input))
-        .await
-    {
-        Ok(()) => Ok(see_other(&format!("/admin/users/{id}"))),
-        Err(e) if e.is_refusal() => user_page(&ctx, &state, id, Some(form.0), Some(e)).await,
-        Err(e) => Err(e),
-    }
+        .await;
+    render_or_redirect(
+        saved,
+        |_| format!("/admin/users/{id}"),
+        |e| async move { user_page(&ctx, &state, id, Some(form.0), Some(e)).await },
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -340,11 +343,12 @@ async fn role_add(
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(see_other(&format!("/admin/users/{id}"))),
-        Err(e) if e.is_refusal() => user_page(&ctx, &state, id, None, Some(e)).await,
-        Err(e) => Err(e),
-    }
+    render_or_redirect(
+        result,
+        |_| format!("/admin/users/{id}"),
+        |e| async move { user_page(&ctx, &state, id, None, Some(e)).await },
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -362,14 +366,15 @@ async fn alias_add(
     let id = UserId(path.into_inner());
     let user = ctx.user.clone();
     let email = form.0.email;
-    match state
+    let saved = state
         .db(move |c| people::add_alias(c, &user, id, &email))
-        .await
-    {
-        Ok(()) => Ok(see_other(&format!("/admin/users/{id}"))),
-        Err(e) if e.is_refusal() => user_page(&ctx, &state, id, None, Some(e)).await,
-        Err(e) => Err(e),
-    }
+        .await;
+    render_or_redirect(
+        saved,
+        |_| format!("/admin/users/{id}"),
+        |e| async move { user_page(&ctx, &state, id, None, Some(e)).await },
+    )
+    .await
 }
 
 async fn alias_remove(
@@ -396,14 +401,15 @@ async fn role_remove(
     ctx.user.require_admin()?;
     let (id, role) = path.into_inner();
     let user = ctx.user.clone();
-    match state
+    let saved = state
         .db(move |c| people::remove_role(c, &user, UserId(id), role))
-        .await
-    {
-        Ok(()) => Ok(see_other(&format!("/admin/users/{id}"))),
-        Err(e) if e.is_refusal() => user_page(&ctx, &state, UserId(id), None, Some(e)).await,
-        Err(e) => Err(e),
-    }
+        .await;
+    render_or_redirect(
+        saved,
+        |_| format!("/admin/users/{id}"),
+        |e| async move { user_page(&ctx, &state, UserId(id), None, Some(e)).await },
+    )
+    .await
 }
 
 // --- teams ---
@@ -505,12 +511,13 @@ async fn team_create(
 ) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state
+    let saved = state
         .db(move |c| people::create_team(c, &user, input))
-        .await
-    {
-        Ok(id) => Ok(see_other(&format!("/admin/teams/{id}"))),
-        Err(e) if e.is_refusal() => {
+        .await;
+    render_or_redirect(
+        saved,
+        |id| format!("/admin/teams/{id}"),
+        |e| async move {
             let page = FormPage {
                 title: ctx.t("admin-new-team"),
                 action: "/admin/teams".into(),
@@ -519,9 +526,9 @@ async fn team_create(
                 sections: vec![],
             };
             render_form(&ctx, &state, page, Some(e))
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }
 
 async fn team_page(
@@ -587,14 +594,15 @@ async fn team_update(
     ctx.user.require_admin()?;
     let id = TeamId(path.into_inner());
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state
+    let saved = state
         .db(move |c| people::update_team(c, &user, id, input))
-        .await
-    {
-        Ok(()) => Ok(see_other(&format!("/admin/teams/{id}"))),
-        Err(e) if e.is_refusal() => team_page(&ctx, &state, id, Some(form.0), Some(e)).await,
-        Err(e) => Err(e),
-    }
+        .await;
+    render_or_redirect(
+        saved,
+        |_| format!("/admin/teams/{id}"),
+        |e| async move { team_page(&ctx, &state, id, Some(form.0), Some(e)).await },
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -612,14 +620,15 @@ async fn member_add(
     let id = TeamId(path.into_inner());
     let user = ctx.user.clone();
     let email = form.0.email;
-    match state
+    let saved = state
         .db(move |c| people::add_member(c, &user, id, &email))
-        .await
-    {
-        Ok(()) => Ok(see_other(&format!("/admin/teams/{id}"))),
-        Err(e) if e.is_refusal() => team_page(&ctx, &state, id, None, Some(e)).await,
-        Err(e) => Err(e),
-    }
+        .await;
+    render_or_redirect(
+        saved,
+        |_| format!("/admin/teams/{id}"),
+        |e| async move { team_page(&ctx, &state, id, None, Some(e)).await },
+    )
+    .await
 }
 
 async fn member_remove(
@@ -631,12 +640,13 @@ async fn member_remove(
     ctx.user.require_admin()?;
     let (id, member) = path.into_inner();
     let user = ctx.user.clone();
-    match state
+    let saved = state
         .db(move |c| people::remove_member(c, &user, TeamId(id), UserId(member)))
-        .await
-    {
-        Ok(()) => Ok(see_other(&format!("/admin/teams/{id}"))),
-        Err(e) if e.is_refusal() => team_page(&ctx, &state, TeamId(id), None, Some(e)).await,
-        Err(e) => Err(e),
-    }
+        .await;
+    render_or_redirect(
+        saved,
+        |_| format!("/admin/teams/{id}"),
+        |e| async move { team_page(&ctx, &state, TeamId(id), None, Some(e)).await },
+    )
+    .await
 }

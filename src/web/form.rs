@@ -166,3 +166,23 @@ pub fn domain_options(loc: Locale) -> Vec<(String, String)> {
 /// A form with no field of its own (a button: its CSRF token only).
 #[derive(Deserialize)]
 pub struct Empty {}
+
+/// The outcome of a form's POST: on success a redirect (303) to `to` of what was saved; on a
+/// refusal (`AppError::is_refusal`) the form again, built by `again` with the messages; any
+/// other error is an error page.
+pub async fn render_or_redirect<T, S, F, Fut>(
+    result: Result<T, AppError>,
+    to: impl FnOnce(T) -> S,
+    again: F,
+) -> Result<HttpResponse, AppError>
+where
+    S: AsRef<str>,
+    F: FnOnce(AppError) -> Fut,
+    Fut: std::future::Future<Output = Result<HttpResponse, AppError>>,
+{
+    match result {
+        Ok(saved) => Ok(crate::web::render::see_other(to(saved).as_ref())),
+        Err(e) if e.is_refusal() => again(e).await,
+        Err(e) => Err(e),
+    }
+}

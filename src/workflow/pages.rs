@@ -8,9 +8,9 @@ use crate::i18n::{self, Locale};
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
     code_field, field, help, list_page, name_en_field, name_fr_field, options, render_form,
-    required, with_errors, Empty, FormPage, ListHead,
+    render_or_redirect, required, with_errors, Empty, FormPage, ListHead,
 };
-use crate::web::render::{field_messages, see_other};
+use crate::web::render::field_messages;
 use crate::workflow::design::{self as wf_admin, StateInput, TransitionInput, WorkflowInput};
 use crate::workflow::queries as wf;
 use crate::workflow::{Actor, StateKind, Workflow};
@@ -162,11 +162,13 @@ async fn workflow_create(
 ) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
     let (user, input) = (ctx.user.clone(), form.0.clone());
-    match state.db(move |c| wf_admin::create(c, &user, input)).await {
-        Ok(id) => Ok(see_other(&format!("/admin/workflows/{id}"))),
-        Err(e) if e.is_refusal() => workflow_new_page(&ctx, &state, form.0, Some(e)).await,
-        Err(e) => Err(e),
-    }
+    let saved = state.db(move |c| wf_admin::create(c, &user, input)).await;
+    render_or_redirect(
+        saved,
+        |id| format!("/admin/workflows/{id}"),
+        |e| async move { workflow_new_page(&ctx, &state, form.0, Some(e)).await },
+    )
+    .await
 }
 
 fn roles_label(loc: Locale, roles: &[Actor]) -> String {
@@ -351,11 +353,12 @@ async fn after(
     edited: Option<WorkflowInput>,
     result: Result<(), AppError>,
 ) -> Result<HttpResponse, AppError> {
-    match result {
-        Ok(()) => Ok(see_other(&format!("/admin/workflows/{id}"))),
-        Err(e) if e.is_refusal() => workflow_page(ctx, state, id, edited, Some((part, e))).await,
-        Err(e) => Err(e),
-    }
+    render_or_redirect(
+        result,
+        |_| format!("/admin/workflows/{id}"),
+        |e| async move { workflow_page(ctx, state, id, edited, Some((part, e))).await },
+    )
+    .await
 }
 
 async fn workflow_update(
