@@ -1,7 +1,8 @@
 //! `GET /api/v1/dashboard`: the figures of a dashboard as JSON, under the same rules as the
 //! page (who may see which scope).
 
-use super::figures::{self, Figures};
+use super::figures;
+use super::model::Figures;
 use super::period::Period;
 use super::scope::{self, Choice};
 use crate::audit;

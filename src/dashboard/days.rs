@@ -11,7 +11,7 @@
 //! The counts follow the definitions of `figures` exactly; a test compares the two on
 //! generated history, before and after changes to old requests.
 
-use super::figures::{first_response_compliance, resolution_compliance};
+use super::queries::{first_response_compliance, resolution_compliance};
 use crate::db::schema::{dashboard_days, dashboard_days_stale, requests};
 use crate::error::AppError;
 use crate::transport::model::{local, local_to_utc};

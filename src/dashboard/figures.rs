@@ -18,235 +18,24 @@
 //! - satisfaction: the ratings given during the period.
 
 use super::days::{self, Day};
+use super::model::{
+    round1, Compliance, CountRow, Figures, LowRating, PeriodOut, RatingRow, Satisfaction, TechRow,
+    Tiles, TrendRow,
+};
+use super::model::{Condition, Table};
 use super::period::{Period, Step};
+use super::queries::{
+    approvals, created, display_names, first_due, low_rated, open, ratings, readable_titles,
+    resolution_due, resolved, Bounds, CreatedRow, DueRow, OpenRow, RatingGroup, ResolvedRow,
+};
 use super::scope::Scope;
-use crate::db::schema::{requests, satisfaction_ratings, users};
-use crate::db::{PgPool, UserId};
+use crate::db::PgPool;
 use crate::error::AppError;
 use crate::i18n::{self, Locale};
 use crate::requests::model::RequestNumber;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Int4, Nullable, SmallInt, Timestamptz};
-use serde::Serialize;
 use std::collections::HashMap;
-use utoipa::ToSchema;
-
-const OPEN_KINDS: &str = "('new','open','pending','approval')";
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, ToSchema)]
-pub struct Compliance {
-    /// Requests whose due time fell in the period and is decided.
-    pub due: i64,
-    /// Of those, met in time.
-    pub met: i64,
-    /// `met / due` in percent, one decimal; none when nothing was due.
-    pub percent: Option<f64>,
-}
-
-impl Compliance {
-    fn new(due: i64, met: i64) -> Compliance {
-        Compliance {
-            due,
-            met,
-            percent: (due > 0).then(|| round1(met as f64 * 100.0 / due as f64)),
-        }
-    }
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
-pub struct Tiles {
-    /// Open now.
-    pub backlog: i64,
-    /// Created in the period.
-    pub new: i64,
-    /// Resolved in the period.
-    pub resolved: i64,
-    pub first_response: Compliance,
-    pub resolution: Compliance,
-    /// Open, clock running, past a due time, now.
-    pub breaches_in_progress: i64,
-    /// Median business hours to resolve (requests resolved in the period).
-    pub resolve_hours_median: Option<f64>,
-    /// 90th percentile of the business hours to resolve.
-    pub resolve_hours_p90: Option<f64>,
-    /// Requests waiting for an approval, now.
-    pub approvals_waiting: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct TrendRow {
-    /// First day of the day or week.
-    pub from: NaiveDate,
-    pub created: i64,
-    pub resolved: i64,
-    pub first_response: Compliance,
-    pub resolution: Compliance,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct CountRow {
-    /// Category, unit or age-bucket code.
-    pub code: String,
-    pub label: String,
-    pub count: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct TechRow {
-    /// None for the requests nobody is assigned.
-    pub user_id: Option<i64>,
-    pub name: String,
-    /// Open requests assigned, now.
-    pub open: i64,
-    /// Requests resolved in the period.
-    pub resolved: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct RatingRow {
-    pub code: String,
-    pub label: String,
-    pub count: i64,
-    pub average: f64,
-    /// Ratings of 1, 2, 3, 4 and 5.
-    pub distribution: Vec<i64>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
-pub struct Satisfaction {
-    pub count: i64,
-    pub average: Option<f64>,
-    /// Ratings of 1, 2, 3, 4 and 5.
-    pub distribution: Vec<i64>,
-    pub by_team: Vec<RatingRow>,
-    pub by_category: Vec<RatingRow>,
-    pub by_unit: Vec<RatingRow>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct LowRating {
-    pub number: String,
-    pub title: String,
-    pub rating: i16,
-    pub comment: String,
-    pub rated_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PeriodOut {
-    /// `week`, `month`, `school_year` or `custom`.
-    pub kind: String,
-    pub from: NaiveDate,
-    /// Last day, included.
-    pub to: NaiveDate,
-    /// Trend buckets: `day` or `week`.
-    pub step: String,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Figures {
-    /// `board`, `domain:<code>`, `team:<code>` or `unit:<code>`.
-    pub scope: String,
-    pub scope_label: String,
-    pub period: PeriodOut,
-    pub generated_at: DateTime<Utc>,
-    pub tiles: Tiles,
-    /// Per day (a month or less) or per week.
-    pub trend: Vec<TrendRow>,
-    /// The open backlog by age.
-    pub backlog_ages: Vec<CountRow>,
-    /// Requests created in the period per category, most first.
-    pub categories: Vec<CountRow>,
-    /// Requests created in the period per unit, most first.
-    pub units: Vec<CountRow>,
-    pub technicians: Vec<TechRow>,
-    pub satisfaction: Satisfaction,
-    /// Ratings of 1 or 2 in the period, on the requests the reader may open.
-    pub low_ratings: Vec<LowRating>,
-}
-
-#[derive(QueryableByName)]
-struct CreatedRow {
-    #[diesel(sql_type = Nullable<Int4>)]
-    b: Option<i32>,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    category_id: Option<i64>,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    unit_id: Option<i64>,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-/// Resolved requests per bucket (`g` = 3), per assignee (`g` = 1) and per business minutes to
-/// resolve (`g` = 2: the histogram the percentiles are read from).
-#[derive(QueryableByName)]
-struct ResolvedRow {
-    #[diesel(sql_type = Int4)]
-    g: i32,
-    #[diesel(sql_type = Nullable<Int4>)]
-    b: Option<i32>,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    assignee_id: Option<i64>,
-    #[diesel(sql_type = Nullable<Int4>)]
-    resolve_minutes: Option<i32>,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-#[derive(QueryableByName)]
-struct DueRow {
-    #[diesel(sql_type = Int4)]
-    b: i32,
-    #[diesel(sql_type = BigInt)]
-    due: i64,
-    #[diesel(sql_type = BigInt)]
-    met: i64,
-}
-
-#[derive(QueryableByName)]
-struct OpenRow {
-    #[diesel(sql_type = Nullable<BigInt>)]
-    assignee_id: Option<i64>,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-    #[diesel(sql_type = BigInt)]
-    a0: i64,
-    #[diesel(sql_type = BigInt)]
-    a1: i64,
-    #[diesel(sql_type = BigInt)]
-    a2: i64,
-    #[diesel(sql_type = BigInt)]
-    a3: i64,
-    #[diesel(sql_type = BigInt)]
-    breaches: i64,
-}
-
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-#[derive(QueryableByName)]
-struct RatingGroup {
-    #[diesel(sql_type = Int4)]
-    g: i32,
-    #[diesel(sql_type = Nullable<SmallInt>)]
-    rating: Option<i16>,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    team_id: Option<i64>,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    category_id: Option<i64>,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    unit_id: Option<i64>,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
 
 /// What the queries return, before labels.
 #[derive(Default)]
@@ -260,130 +49,9 @@ struct Raw {
     ratings: Vec<RatingGroup>,
 }
 
-struct Bounds {
-    /// The period's start.
-    start: DateTime<Utc>,
-    /// Where the live count starts: the end of the days read from `dashboard_days`.
-    live: DateTime<Utc>,
-    end: DateTime<Utc>,
-    buckets: Vec<DateTime<Utc>>,
-    now: DateTime<Utc>,
-}
+type Group = fn(&mut PgConnection, &Condition, &Bounds) -> Result<Raw, AppError>;
 
-fn created(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<CreatedRow>> {
-    diesel::sql_query(format!(
-        "SELECT width_bucket(created_at, $3) AS b, category_id, unit_id, count(*) AS n
-         FROM requests r WHERE created_at >= $1 AND created_at < $2 AND {s}
-         GROUP BY GROUPING SETS ((1), (category_id), (unit_id))"
-    ))
-    .bind::<Timestamptz, _>(b.live)
-    .bind::<Timestamptz, _>(b.end)
-    .bind::<Array<Timestamptz>, _>(&b.buckets)
-    .load(c)
-}
-
-fn resolved(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<ResolvedRow>> {
-    diesel::sql_query(format!(
-        "SELECT GROUPING(assignee_id, resolve_minutes) AS g, width_bucket(resolved_at, $3) AS b,
-           assignee_id, resolve_minutes, count(*) AS n
-         FROM requests r WHERE resolved_at >= $1 AND resolved_at < $2 AND {s}
-         GROUP BY GROUPING SETS ((2), (assignee_id), (resolve_minutes))"
-    ))
-    .bind::<Timestamptz, _>(b.live)
-    .bind::<Timestamptz, _>(b.end)
-    .bind::<Array<Timestamptz>, _>(&b.buckets)
-    .load(c)
-}
-
-/// The first responses due and met, as two counts (`due`, `met`); `now` is the placeholder of
-/// the present instant. Shared with the counted days (`days::refresh`).
-pub fn first_response_compliance(now: &str) -> String {
-    format!(
-        "count(*) FILTER (WHERE LEAST(first_response_at, resolved_at) IS NOT NULL
-           OR (first_response_due <= {now} AND (closed_at IS NULL OR closed_at > first_response_due))) AS due,
-         count(*) FILTER (WHERE LEAST(first_response_at, resolved_at) <= first_response_due) AS met"
-    )
-}
-
-/// The resolutions due and met, as `first_response_compliance`.
-pub fn resolution_compliance(now: &str) -> String {
-    format!(
-        "count(*) FILTER (WHERE resolved_at IS NOT NULL
-           OR (resolution_due <= {now} AND sla_paused_since IS NULL
-               AND (closed_at IS NULL OR closed_at > resolution_due))) AS due,
-         count(*) FILTER (WHERE resolved_at <= resolution_due) AS met"
-    )
-}
-
-fn first_due(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<DueRow>> {
-    diesel::sql_query(format!(
-        "SELECT width_bucket(first_response_due, $3) AS b, {}
-         FROM requests r WHERE first_response_due >= $1 AND first_response_due < $2 AND {s}
-         GROUP BY 1",
-        first_response_compliance("$4")
-    ))
-    .bind::<Timestamptz, _>(b.live)
-    .bind::<Timestamptz, _>(b.end)
-    .bind::<Array<Timestamptz>, _>(&b.buckets)
-    .bind::<Timestamptz, _>(b.now)
-    .load(c)
-}
-
-fn resolution_due(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<DueRow>> {
-    diesel::sql_query(format!(
-        "SELECT width_bucket(resolution_due, $3) AS b, {}
-         FROM requests r WHERE resolution_due >= $1 AND resolution_due < $2 AND {s}
-         GROUP BY 1",
-        resolution_compliance("$4")
-    ))
-    .bind::<Timestamptz, _>(b.live)
-    .bind::<Timestamptz, _>(b.end)
-    .bind::<Array<Timestamptz>, _>(&b.buckets)
-    .bind::<Timestamptz, _>(b.now)
-    .load(c)
-}
-
-fn open(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<OpenRow>> {
-    diesel::sql_query(format!(
-        "SELECT assignee_id, count(*) AS n,
-           count(*) FILTER (WHERE created_at > $1 - interval '1 day') AS a0,
-           count(*) FILTER (WHERE created_at <= $1 - interval '1 day' AND created_at > $1 - interval '3 days') AS a1,
-           count(*) FILTER (WHERE created_at <= $1 - interval '3 days' AND created_at > $1 - interval '7 days') AS a2,
-           count(*) FILTER (WHERE created_at <= $1 - interval '7 days' AND created_at > $1 - interval '30 days') AS a3,
-           count(*) FILTER (WHERE sla_paused_since IS NULL AND (resolution_due < $1
-             OR (first_response_at IS NULL AND first_response_due < $1))) AS breaches
-         FROM requests r WHERE status_kind IN {OPEN_KINDS} AND {s}
-         GROUP BY assignee_id"
-    ))
-    .bind::<Timestamptz, _>(b.now)
-    .load(c)
-}
-
-fn approvals(c: &mut PgConnection, s: &str) -> QueryResult<i64> {
-    diesel::sql_query(format!(
-        "SELECT count(*) AS n FROM requests r WHERE r.status_kind = 'approval' AND {s}
-           AND EXISTS (SELECT 1 FROM request_approvals a WHERE a.request_id = r.id AND a.status = 'pending')"
-    ))
-    .get_result::<Count>(c)
-    .map(|x| x.n)
-}
-
-fn ratings(c: &mut PgConnection, s: &str, b: &Bounds) -> QueryResult<Vec<RatingGroup>> {
-    diesel::sql_query(format!(
-        "SELECT GROUPING(rating, team_id, category_id, unit_id) AS g,
-           rating, team_id, category_id, unit_id, count(*) AS n
-         FROM satisfaction_ratings r
-         WHERE created_at >= $1 AND created_at < $2 AND {s}
-         GROUP BY GROUPING SETS ((rating), (team_id, rating), (category_id, rating), (unit_id, rating))"
-    ))
-    .bind::<Timestamptz, _>(b.live)
-    .bind::<Timestamptz, _>(b.end)
-    .load(c)
-}
-
-type Group = fn(&mut PgConnection, &str, &Bounds) -> Result<Raw, AppError>;
-
-fn g_created(c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError> {
+fn g_created(c: &mut PgConnection, s: &Condition, b: &Bounds) -> Result<Raw, AppError> {
     Ok(Raw {
         created: created(c, s, b)?,
         approvals: approvals(c, s)?,
@@ -391,7 +59,7 @@ fn g_created(c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError>
     })
 }
 
-fn g_resolved(c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError> {
+fn g_resolved(c: &mut PgConnection, s: &Condition, b: &Bounds) -> Result<Raw, AppError> {
     Ok(Raw {
         resolved: resolved(c, s, b)?,
         open: open(c, s, b)?,
@@ -399,7 +67,7 @@ fn g_resolved(c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError
     })
 }
 
-fn g_first_due(c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError> {
+fn g_first_due(c: &mut PgConnection, s: &Condition, b: &Bounds) -> Result<Raw, AppError> {
     Ok(Raw {
         first_due: first_due(c, s, b)?,
         ratings: ratings(c, s, b)?,
@@ -407,7 +75,7 @@ fn g_first_due(c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppErro
     })
 }
 
-fn g_resolution_due(c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError> {
+fn g_resolution_due(c: &mut PgConnection, s: &Condition, b: &Bounds) -> Result<Raw, AppError> {
     Ok(Raw {
         resolution_due: resolution_due(c, s, b)?,
         ..Raw::default()
@@ -418,7 +86,7 @@ const GROUPS: [Group; 4] = [g_resolution_due, g_created, g_resolved, g_first_due
 
 /// Runs a group in a transaction of its own, with room to aggregate in memory (JIT compilation
 /// is off on every pooled connection: see `db::pool`).
-fn run(g: Group, c: &mut PgConnection, s: &str, b: &Bounds) -> Result<Raw, AppError> {
+fn run(g: Group, c: &mut PgConnection, s: &Condition, b: &Bounds) -> Result<Raw, AppError> {
     c.transaction(|c| {
         diesel::sql_query("SET LOCAL work_mem = '32MB'").execute(c)?;
         g(c, s, b)
@@ -440,7 +108,7 @@ fn merge(into: &mut Raw, part: Raw) {
 /// that of its slowest group of queries rather than their sum, and it never waits for a
 /// connection it does not hold.
 fn raw(pool: &PgPool, main: &mut PgConnection, scope: &Scope, b: &Bounds) -> Result<Raw, AppError> {
-    let s = scope.sql("r");
+    let s = scope.condition(Table::R);
     let mut extra = (0..GROUPS.len() - 1).filter_map(|_| pool.try_get());
     std::thread::scope(|t| -> Result<Raw, AppError> {
         let (s, b) = (&s, b);
@@ -475,34 +143,30 @@ struct Labels {
     people: HashMap<i64, String>,
 }
 
+/// id → (code, name in the reader's language), of rows given as (id, code, French, English).
+fn by_id<T>(
+    rows: Vec<T>,
+    loc: Locale,
+    of: impl Fn(T) -> (i64, String, String, String),
+) -> HashMap<i64, (String, String)> {
+    rows.into_iter()
+        .map(|r| {
+            let (id, code, fr, en) = of(r);
+            (id, (code, loc.pick(&fr, &en).to_string()))
+        })
+        .collect()
+}
+
 fn labels(conn: &mut PgConnection, raw: &Raw, loc: Locale) -> Result<Labels, AppError> {
-    let categories = crate::catalog::queries::all_categories(conn)?
-        .into_iter()
-        .map(|c| {
-            (
-                c.id.0,
-                (c.code, loc.pick(&c.name_fr, &c.name_en).to_string()),
-            )
-        })
-        .collect();
-    let units = crate::units::queries::all(conn)?
-        .into_iter()
-        .map(|u| {
-            (
-                u.id.0,
-                (u.code, loc.pick(&u.name_fr, &u.name_en).to_string()),
-            )
-        })
-        .collect();
-    let teams = crate::users::queries::teams(conn)?
-        .into_iter()
-        .map(|t| {
-            (
-                t.id.0,
-                (t.code, loc.pick(&t.name_fr, &t.name_en).to_string()),
-            )
-        })
-        .collect();
+    let categories = by_id(crate::catalog::queries::all_categories(conn)?, loc, |c| {
+        (c.id.0, c.code, c.name_fr, c.name_en)
+    });
+    let units = by_id(crate::units::queries::all(conn)?, loc, |u| {
+        (u.id.0, u.code, u.name_fr, u.name_en)
+    });
+    let teams = by_id(crate::users::queries::teams(conn)?, loc, |t| {
+        (t.id.0, t.code, t.name_fr, t.name_en)
+    });
     let mut ids: Vec<i64> = raw
         .resolved
         .iter()
@@ -511,13 +175,7 @@ fn labels(conn: &mut PgConnection, raw: &Raw, loc: Locale) -> Result<Labels, App
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let people = users::table
-        .filter(users::id.eq_any(ids.into_iter().map(UserId).collect::<Vec<_>>()))
-        .select((users::id, users::display_name))
-        .load::<(UserId, String)>(conn)?
-        .into_iter()
-        .map(|(id, n)| (id.0, n))
-        .collect();
+    let people = display_names(conn, &ids)?.into_iter().collect();
     Ok(Labels {
         categories,
         units,
@@ -755,31 +413,13 @@ fn low_ratings(
     scope: &Scope,
     b: &Bounds,
 ) -> Result<Vec<LowRating>, AppError> {
-    let low: Vec<(i64, i16, String, DateTime<Utc>)> = satisfaction_ratings::table
-        .filter(satisfaction_ratings::rating.le(2))
-        .filter(satisfaction_ratings::created_at.ge(b.start))
-        .filter(satisfaction_ratings::created_at.lt(b.end))
-        .order(satisfaction_ratings::created_at.desc())
-        .limit(500)
-        .select((
-            satisfaction_ratings::request_id,
-            satisfaction_ratings::rating,
-            satisfaction_ratings::comment,
-            satisfaction_ratings::created_at,
-        ))
-        .load(conn)?;
+    let low = low_rated(conn, b, 500)?;
     let ids: Vec<i64> = low.iter().map(|l| l.0).collect();
-    let readable: HashMap<i64, (i64, String)> = requests::table
-        .filter(requests::id.eq_any(ids))
-        .filter(reader.request_scope().filter())
-        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
-            &scope.sql("requests"),
-        ))
-        .select((requests::id, requests::number, requests::title))
-        .load::<(i64, i64, String)>(conn)?
-        .into_iter()
-        .map(|(id, n, t)| (id, (n, t)))
-        .collect();
+    let readable: HashMap<i64, (i64, String)> =
+        readable_titles(conn, reader, &scope.condition(Table::Requests), &ids)?
+            .into_iter()
+            .map(|(id, n, t)| (id, (n, t)))
+            .collect();
     Ok(low
         .into_iter()
         .filter_map(|(id, rating, comment, rated_at)| {

@@ -4,7 +4,7 @@
 
 use super::api::{load, DashboardQuery, Loaded};
 use super::charts::{self, Bar, Series};
-use super::figures::{Compliance, Figures};
+use super::model::{Compliance, Figures};
 use super::period::{Kind, Period, Step};
 use super::scope::{Choice, Scope};
 use crate::error::AppError;
@@ -347,7 +347,7 @@ fn view(ctx: &Ctx, l: &Loaded) -> Value {
             })
             .collect::<Vec<_>>(),
     );
-    let top = |rows: &[super::figures::CountRow]| match rows.first() {
+    let top = |rows: &[super::model::CountRow]| match rows.first() {
         Some(r) => ta(
             loc,
             "dashboard-top-summary",
@@ -403,7 +403,7 @@ fn view(ctx: &Ctx, l: &Loaded) -> Value {
             })
             .collect::<Vec<_>>(),
     );
-    let rating_rows = |rows: &[super::figures::RatingRow]| -> Vec<Value> {
+    let rating_rows = |rows: &[super::model::RatingRow]| -> Vec<Value> {
         rows.iter()
             .map(|r| {
                 json!({"label": r.label, "count": r.count, "average": decimal(loc, r.average),

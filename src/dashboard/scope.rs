@@ -2,6 +2,7 @@
 //! which. Administrators and auditors see every scope; service managers the domains of their
 //! teams and those teams; unit directors their units. Nobody else has a dashboard.
 
+use super::model::{Condition, Table};
 use crate::auth::CurrentUser;
 use crate::db::{TeamId, UnitId};
 use crate::error::{AppError, FieldErrors, Msg};
@@ -45,15 +46,15 @@ impl Scope {
         }
     }
 
-    /// The condition on `requests` (aliased `alias`) of this scope. Only typed values reach the
-    /// text: ids and the domain's fixed code.
-    pub fn sql(&self, alias: &str) -> String {
-        match self {
+    /// The condition on `requests` (named `table`) of this scope.
+    pub fn condition(&self, table: Table) -> Condition {
+        let t = table.name();
+        Condition::of(match self {
             Scope::Board => "TRUE".into(),
-            Scope::Domain(d) => format!("{alias}.domain = '{}'", d.code()),
-            Scope::Team { id, .. } => format!("{alias}.team_id = {}", id.0),
-            Scope::Unit { id, .. } => format!("{alias}.unit_id = {}", id.0),
-        }
+            Scope::Domain(d) => format!("{t}.domain = '{}'", d.code()),
+            Scope::Team { id, .. } => format!("{t}.team_id = {}", id.0),
+            Scope::Unit { id, .. } => format!("{t}.unit_id = {}", id.0),
+        })
     }
 
     /// The parameters of the queue that lists this scope's requests.
