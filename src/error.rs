@@ -277,6 +277,24 @@ impl AppError {
     }
 }
 
+/// How the API says what went wrong (`web::errors` writes it), as the OpenAPI description
+/// shows it: `{"error": {"code", "message", "fields": {name: [messages]}}}`
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code: `not_found`, `unauthenticated`, `forbidden`, `invalid`, `bad_request`,
+    /// `conflict`, `rule`, `payload_too_large`, `internal`, …
+    code: String,
+    /// Message in the language of `Accept-Language` (French by default).
+    message: String,
+    #[schema(value_type = Object)]
+    fields: serde_json::Value,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,27 +1,10 @@
 //! The OpenAPI description of the JSON API, generated from the handlers' annotations (utoipa).
 
+use crate::error::{ErrorBody, ErrorDetail};
 use crate::requests::api;
 use actix_web::HttpResponse;
-use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
-
-/// `{"error": {"code", "message", "fields": {name: [messages]}}}`
-#[derive(Serialize, ToSchema)]
-pub struct ErrorBody {
-    error: ErrorDetail,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// Stable code: `not_found`, `unauthenticated`, `forbidden`, `invalid`, `bad_request`,
-    /// `conflict`, `rule`, `payload_too_large`, `internal`, …
-    code: String,
-    /// Message in the language of `Accept-Language` (French by default).
-    message: String,
-    #[schema(value_type = Object)]
-    fields: serde_json::Value,
-}
+use utoipa::{Modify, OpenApi};
 
 struct Bearer;
 

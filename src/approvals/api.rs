@@ -25,7 +25,7 @@ fn number(raw: &str) -> Result<RequestNumber, AppError> {
 /// The requests waiting for my decision (as a unit director or a member of a named group),
 /// oldest first.
 #[utoipa::path(get, path = "/api/v1/approvals", tag = "approvals",
-    responses((status = 200, body = [RequestView]), (status = 401, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = [RequestView]), (status = 401, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn pending(
     req: HttpRequest,
@@ -49,7 +49,7 @@ pub async fn pending(
 /// The approval steps of a request, in order.
 #[utoipa::path(get, path = "/api/v1/requests/{number}/approvals", tag = "approvals",
     params(("number" = String, Path, description = "DS-000123")),
-    responses((status = 200, body = [ApprovalView]), (status = 404, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = [ApprovalView]), (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn steps(
     req: HttpRequest,
@@ -84,8 +84,8 @@ pub struct DecisionBody {
 /// on; a refusal cancels it.
 #[utoipa::path(post, path = "/api/v1/requests/{number}/approval", tag = "approvals", request_body = DecisionBody,
     params(("number" = String, Path, description = "DS-000123")),
-    responses((status = 200, body = RequestView), (status = 403, body = crate::openapi::ErrorBody),
-              (status = 409, body = crate::openapi::ErrorBody), (status = 422, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = RequestView), (status = 403, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn decide(
     req: HttpRequest,

@@ -124,8 +124,8 @@ pub async fn load(
 /// The figures of a dashboard: tiles, trends, backlog by age, volume by category and unit,
 /// workload per technician, satisfaction and the low ratings the reader may open.
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "dashboard", params(DashboardQuery),
-    responses((status = 200, body = Figures), (status = 403, body = crate::openapi::ErrorBody),
-        (status = 422, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = Figures), (status = 403, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(
     user: ApiUser,

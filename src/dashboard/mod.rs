@@ -10,6 +10,7 @@ pub mod model;
 pub mod pages;
 pub mod period;
 pub mod queries;
+pub mod rating_pages;
 pub mod resolve;
 pub mod satisfaction;
 pub mod scope;

@@ -10,22 +10,11 @@ use crate::db::UserId;
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::i18n::{self, Locale};
 use crate::requests::model::RequestNumber;
-use crate::web::extract::{AnonCtx, CsrfForm, Ctx};
-use crate::AppState;
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 pub const COMMENT_MAX: usize = 2000;
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/requests/{number}/rating", web::post().to(rate_signed_in))
-        .route("/rate/{token}/{score}", web::get().to(one_click))
-        .route("/rate/{token}", web::post().to(rate_by_link));
-}
 
 pub struct Rating {
     pub rating: i16,
@@ -156,7 +145,7 @@ pub fn request_section(
     }))
 }
 
-fn choices(loc: Locale, selected: Option<i16>) -> Vec<Value> {
+pub fn choices(loc: Locale, selected: Option<i16>) -> Vec<Value> {
     (1..=5)
         .map(|n: i16| {
             json!({"value": n, "label": i18n::tr(loc, "rating-value", &[("n".into(), n.to_string())]),
@@ -165,141 +154,8 @@ fn choices(loc: Locale, selected: Option<i16>) -> Vec<Value> {
         .collect()
 }
 
-#[derive(Deserialize)]
-struct RatingForm {
-    rating: Option<String>,
-    #[serde(default)]
-    comment: String,
-}
-
-async fn rate_signed_in(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: CsrfForm<RatingForm>,
-) -> Result<HttpResponse, AppError> {
-    let number = RequestNumber::parse(&path).ok_or(AppError::NotFound)?;
-    let form = form.0;
-    let origin = ctx.user.origin();
-    let by = ctx.user.id;
-    let result = match check(form.rating.as_deref(), &form.comment) {
-        Ok(rating) => {
-            state
-                .db(move |c| rate(c, &origin, number.0, Some(by), rating, &form.comment))
-                .await
-        }
-        Err(errors) => Err(AppError::Invalid(errors)),
-    };
-    crate::requests::show::after_action(&ctx, &state, number, "rating", result).await
-}
-
-/// The request a rating link names; not found when its signature is wrong.
-async fn link_number(state: &AppState, token: &str) -> Result<i64, AppError> {
-    let t = token.to_string();
-    state
-        .db(move |c| {
-            Ok(crate::signing::rating_token_number(
-                &crate::signing::instance_key(c)?,
-                &t,
-            ))
-        })
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
-/// What the page of a rating link shows.
-struct LinkView<'a> {
-    token: &'a str,
-    number: i64,
-    rating: Option<i16>,
-    comment: &'a str,
-    errors: Value,
-    refused: Option<String>,
-    /// The rating was just recorded.
-    saved: bool,
-}
-
-/// The page of the rating link: thanks, the rating given, and the comment form.
-fn link_page(
-    ctx: &AnonCtx,
-    state: &AppState,
-    status: StatusCode,
-    v: LinkView,
-) -> Result<HttpResponse, AppError> {
-    let LinkView {
-        token,
-        number,
-        rating,
-        comment,
-        errors,
-        refused,
-        saved,
-    } = v;
-    ctx.render_status(
-        state,
-        status,
-        "pages/rating",
-        json!({
-            "title": i18n::tr(ctx.locale, "rating-title", &[]),
-            "number": RequestNumber(number).to_string(),
-            "token": token,
-            "rating": rating,
-            "comment": comment,
-            "choices": choices(ctx.locale, rating),
-            "errors": errors,
-            "refused": refused,
-            "saved": saved,
-        }),
-    )
-}
-
-/// The link in the email: shows the score clicked, chosen in the form, and records nothing —
-/// mail scanners (Safe Links and the like) open every link of a message. The form's POST
-/// records it.
-async fn one_click(
-    ctx: AnonCtx,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
-    let (token, score) = path.into_inner();
-    let number = link_number(&state, &token).await?;
-    let rating = check(Some(&score), "").map_err(|_| AppError::NotFound)?;
-    let current = state.db(move |c| may_rate(c, number)).await;
-    match current {
-        Ok(r) => link_page(
-            &ctx,
-            &state,
-            StatusCode::OK,
-            LinkView {
-                token: &token,
-                number,
-                rating: Some(rating),
-                comment: &r.map(|r| r.comment).unwrap_or_default(),
-                errors: json!({}),
-                refused: None,
-                saved: false,
-            },
-        ),
-        Err(AppError::Conflict(m)) => link_page(
-            &ctx,
-            &state,
-            StatusCode::CONFLICT,
-            LinkView {
-                token: &token,
-                number,
-                rating: None,
-                comment: "",
-                errors: json!({}),
-                refused: Some(i18n::tr(ctx.locale, &m, &[])),
-                saved: false,
-            },
-        ),
-        Err(e) => Err(e),
-    }
-}
-
 /// The rating a request has so far, when it may be rated (resolved); reads only.
-fn may_rate(conn: &mut PgConnection, number: i64) -> Result<Option<Rating>, AppError> {
+pub fn may_rate(conn: &mut PgConnection, number: i64) -> Result<Option<Rating>, AppError> {
     let (id, resolved_at): (i64, Option<DateTime<Utc>>) = requests::table
         .filter(requests::number.eq(number))
         .select((requests::id, requests::resolved_at))
@@ -310,56 +166,4 @@ fn may_rate(conn: &mut PgConnection, number: i64) -> Result<Option<Rating>, AppE
         return Err(AppError::Conflict("rating-not-resolved".into()));
     }
     Ok(of_request(conn, id)?)
-}
-
-/// The comment form of the rating link's page (the score may be changed there too).
-async fn rate_by_link(
-    ctx: AnonCtx,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: CsrfForm<RatingForm>,
-) -> Result<HttpResponse, AppError> {
-    let token = path.into_inner();
-    let number = link_number(&state, &token).await?;
-    let form = form.0;
-    let rating = match check(form.rating.as_deref(), &form.comment) {
-        Ok(r) => r,
-        Err(errors) => {
-            let messages = crate::web::render::field_messages(ctx.locale, &errors);
-            let current = form.rating.as_deref().and_then(|r| r.trim().parse().ok());
-            return link_page(
-                &ctx,
-                &state,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                LinkView {
-                    token: &token,
-                    number,
-                    rating: current,
-                    comment: &form.comment,
-                    errors: messages,
-                    refused: None,
-                    saved: false,
-                },
-            );
-        }
-    };
-    let origin = Origin::default();
-    let comment = form.comment.clone();
-    state
-        .db(move |c| rate(c, &origin, number, None, rating, &comment))
-        .await?;
-    link_page(
-        &ctx,
-        &state,
-        StatusCode::OK,
-        LinkView {
-            token: &token,
-            number,
-            rating: Some(rating),
-            comment: &form.comment,
-            errors: json!({}),
-            refused: None,
-            saved: true,
-        },
-    )
 }

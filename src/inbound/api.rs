@@ -42,8 +42,8 @@ fn token_ok(req: &HttpRequest, expected: Option<&str>) -> bool {
     params(("X-Guichet-Channel" = Option<String>, Header, description = "pipe when posted by guichet mailgate")),
     responses(
         (status = 200, body = service::Receipt),
-        (status = 401, body = crate::openapi::ErrorBody, description = "Missing or wrong inbound token"),
-        (status = 413, body = crate::openapi::ErrorBody, description = "Larger than inbound_max_bytes")),
+        (status = 401, body = crate::error::ErrorBody, description = "Missing or wrong inbound token"),
+        (status = 413, body = crate::error::ErrorBody, description = "Larger than inbound_max_bytes")),
     security(("bearer" = [])))]
 pub async fn inbound_mail(
     req: HttpRequest,

@@ -28,8 +28,8 @@ pub struct AssetPage {
 
 /// Lists the equipment you may see, by inventory number.
 #[utoipa::path(get, path = "/api/v1/assets", tag = "inventory", params(AssetListParams),
-    responses((status = 200, body = AssetPage), (status = 422, body = crate::openapi::ErrorBody),
-              (status = 403, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = AssetPage), (status = 422, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     req: HttpRequest,
@@ -48,8 +48,8 @@ pub async fn list(
 
 /// Adds an asset. A new maker and model pair is added to the models with the given type.
 #[utoipa::path(post, path = "/api/v1/assets", tag = "inventory", request_body = AssetChanges,
-    responses((status = 201, body = AssetView), (status = 422, body = crate::openapi::ErrorBody),
-              (status = 403, body = crate::openapi::ErrorBody)),
+    responses((status = 201, body = AssetView), (status = 422, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     req: HttpRequest,
@@ -75,7 +75,7 @@ pub async fn create(
 /// One asset. Reading whom it is assigned to is recorded in the access log.
 #[utoipa::path(get, path = "/api/v1/assets/{tag}", tag = "inventory",
     params(("tag" = String, Path, description = "inventory number")),
-    responses((status = 200, body = AssetView), (status = 404, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = AssetView), (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(
     req: HttpRequest,
@@ -94,8 +94,8 @@ pub async fn get(
 /// (409 otherwise).
 #[utoipa::path(patch, path = "/api/v1/assets/{tag}", tag = "inventory", request_body = AssetChanges,
     params(("tag" = String, Path, description = "inventory number")),
-    responses((status = 200, body = AssetView), (status = 404, body = crate::openapi::ErrorBody),
-              (status = 409, body = crate::openapi::ErrorBody), (status = 422, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = AssetView), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
     req: HttpRequest,
@@ -121,7 +121,7 @@ pub async fn update(
 /// The history of an asset, newest first.
 #[utoipa::path(get, path = "/api/v1/assets/{tag}/history", tag = "inventory",
     params(("tag" = String, Path, description = "inventory number")),
-    responses((status = 200, body = [AssetEventView]), (status = 404, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = [AssetEventView]), (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn history(
     req: HttpRequest,

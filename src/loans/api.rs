@@ -38,7 +38,7 @@ pub struct ListQuery {
 
 /// Loans: yours, those waiting for your approval, or the desk's.
 #[utoipa::path(get, path = "/api/v1/loans", tag = "loans", params(ListQuery),
-    responses((status = 200, body = [LoanView]), (status = 403, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = [LoanView]), (status = 403, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     req: HttpRequest,
@@ -69,8 +69,8 @@ pub async fn list(
 /// Books equipment: specific assets, or a quantity of a model at a lending unit. 409 when it is
 /// not available for the whole period.
 #[utoipa::path(post, path = "/api/v1/loans", tag = "loans", request_body = ReserveCmd,
-    responses((status = 201, body = LoanView), (status = 409, body = crate::openapi::ErrorBody),
-              (status = 422, body = crate::openapi::ErrorBody)),
+    responses((status = 201, body = LoanView), (status = 409, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn reserve(
     req: HttpRequest,
@@ -96,7 +96,7 @@ pub async fn reserve(
 
 /// One loan (the borrower, the unit's director, the lending desk and auditors).
 #[utoipa::path(get, path = "/api/v1/loans/{id}", tag = "loans", params(("id" = i64, Path)),
-    responses((status = 200, body = LoanView), (status = 404, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = LoanView), (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(
     req: HttpRequest,
@@ -150,7 +150,7 @@ where
 
 /// The borrowing unit's director approves.
 #[utoipa::path(post, path = "/api/v1/loans/{id}/approve", tag = "loans", params(("id" = i64, Path)),
-    request_body = NoteBody, responses((status = 200, body = LoanView), (status = 409, body = crate::openapi::ErrorBody)),
+    request_body = NoteBody, responses((status = 200, body = LoanView), (status = 409, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn approve(
     req: HttpRequest,
@@ -168,7 +168,7 @@ pub async fn approve(
 
 /// The borrowing unit's director refuses (a reason is required).
 #[utoipa::path(post, path = "/api/v1/loans/{id}/refuse", tag = "loans", params(("id" = i64, Path)),
-    request_body = NoteBody, responses((status = 200, body = LoanView), (status = 422, body = crate::openapi::ErrorBody)),
+    request_body = NoteBody, responses((status = 200, body = LoanView), (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn refuse(
     req: HttpRequest,
@@ -186,7 +186,7 @@ pub async fn refuse(
 
 /// The borrower accepts the loan conditions (recorded with the time and address).
 #[utoipa::path(post, path = "/api/v1/loans/{id}/acknowledge", tag = "loans", params(("id" = i64, Path)),
-    responses((status = 200, body = LoanView), (status = 403, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = LoanView), (status = 403, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn acknowledge(
     req: HttpRequest,
@@ -203,8 +203,8 @@ pub async fn acknowledge(
 
 /// The lending desk hands the equipment over.
 #[utoipa::path(post, path = "/api/v1/loans/{id}/checkout", tag = "loans", params(("id" = i64, Path)),
-    request_body = CheckoutCmd, responses((status = 200, body = LoanView), (status = 409, body = crate::openapi::ErrorBody),
-        (status = 422, body = crate::openapi::ErrorBody)),
+    request_body = CheckoutCmd, responses((status = 200, body = LoanView), (status = 409, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn checkout(
     req: HttpRequest,
@@ -231,7 +231,7 @@ pub struct CheckinResult {
 /// The lending desk takes equipment back with its condition (`ok`, `damaged` opens an IT request
 /// linked to the asset, `missing` marks it and tells the unit's director); some assets may stay out.
 #[utoipa::path(post, path = "/api/v1/loans/{id}/checkin", tag = "loans", params(("id" = i64, Path)),
-    request_body = CheckinCmd, responses((status = 200, body = CheckinResult), (status = 409, body = crate::openapi::ErrorBody)),
+    request_body = CheckinCmd, responses((status = 200, body = CheckinResult), (status = 409, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn checkin(
     req: HttpRequest,
@@ -268,7 +268,7 @@ pub struct ExtendBody {
 
 /// Moves the return date later, when nobody has booked the equipment after.
 #[utoipa::path(post, path = "/api/v1/loans/{id}/extend", tag = "loans", params(("id" = i64, Path)),
-    request_body = ExtendBody, responses((status = 200, body = LoanView), (status = 409, body = crate::openapi::ErrorBody)),
+    request_body = ExtendBody, responses((status = 200, body = LoanView), (status = 409, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn extend(
     req: HttpRequest,
@@ -286,7 +286,7 @@ pub async fn extend(
 
 /// Cancels a booking before the equipment is handed over.
 #[utoipa::path(post, path = "/api/v1/loans/{id}/cancel", tag = "loans", params(("id" = i64, Path)),
-    responses((status = 200, body = LoanView), (status = 409, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = LoanView), (status = 409, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn cancel(
     req: HttpRequest,
@@ -315,7 +315,7 @@ pub struct AvailabilityQuery {
 
 /// How many of a model are free each day, and which assets are busy which days.
 #[utoipa::path(get, path = "/api/v1/availability", tag = "loans", params(AvailabilityQuery),
-    responses((status = 200, body = Availability), (status = 404, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = Availability), (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn availability(
     _user: ApiUser,

@@ -222,21 +222,7 @@ impl CurrentUser {
     }
 }
 
-/// How a person relates to a request, derived once and used by the workflow rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Standing {
-    pub can_read: bool,
-    /// The requester, or the director of the request's unit.
-    pub requester_side: bool,
-    /// The person who asked.
-    pub requester: bool,
-    /// A director of the request's unit.
-    pub director: bool,
-    /// A technician or service manager of the request's domain, or an admin.
-    pub staff: bool,
-    /// A service manager of the request's domain, or an admin.
-    pub manager: bool,
-}
+pub use crate::workflow::Standing;
 
 pub fn standing(user: &CurrentUser, r: &RequestFacts) -> Standing {
     let can_read = user.request_scope().allows(r);

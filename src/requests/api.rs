@@ -20,8 +20,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/openapi.json", web::get().to(crate::openapi::spec))
-        .route("/catalog", web::get().to(catalog_list))
+    cfg.route("/catalog", web::get().to(catalog_list))
         .route("/request-choices", web::get().to(choices))
         .route("/requests", web::post().to(create))
         .route("/requests", web::get().to(list))
@@ -69,7 +68,7 @@ pub struct DomainOut {
 
 /// The catalog: domains with their active categories and forms.
 #[utoipa::path(get, path = "/api/v1/catalog", tag = "catalog",
-    responses((status = 200, body = [DomainOut]), (status = 401, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = [DomainOut]), (status = 401, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn catalog_list(
     _user: ApiUser,
@@ -138,7 +137,7 @@ pub struct ChoicesOut {
 /// What a request form offers you: your units, their rooms and their equipment — the valid
 /// values of `unit`, `room` and of the form fields of type `room` and `asset` (see the catalog).
 #[utoipa::path(get, path = "/api/v1/request-choices", tag = "catalog", params(ChoicesParams),
-    responses((status = 200, body = ChoicesOut), (status = 422, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = ChoicesOut), (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn choices(
     req: HttpRequest,
@@ -228,8 +227,8 @@ pub struct NewRequestBody {
 
 /// Submits a request.
 #[utoipa::path(post, path = "/api/v1/requests", tag = "requests", request_body = NewRequestBody,
-    responses((status = 201, body = RequestView), (status = 422, body = crate::openapi::ErrorBody),
-              (status = 400, body = crate::openapi::ErrorBody), (status = 413, body = crate::openapi::ErrorBody)),
+    responses((status = 201, body = RequestView), (status = 422, body = crate::error::ErrorBody),
+              (status = 400, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     req: HttpRequest,
@@ -290,7 +289,7 @@ pub struct RequestPage {
 
 /// Lists the requests you may see, filtered, newest first by default.
 #[utoipa::path(get, path = "/api/v1/requests", tag = "requests", params(ListParams),
-    responses((status = 200, body = RequestPage), (status = 422, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = RequestPage), (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     req: HttpRequest,
@@ -316,7 +315,7 @@ pub async fn list(
 /// One request. Reading it is recorded in the access log.
 #[utoipa::path(get, path = "/api/v1/requests/{number}", tag = "requests",
     params(("number" = String, Path, description = "DS-000123")),
-    responses((status = 200, body = RequestView), (status = 404, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = RequestView), (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(
     req: HttpRequest,
@@ -336,7 +335,7 @@ pub async fn get(
 /// The timeline. Internal notes appear only for the support staff of the request's domain.
 #[utoipa::path(get, path = "/api/v1/requests/{number}/events", tag = "requests",
     params(("number" = String, Path, description = "DS-000123")),
-    responses((status = 200, body = [EventView]), (status = 404, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = [EventView]), (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn events(
     req: HttpRequest,
@@ -365,8 +364,8 @@ pub struct CommentBody {
 /// Adds a comment or an internal note.
 #[utoipa::path(post, path = "/api/v1/requests/{number}/comments", tag = "requests", request_body = CommentBody,
     params(("number" = String, Path, description = "DS-000123")),
-    responses((status = 201, body = EventView), (status = 403, body = crate::openapi::ErrorBody),
-              (status = 409, body = crate::openapi::ErrorBody), (status = 422, body = crate::openapi::ErrorBody)),
+    responses((status = 201, body = EventView), (status = 403, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn comment(
     req: HttpRequest,
@@ -412,8 +411,8 @@ pub struct TransitionBody {
 /// Changes the status, as the workflow allows.
 #[utoipa::path(post, path = "/api/v1/requests/{number}/transitions", tag = "requests", request_body = TransitionBody,
     params(("number" = String, Path, description = "DS-000123")),
-    responses((status = 200, body = RequestView), (status = 403, body = crate::openapi::ErrorBody),
-              (status = 409, body = crate::openapi::ErrorBody), (status = 422, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = RequestView), (status = 403, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn transition(
     req: HttpRequest,
@@ -465,8 +464,8 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
 /// Assigns a team and/or a person (support staff of the domain).
 #[utoipa::path(post, path = "/api/v1/requests/{number}/assign", tag = "requests", request_body = AssignBody,
     params(("number" = String, Path, description = "DS-000123")),
-    responses((status = 200, body = RequestView), (status = 403, body = crate::openapi::ErrorBody),
-              (status = 409, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = RequestView), (status = 403, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn assign(
     req: HttpRequest,
@@ -516,7 +515,7 @@ pub async fn assign(
 #[utoipa::path(post, path = "/api/v1/requests/{number}/attachments", tag = "requests",
     params(("number" = String, Path, description = "DS-000123")),
     request_body(content_type = "multipart/form-data", content = String, description = "field `file`"),
-    responses((status = 201, body = AttachmentView), (status = 413, body = crate::openapi::ErrorBody)),
+    responses((status = 201, body = AttachmentView), (status = 413, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn upload(
     req: HttpRequest,
@@ -553,7 +552,7 @@ pub async fn upload(
 /// Downloads an attachment.
 #[utoipa::path(get, path = "/api/v1/requests/{number}/attachments/{id}", tag = "requests",
     params(("number" = String, Path, description = "DS-000123"), ("id" = i64, Path)),
-    responses((status = 200, description = "the file"), (status = 404, body = crate::openapi::ErrorBody)),
+    responses((status = 200, description = "the file"), (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn download(
     user: ApiUser,
@@ -567,7 +566,7 @@ pub async fn download(
 /// The people in copy of a request.
 #[utoipa::path(get, path = "/api/v1/requests/{number}/watchers", tag = "requests",
     params(("number" = String, Path, description = "DS-000123")),
-    responses((status = 200, body = [crate::users::model::PersonRef]), (status = 404, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = [crate::users::model::PersonRef]), (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn watchers(
     user: ApiUser,
@@ -589,8 +588,8 @@ pub struct WatcherBody {
 /// Puts a person in copy (the requester's side or the domain's staff).
 #[utoipa::path(post, path = "/api/v1/requests/{number}/watchers", tag = "requests", request_body = WatcherBody,
     params(("number" = String, Path, description = "DS-000123")),
-    responses((status = 200, body = [crate::users::model::PersonRef]), (status = 403, body = crate::openapi::ErrorBody),
-              (status = 422, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = [crate::users::model::PersonRef]), (status = 403, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn watcher_add(
     user: ApiUser,
@@ -613,7 +612,7 @@ pub async fn watcher_add(
 /// Takes a person out of copy (anyone may take themselves out).
 #[utoipa::path(post, path = "/api/v1/requests/{number}/watchers/remove", tag = "requests", request_body = WatcherBody,
     params(("number" = String, Path, description = "DS-000123")),
-    responses((status = 204, description = "done"), (status = 403, body = crate::openapi::ErrorBody)),
+    responses((status = 204, description = "done"), (status = 403, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn watcher_remove(
     user: ApiUser,
@@ -640,8 +639,8 @@ pub struct PriorityBody {
 /// Changes the priority (support staff of the domain); the SLA due dates are recomputed.
 #[utoipa::path(post, path = "/api/v1/requests/{number}/priority", tag = "requests", request_body = PriorityBody,
     params(("number" = String, Path, description = "DS-000123")),
-    responses((status = 200, body = RequestView), (status = 403, body = crate::openapi::ErrorBody),
-              (status = 422, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = RequestView), (status = 403, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn priority(
     req: HttpRequest,

@@ -3,6 +3,7 @@ use crate::db::schema::{attachments, request_events, requests};
 use crate::db::{
     AttachmentId, CategoryId, EventId, RequestId, RoomId, TeamId, UnitId, UserId, WorkflowId,
 };
+use crate::sla::model::SlaView;
 use crate::users::model::Domain;
 use crate::workflow::StateKind;
 use chrono::{DateTime, Utc};
@@ -264,7 +265,7 @@ pub struct RequestView {
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     /// The service-level clocks; null when no policy applies.
-    pub sla: Option<crate::sla::model::SlaView>,
+    pub sla: Option<SlaView>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -292,6 +293,38 @@ pub struct EventView {
     pub data: serde_json::Value,
     pub attachments: Vec<AttachmentView>,
     pub created_at: DateTime<Utc>,
+}
+
+impl Request {
+    /// The request's SLA as the request page and the API show it (none without a policy).
+    pub fn sla_view(&self, now: DateTime<Utc>) -> Option<SlaView> {
+        let r = self;
+        r.sla_policy_id?;
+        let paused = r.sla_paused_since.is_some();
+        let open = r.closed_at.is_none();
+        let first_response_breached = r.first_response_breached_at.is_some()
+            || match (r.first_response_due, r.first_response_at) {
+                (Some(due), Some(at)) => at > due,
+                (Some(due), None) => open && now > due,
+                _ => false,
+            };
+        let resolution_breached = r.resolution_breached_at.is_some()
+            || match (r.resolution_due, r.resolved_at) {
+                (Some(due), Some(at)) => at > due,
+                (Some(due), None) => open && !paused && now > due,
+                _ => false,
+            };
+        Some(SlaView {
+            first_response_due: r.first_response_due,
+            resolution_due: r.resolution_due,
+            first_responded_at: r.first_response_at,
+            paused,
+            paused_since: r.sla_paused_since,
+            paused_minutes: r.sla_paused_minutes as i64,
+            first_response_breached,
+            resolution_breached,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -474,7 +474,7 @@ pub fn hydrate(
     let mut out = Vec::with_capacity(rows.len());
     let now = Utc::now();
     for r in rows {
-        let sla = crate::sla::service::SlaView::of(&r, now);
+        let sla = r.sla_view(now);
         let room = r.room_id.and_then(|id| rooms.get(&id).cloned());
         let unknown = PersonRef {
             email: String::new(),

@@ -105,33 +105,3 @@ pub struct SlaView {
     pub first_response_breached: bool,
     pub resolution_breached: bool,
 }
-
-impl SlaView {
-    pub fn of(r: &crate::requests::model::Request, now: DateTime<Utc>) -> Option<SlaView> {
-        r.sla_policy_id?;
-        let paused = r.sla_paused_since.is_some();
-        let open = r.closed_at.is_none();
-        let first_response_breached = r.first_response_breached_at.is_some()
-            || match (r.first_response_due, r.first_response_at) {
-                (Some(due), Some(at)) => at > due,
-                (Some(due), None) => open && now > due,
-                _ => false,
-            };
-        let resolution_breached = r.resolution_breached_at.is_some()
-            || match (r.resolution_due, r.resolved_at) {
-                (Some(due), Some(at)) => at > due,
-                (Some(due), None) => open && !paused && now > due,
-                _ => false,
-            };
-        Some(SlaView {
-            first_response_due: r.first_response_due,
-            resolution_due: r.resolution_due,
-            first_responded_at: r.first_response_at,
-            paused,
-            paused_since: r.sla_paused_since,
-            paused_minutes: r.sla_paused_minutes as i64,
-            first_response_breached,
-            resolution_breached,
-        })
-    }
-}

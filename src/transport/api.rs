@@ -103,7 +103,7 @@ fn day(raw: &Option<String>, field: &str) -> Result<Option<NaiveDate>, AppError>
 
 /// Trips that leave in a period (those the person may read: the transport service sees all).
 #[utoipa::path(get, path = "/api/v1/trips", tag = "transport", params(TripQuery),
-    responses((status = 200, body = [TripOut]), (status = 422, body = crate::openapi::ErrorBody)),
+    responses((status = 200, body = [TripOut]), (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
     user: ApiUser,

@@ -270,3 +270,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
 pub fn form_pairs(bytes: &[u8]) -> Vec<(String, String)> {
     serde_urlencoded::from_bytes(bytes).unwrap_or_default()
 }
+/// A cookie for our own use: HttpOnly, SameSite=Lax, Secure unless turned off for a demo.
+pub fn cookie(
+    name: &'static str,
+    value: String,
+    secure: bool,
+) -> actix_web::cookie::Cookie<'static> {
+    actix_web::cookie::Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(actix_web::cookie::SameSite::Lax)
+        .finish()
+}

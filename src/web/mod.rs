@@ -12,7 +12,6 @@ pub mod throttle;
 use crate::config::Settings;
 use crate::error::AppError;
 use crate::requests;
-use actix_web::cookie::{Cookie, SameSite};
 use actix_web::middleware::DefaultHeaders;
 use actix_web::web;
 
@@ -47,16 +46,6 @@ pub fn security_headers(settings: &Settings) -> DefaultHeaders {
 
 fn served_over_https(settings: &Settings) -> bool {
     settings.cookie_secure && settings.base_url.starts_with("https://")
-}
-
-/// A cookie for our own use: HttpOnly, SameSite=Lax, Secure unless turned off for a demo.
-pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
-    Cookie::build(name, value)
-        .path("/")
-        .http_only(true)
-        .secure(secure)
-        .same_site(SameSite::Lax)
-        .finish()
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
@@ -99,10 +88,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
         .configure(crate::departures::pages::routes)
         .configure(crate::transport::pages::routes)
         .configure(crate::dashboard::pages::routes)
-        .configure(crate::dashboard::satisfaction::routes)
+        .configure(crate::dashboard::rating_pages::routes)
         .service(
             web::scope("/api/v1")
                 .wrap(actix_web::middleware::from_fn(idempotency::middleware))
+                .route("/openapi.json", web::get().to(crate::openapi::spec))
                 .configure(requests::api::routes)
                 .configure(crate::approvals::api::routes)
                 .configure(crate::inventory::api::routes)

@@ -186,9 +186,13 @@ pub async fn oidc_callback(
         Ok((token, user, next)) => {
             let mut res = see_other(&safe_next(Some(&next)));
             let secure = state.settings.cookie_secure;
-            res.add_cookie(&super::cookie(SESSION_COOKIE, token, secure))
+            res.add_cookie(&super::extract::cookie(SESSION_COOKIE, token, secure))
                 .and_then(|_| {
-                    res.add_cookie(&super::cookie(LANG_COOKIE, user.locale.clone(), secure))
+                    res.add_cookie(&super::extract::cookie(
+                        LANG_COOKIE,
+                        user.locale.clone(),
+                        secure,
+                    ))
                 })
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             Ok(res)
@@ -245,9 +249,13 @@ pub async fn login(
         Ok((token, user)) => {
             let mut res = see_other(&next);
             let secure = state.settings.cookie_secure;
-            res.add_cookie(&super::cookie(SESSION_COOKIE, token, secure))
+            res.add_cookie(&super::extract::cookie(SESSION_COOKIE, token, secure))
                 .and_then(|_| {
-                    res.add_cookie(&super::cookie(LANG_COOKIE, user.locale.clone(), secure))
+                    res.add_cookie(&super::extract::cookie(
+                        LANG_COOKIE,
+                        user.locale.clone(),
+                        secure,
+                    ))
                 })
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             Ok(res)
@@ -321,7 +329,7 @@ pub async fn language(
         state.db(move |c| users::set_locale(c, id, locale)).await?;
     }
     let mut res = see_other(&safe_next(form.0.back.as_deref()));
-    res.add_cookie(&super::cookie(
+    res.add_cookie(&super::extract::cookie(
         LANG_COOKIE,
         locale.code().to_string(),
         state.settings.cookie_secure,
@@ -388,7 +396,7 @@ pub async fn profile_save(
         .db(move |c| users::set_preferences(c, &user, locale, choice))
         .await?;
     let mut res = see_other("/profile?ok=1");
-    res.add_cookie(&super::cookie(
+    res.add_cookie(&super::extract::cookie(
         LANG_COOKIE,
         locale.code().to_string(),
         state.settings.cookie_secure,

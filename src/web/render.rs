@@ -132,7 +132,7 @@ impl AnonCtx {
             data,
         )?;
         if self.new_cookie {
-            let cookie = super::cookie(
+            let cookie = super::extract::cookie(
                 super::extract::CSRF_COOKIE,
                 self.csrf.clone(),
                 state.settings.cookie_secure,

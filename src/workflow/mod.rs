@@ -10,7 +10,6 @@ use crate::code_enum;
 use crate::db::WorkflowId;
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::i18n::Locale;
-use crate::requests::access::Standing;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -305,6 +304,23 @@ impl Workflow {
         }
         out
     }
+}
+
+/// How a person relates to a request, as the workflow rules read it (derived once, by
+/// `requests::access::standing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub can_read: bool,
+    /// The requester, or the director of the request's unit.
+    pub requester_side: bool,
+    /// The person who asked.
+    pub requester: bool,
+    /// A director of the request's unit.
+    pub director: bool,
+    /// A technician or service manager of the request's domain, or an admin.
+    pub staff: bool,
+    /// A service manager of the request's domain, or an admin.
+    pub manager: bool,
 }
 
 #[cfg(test)]

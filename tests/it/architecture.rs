@@ -35,6 +35,15 @@ const MODEL_FILES: &[&str] = &[
 /// Imports that still go up a layer: (importing file, imported file).
 const KNOWN_UPWARD: &[(&str, &str)] = &[];
 
+/// Files that still import each other, through any number of steps: each circle by its files.
+const KNOWN_CIRCLES: &[&str] = &[
+    // Approvals and trips change a request through requests::service, which starts their steps:
+    // the narrow request-commands interface of issue 22 is still to come.
+    "approvals/service.rs requests/service.rs transport/service.rs",
+    // Loading a request for a reader goes through queries; the lists' SQL takes the rule's filter.
+    "requests/access.rs requests/queries.rs",
+];
+
 /// Files still over 800 lines.
 const KNOWN_LONG_FILES: &[&str] = &[
     "inbound/service.rs",
@@ -55,8 +64,8 @@ const KNOWN_LONG_HANDLERS: &[(&str, &str)] = &[
     ("automation/pages.rs", "rule_form"),
     ("catalog/pages.rs", "category_form"),
     ("dashboard/pages.rs", "page"),
-    ("dashboard/satisfaction.rs", "one_click"),
-    ("dashboard/satisfaction.rs", "rate_by_link"),
+    ("dashboard/rating_pages.rs", "one_click"),
+    ("dashboard/rating_pages.rs", "rate_by_link"),
     ("inventory/pages.rs", "import_run"),
     ("inventory/pages.rs", "list"),
     ("inventory/pages.rs", "render_form"),
@@ -348,5 +357,45 @@ fn the_layers_are_told_apart() {
     assert!(
         imported.contains("notify/mod.rs"),
         "super:: paths count: {imported:?}"
+    );
+}
+
+#[test]
+fn no_two_files_import_each_other_even_through_others() {
+    // A circle is a strongly connected group of files: each reaches every other by imports.
+    let files = sources();
+    let edges: BTreeMap<String, BTreeSet<String>> = files
+        .iter()
+        .map(|(rel, src)| (rel.clone(), imports(rel, &src.text, &files)))
+        .collect();
+    let reach = |from: &str| {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.to_string()];
+        while let Some(f) = todo.pop() {
+            for to in &edges[&f] {
+                if seen.insert(to.clone()) {
+                    todo.push(to.clone());
+                }
+            }
+        }
+        seen
+    };
+    let reaches: BTreeMap<&String, BTreeSet<String>> =
+        edges.keys().map(|f| (f, reach(f))).collect();
+    let mut found = BTreeSet::new();
+    for (f, r) in &reaches {
+        let circle: Vec<&str> = r
+            .iter()
+            .filter(|g| reaches[g].contains(*f))
+            .map(String::as_str)
+            .collect();
+        if !circle.is_empty() {
+            found.insert(circle.join(" "));
+        }
+    }
+    against_known(
+        "files that import each other",
+        found,
+        KNOWN_CIRCLES.iter().map(|c| c.to_string()).collect(),
     );
 }
