@@ -4,6 +4,7 @@
 //! here; `service` loads the rules, applies the actions and records each firing on the timeline.
 
 pub mod pages;
+pub mod queries;
 pub mod service;
 
 use crate::code_enum;

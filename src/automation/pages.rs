@@ -28,7 +28,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 async fn rule_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
-    let all = state.db(|c| Ok(rules::all(c)?)).await?;
+    let all = state
+        .db(|c| Ok(crate::automation::queries::all(c)?))
+        .await?;
     let loc = ctx.locale;
     let rows = all
         .iter()
@@ -339,7 +341,9 @@ async fn rule_edit(
 ) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
     let id = RuleId(path.into_inner());
-    let rule = state.db(move |c| Ok(rules::find(c, id)?)).await?;
+    let rule = state
+        .db(move |c| Ok(crate::automation::queries::find(c, id)?))
+        .await?;
     rule_form(&ctx, &state, Some(id), RuleInput::of(&rule), None).await
 }
 

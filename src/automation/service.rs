@@ -2,6 +2,7 @@
 //! transaction of the change that triggers them; their own actions are written directly (not
 //! through the request services), so a rule never triggers another rule and nothing loops.
 
+use super::queries::{self, RuleRow};
 use super::{Actions, Conditions, Facts, FieldCondition, FieldOp, Trigger};
 use crate::audit;
 use crate::auth::CurrentUser;
@@ -14,35 +15,10 @@ use crate::requests::model::{EventKind, NewEvent, Priority, Request, RequestNumb
 use crate::requests::queries as requests;
 use crate::units::queries as units;
 use crate::users::queries as users;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Value};
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = ar)]
-pub struct RuleRow {
-    pub id: RuleId,
-    pub name: String,
-    pub events: Vec<String>,
-    pub conditions: Value,
-    pub actions: Value,
-    pub position: i32,
-    pub active: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-pub fn all(conn: &mut PgConnection) -> QueryResult<Vec<RuleRow>> {
-    ar::table
-        .order((ar::position, ar::id))
-        .select(RuleRow::as_select())
-        .load(conn)
-}
-
-pub fn find(conn: &mut PgConnection, id: RuleId) -> QueryResult<RuleRow> {
-    ar::table.find(id).select(RuleRow::as_select()).first(conn)
-}
 
 /// Runs the active rules listening to `trigger` on a request, in order. `text` is the comment
 /// or note of the event, searched with the title and description.
@@ -486,7 +462,7 @@ pub fn update(
     input: RuleInput,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        find(conn, id)?;
+        queries::find(conn, id)?;
         let c = check(conn, &input)?;
         diesel::update(ar::table.find(id))
             .set((

@@ -3,6 +3,7 @@
 //! (once per occurrence and unit, whichever server runs the job) and manages the schedules.
 
 pub mod pages;
+pub mod queries;
 pub mod service;
 
 use crate::code_enum;

@@ -27,7 +27,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/recurring/{id}", web::post().to(recurring_update));
 }
 
-fn frequency_label(loc: Locale, r: &crate::recurring::service::Recurring) -> String {
+fn frequency_label(loc: Locale, r: &crate::recurring::queries::Recurring) -> String {
     let month = r.month.map(|m| m.to_string()).unwrap_or_default();
     i18n::tr(
         loc,
@@ -43,7 +43,12 @@ fn frequency_label(loc: Locale, r: &crate::recurring::service::Recurring) -> Str
 async fn recurring_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
     let (all, counts) = state
-        .db(|c| Ok((recurring::all(c)?, recurring::run_counts(c)?)))
+        .db(|c| {
+            Ok((
+                crate::recurring::queries::all(c)?,
+                crate::recurring::queries::run_counts(c)?,
+            ))
+        })
         .await?;
     let loc = ctx.locale;
     let today = recurring::today(chrono::Utc::now());
@@ -263,7 +268,7 @@ async fn recurring_edit(
     let id = path.into_inner();
     let input = state
         .db(move |c| {
-            let r = recurring::find(c, id)?;
+            let r = crate::recurring::queries::find(c, id)?;
             let cat = catalog::find(c, r.category_id)?;
             let requester = users::find(c, r.requester_id)?;
             let unit_codes = units::by_ids(

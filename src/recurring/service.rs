@@ -3,6 +3,7 @@
 //! transaction that creates the request: a second server waits for the first and then finds the
 //! row already there, so nothing is created twice.
 
+use super::queries::{self, Recurring};
 use super::{Frequency, Schedule};
 use crate::audit;
 use crate::auth::CurrentUser;
@@ -16,26 +17,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde_json::{json, Map, Value};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = rr)]
-pub struct Recurring {
-    pub id: i64,
-    pub title: String,
-    pub description: String,
-    pub category_id: CategoryId,
-    pub requester_id: UserId,
-    pub unit_ids: Vec<i64>,
-    pub fields: Value,
-    pub priority: Option<Priority>,
-    pub frequency: Frequency,
-    pub month: Option<i16>,
-    pub day: i16,
-    pub starts_on: NaiveDate,
-    pub active: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
 impl Recurring {
     pub fn schedule(&self) -> Schedule {
         Schedule {
@@ -45,20 +26,6 @@ impl Recurring {
             starts_on: self.starts_on,
         }
     }
-}
-
-pub fn all(conn: &mut PgConnection) -> QueryResult<Vec<Recurring>> {
-    rr::table
-        .order(rr::title)
-        .select(Recurring::as_select())
-        .load(conn)
-}
-
-pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<Recurring> {
-    rr::table
-        .find(id)
-        .select(Recurring::as_select())
-        .first(conn)
 }
 
 /// Today in the board's time zone.
@@ -367,7 +334,7 @@ pub fn update(
     input: RecurringInput,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        find(conn, id)?;
+        queries::find(conn, id)?;
         let c = check(conn, &input)?;
         diesel::update(rr::table.find(id))
             .set((&c, rr::updated_at.eq(diesel::dsl::now)))
@@ -382,13 +349,4 @@ pub fn update(
         )?;
         Ok(())
     })
-}
-
-/// How many requests each schedule created so far.
-pub fn run_counts(conn: &mut PgConnection) -> QueryResult<Vec<(i64, i64)>> {
-    runs::table
-        .filter(runs::request_id.is_not_null())
-        .group_by(runs::recurring_id)
-        .select((runs::recurring_id, diesel::dsl::count_star()))
-        .load(conn)
 }

@@ -30,6 +30,7 @@ const MODEL_FILES: &[&str] = &[
     "catalog/form.rs",
     "auth.rs",
     "inventory/values.rs",
+    "recurring/mod.rs",
 ];
 
 /// Imports that still go up a layer: (importing file, imported file).
