@@ -145,12 +145,18 @@ pub fn resolution_compliance(now: &str) -> String {
     )
 }
 
-pub fn first_due(c: &mut PgConnection, s: &Condition, b: &Bounds) -> QueryResult<Vec<DueRow>> {
+/// Requests due in the period, per bucket of their due time, with how many were met.
+fn due(
+    c: &mut PgConnection,
+    column: &str,
+    compliance: String,
+    s: &Condition,
+    b: &Bounds,
+) -> QueryResult<Vec<DueRow>> {
     diesel::sql_query(format!(
-        "SELECT width_bucket(first_response_due, $3) AS b, {}
-         FROM requests r WHERE first_response_due >= $1 AND first_response_due < $2 AND {s}
-         GROUP BY 1",
-        first_response_compliance("$4")
+        "SELECT width_bucket({column}, $3) AS b, {compliance}
+         FROM requests r WHERE {column} >= $1 AND {column} < $2 AND {s}
+         GROUP BY 1"
     ))
     .bind::<Timestamptz, _>(b.live)
     .bind::<Timestamptz, _>(b.end)
@@ -159,18 +165,18 @@ pub fn first_due(c: &mut PgConnection, s: &Condition, b: &Bounds) -> QueryResult
     .load(c)
 }
 
+pub fn first_due(c: &mut PgConnection, s: &Condition, b: &Bounds) -> QueryResult<Vec<DueRow>> {
+    due(
+        c,
+        "first_response_due",
+        first_response_compliance("$4"),
+        s,
+        b,
+    )
+}
+
 pub fn resolution_due(c: &mut PgConnection, s: &Condition, b: &Bounds) -> QueryResult<Vec<DueRow>> {
-    diesel::sql_query(format!(
-        "SELECT width_bucket(resolution_due, $3) AS b, {}
-         FROM requests r WHERE resolution_due >= $1 AND resolution_due < $2 AND {s}
-         GROUP BY 1",
-        resolution_compliance("$4")
-    ))
-    .bind::<Timestamptz, _>(b.live)
-    .bind::<Timestamptz, _>(b.end)
-    .bind::<Array<Timestamptz>, _>(&b.buckets)
-    .bind::<Timestamptz, _>(b.now)
-    .load(c)
+    due(c, "resolution_due", resolution_compliance("$4"), s, b)
 }
 
 pub fn open(c: &mut PgConnection, s: &Condition, b: &Bounds) -> QueryResult<Vec<OpenRow>> {
