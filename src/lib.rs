@@ -33,6 +33,13 @@ pub mod users;
 pub mod web;
 pub mod workflow;
 
+/// Connects the domains that lower ones must not name: what approvals and trips do when a
+/// request changes state. Called at start by every entry point (`AppState::new`, the commands,
+/// the tests); calling it again changes nothing.
+pub fn wire() {
+    requests::commands::install(&[transport::service::on_status, approvals::service::on_status]);
+}
+
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::{body::MessageBody, web as aw, App, Error};
 use std::sync::Arc;
@@ -53,6 +60,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(settings: config::Settings, pool: db::PgPool) -> Result<AppState, error::AppError> {
+        wire();
         let templates = web::render::templates(&settings)?;
         let settings_api_limit = settings.api_requests_per_minute;
         Ok(AppState {

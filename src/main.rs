@@ -143,6 +143,7 @@ fn main() -> ExitCode {
     )
     .init();
     let cli = Cli::parse();
+    guichet::wire();
     if let Command::Mailgate {
         url,
         token,

@@ -62,7 +62,7 @@ pub async fn steps(
     let user = user.0;
     let views = state
         .db(move |c| {
-            let (r, _) = crate::requests::access::load(c, &user, num, false)?;
+            let (r, _) = crate::requests::reading::load(c, &user, num, false)?;
             let steps = service::steps_of(c, r.id)?;
             Ok(service::views(c, &steps, locale)?)
         })

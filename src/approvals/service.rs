@@ -10,9 +10,9 @@ use crate::db::{GroupId, RequestId, UnitId, UserId};
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::i18n::{self, Locale};
 use crate::notify;
+use crate::requests::commands::{self, StatusChange};
 use crate::requests::model::{EventKind, NewEvent, Request, RequestNumber, SectionOf};
 use crate::requests::queries as requests;
-use crate::requests::service as request_service;
 use crate::users::model::{Role, User};
 use crate::workflow::StateKind;
 use chrono::Utc;
@@ -241,6 +241,21 @@ pub fn open(
     Ok(())
 }
 
+/// A request changes state (a hook of `requests::commands::move_to`): entering an approval
+/// state opens the category's steps; leaving it another way withdraws those still open.
+pub fn on_status(conn: &mut PgConnection, change: &StatusChange) -> Result<(), AppError> {
+    let (r, to) = (change.before, change.to);
+    if r.status_kind == StateKind::Approval && to.kind != StateKind::Approval {
+        withdraw_open(conn, r.id)?;
+    }
+    if to.kind == StateKind::Approval && r.status_kind != StateKind::Approval {
+        let category = crate::catalog::queries::find(conn, r.category_id)?;
+        let moved = requests::by_number(conn, r.number)?;
+        open(conn, &moved, &rule_of(&category), change.actor)?;
+    }
+    Ok(())
+}
+
 /// Closes the steps still open when a request leaves approval another way.
 pub fn withdraw_open(conn: &mut PgConnection, request: RequestId) -> QueryResult<usize> {
     diesel::update(
@@ -285,7 +300,7 @@ pub fn decide(
         )));
     }
     conn.transaction(|conn| {
-        let (r, _) = crate::requests::access::load(conn, user, number, true)?;
+        let (r, _) = crate::requests::reading::load(conn, user, number, true)?;
         if r.status_kind != StateKind::Approval {
             return Err(AppError::rule("approval-not-pending"));
         }
@@ -356,7 +371,7 @@ pub fn decide(
                 let to = workflow.approval_target(&r.status).ok_or_else(|| {
                     AppError::Internal(format!("workflow {} has no approval exit", workflow.code))
                 })?;
-                request_service::move_to(
+                commands::move_to(
                     conn,
                     &r,
                     to,
@@ -371,7 +386,7 @@ pub fn decide(
                 let to = workflow.refusal_target(&r.status).ok_or_else(|| {
                     AppError::Internal(format!("workflow {} has no cancelled state", workflow.code))
                 })?;
-                request_service::move_to(
+                commands::move_to(
                     conn,
                     &r,
                     to,

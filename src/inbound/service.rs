@@ -16,9 +16,9 @@ use crate::db::{EventId, RequestId, UserId};
 use crate::error::{AppError, Msg};
 use crate::i18n::{self, Locale};
 use crate::notify::Notice;
-use crate::requests::access;
 use crate::requests::model::{Request, RequestNumber, Source};
 use crate::requests::queries as requests;
+use crate::requests::reading;
 use crate::requests::service::{self as domain, CategoryRef, CommentCmd, NewRequestCmd};
 use crate::storage::Storage;
 use crate::users::model::{NewUser, User};
@@ -581,10 +581,10 @@ fn is_party(
     me: &CurrentUser,
     number: RequestNumber,
 ) -> Result<bool, AppError> {
-    let (r, standing) = match access::load(conn, me, number, false) {
+    let (r, standing) = match reading::load(conn, me, number, false) {
         Ok(x) => x,
         Err(AppError::NotFound) | Err(AppError::Forbidden) => {
-            return access::may_write_by_reply(conn, me, number)
+            return reading::may_write_by_reply(conn, me, number)
         }
         Err(e) => return Err(e),
     };
@@ -604,7 +604,7 @@ fn is_party(
     }
     // Someone the notification was forwarded to, or a colleague of the requester's unit (the
     // domain's other staff write on the web, not by a subject token).
-    Ok(!standing.staff && access::may_write_by_reply(conn, me, number)?)
+    Ok(!standing.staff && reading::may_write_by_reply(conn, me, number)?)
 }
 
 /// Why something the sender asked was not done.
@@ -805,7 +805,7 @@ fn on_request(
             let r = requests::by_number(conn, number.0)?;
             let mut done = if !applied.stored {
                 // Nothing written, nothing attached: a short answer says so.
-                let readable = access::load(conn, me, number, false).ok().map(|(r, _)| r);
+                let readable = reading::load(conn, me, number, false).ok().map(|(r, _)| r);
                 let empty = [Refusal::plain("inbound-empty")];
                 answer(conn, me, readable.as_ref(), m, &empty, false)?;
                 Done::new("ignored", "empty")
@@ -832,7 +832,7 @@ fn on_request(
         Err(Failed::Error(e)) => Err(e),
         Err(Failed::Refused(refusals)) => {
             // Tell the sender what was refused, about the request only if they may read it.
-            let readable = access::load(conn, me, number, false).ok().map(|(r, _)| r);
+            let readable = reading::load(conn, me, number, false).ok().map(|(r, _)| r);
             answer(conn, me, readable.as_ref(), m, &refusals, false)?;
             let mut done = Done::new(
                 "refused",
@@ -900,8 +900,8 @@ fn apply(
     if reply.is_empty() && m.attachments.is_empty() {
         return Ok(Applied::default());
     }
-    access::join_by_reply(conn, me, number).map_err(|e| refused("", e))?;
-    let (_, standing) = access::load(conn, me, number, false).map_err(|e| refused("", e))?;
+    reading::join_by_reply(conn, me, number).map_err(|e| refused("", e))?;
+    let (_, standing) = reading::load(conn, me, number, false).map_err(|e| refused("", e))?;
     let mut applied = Applied {
         stored: true,
         ..Applied::default()
@@ -1335,7 +1335,7 @@ pub fn mail_of_request(
     id: i64,
 ) -> Result<MailView, AppError> {
     conn.transaction(|conn| {
-        let (r, standing) = access::load(conn, me, number, false)?;
+        let (r, standing) = reading::load(conn, me, number, false)?;
         let row: (i64, String, String, DateTime<Utc>, String, Option<i64>) =
             inbound_messages::table
                 .find(id)

@@ -264,7 +264,7 @@ fn request_of(
     let num = crate::requests::model::RequestNumber::parse(raw).ok_or_else(|| {
         AppError::Invalid(FieldErrors::single("request", Msg::new("field-choice")))
     })?;
-    match crate::requests::access::load(c, user, num, false) {
+    match crate::requests::reading::load(c, user, num, false) {
         Ok((r, _)) => Ok(Some(r.id)),
         Err(AppError::NotFound) => Err(AppError::Invalid(FieldErrors::single(
             "request",

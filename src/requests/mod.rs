@@ -4,11 +4,13 @@
 pub mod access;
 pub mod api;
 pub mod attachments;
+pub mod commands;
 pub mod filters;
 pub mod model;
 pub mod pages;
 pub mod present;
 pub mod queries;
+pub mod reading;
 pub mod service;
 pub mod show;
 pub mod timeline;

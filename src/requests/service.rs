@@ -23,7 +23,8 @@ use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
 pub const TITLE_MAX: usize = 200;
-pub const TEXT_MAX: usize = 20_000;
+use super::commands::move_to;
+pub use super::commands::TEXT_MAX;
 
 /// Which category, by id (web forms) or code (API, email).
 #[derive(Debug, Clone)]
@@ -233,7 +234,7 @@ fn create_in(
     })
 }
 
-use super::access::load;
+use super::reading::load;
 
 pub struct RequestDetail {
     pub id: RequestId,
@@ -706,60 +707,6 @@ pub fn transition(
         )?;
         Ok(())
     })
-}
-
-/// Puts a request (as it was before, locked by the caller) in another state of its workflow:
-/// the SLA clock, the dates, the timeline, and the approval steps when entering or leaving
-/// approval. The caller has checked that the move is allowed.
-pub(crate) fn move_to(
-    conn: &mut PgConnection,
-    r: &Request,
-    to: &State,
-    actor: Option<UserId>,
-    note: &str,
-    extra: Value,
-) -> Result<(), AppError> {
-    let now = Utc::now();
-    let resolved_at = match to.kind {
-        StateKind::Resolved => Some(now),
-        StateKind::Closed => r.resolved_at,
-        _ => None,
-    };
-    let closed_at = to.kind.is_final().then_some(now);
-    crate::sla::service::on_status(conn, r, to.kind, &to.code, now)?;
-    crate::dashboard::resolve::on_status(conn, r, to.kind, now)?;
-    queries::set_status(conn, r.id, &to.code, to.kind, resolved_at, closed_at)?;
-    let mut data = json!({ "from": r.status, "to": to.code });
-    if let (Some(d), Some(e)) = (data.as_object_mut(), extra.as_object()) {
-        d.extend(e.clone());
-    }
-    let event = queries::insert_event(
-        conn,
-        &NewEvent {
-            request_id: r.id,
-            actor_id: actor,
-            kind: EventKind::StatusChanged,
-            body: note.to_string(),
-            internal: false,
-            data,
-        },
-    )?;
-    crate::transport::service::on_status(conn, r, to, event.id)?;
-    // An approval's outcome is told by its own message.
-    if extra.get("by_approval").is_none() {
-        notify::events::status_changed(conn, r, to, actor, note, event.id)?;
-    }
-    if r.status_kind == StateKind::Approval && to.kind != StateKind::Approval {
-        crate::approvals::service::withdraw_open(conn, r.id)?;
-    }
-    if to.kind == StateKind::Approval && r.status_kind != StateKind::Approval {
-        let category = catalog::find(conn, r.category_id)?;
-        let rule = crate::approvals::service::rule_of(&category);
-        let moved = queries::by_number(conn, r.number)?;
-        crate::approvals::service::open(conn, &moved, &rule, actor)?;
-    }
-    automation::run(conn, r.number(), Trigger::StatusChanged, note)?;
-    Ok(())
 }
 
 /// Who a request goes to. `None` fields keep their value; an empty team clears both.

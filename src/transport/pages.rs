@@ -673,7 +673,7 @@ async fn trip_page(
     let loc = ctx.locale;
     let (title, form, current) = state
         .db(move |c| {
-            let (r, standing) = crate::requests::access::load(c, &user, number, false)?;
+            let (r, standing) = crate::requests::reading::load(c, &user, number, false)?;
             if !(standing.staff || standing.requester_side) {
                 return Err(AppError::Forbidden);
             }

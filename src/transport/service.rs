@@ -13,9 +13,10 @@ use crate::db::{CarrierId, UnitId};
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::i18n::Locale;
 use crate::notify;
+use crate::requests::commands::{StatusChange, TEXT_MAX};
 use crate::requests::model::{EventKind, NewEvent, Request, RequestNumber};
 use crate::requests::queries as rq;
-use crate::workflow::{self, State, StateKind};
+use crate::workflow::{self, StateKind};
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
 use serde_json::{json, Map, Value};
@@ -177,7 +178,7 @@ fn load(
     user: &CurrentUser,
     number: RequestNumber,
 ) -> Result<(Request, crate::requests::access::Standing, Trip), AppError> {
-    let (r, standing) = crate::requests::access::load(conn, user, number, true)?;
+    let (r, standing) = crate::requests::reading::load(conn, user, number, true)?;
     let trip = queries::of_request(conn, r.id)?.ok_or(AppError::NotFound)?;
     Ok((r, standing, trip))
 }
@@ -349,10 +350,10 @@ pub fn confirm(
     carrier: CarrierId,
     note: &str,
 ) -> Result<(), AppError> {
-    if note.chars().count() > crate::requests::service::TEXT_MAX {
+    if note.chars().count() > TEXT_MAX {
         return Err(AppError::Invalid(FieldErrors::single(
             "note",
-            Msg::new("field-too-long").arg("max", crate::requests::service::TEXT_MAX),
+            Msg::new("field-too-long").arg("max", TEXT_MAX),
         )));
     }
     conn.transaction(|conn| {
@@ -413,7 +414,7 @@ pub fn confirm(
             },
         )?;
         if r.status != CONFIRMED {
-            crate::requests::service::move_to(
+            crate::requests::commands::move_to(
                 conn,
                 &r,
                 &to,
@@ -459,14 +460,10 @@ pub fn confirm(
     })
 }
 
-/// A request of a trip changes status (called by `requests::service::move_to`): it reaches
+/// A request of a trip changes status (a hook of `requests::commands::move_to`): it reaches
 /// « Transporteur confirmé » only with a carrier, and a booked carrier hears of a cancellation.
-pub fn on_status(
-    conn: &mut PgConnection,
-    r: &Request,
-    to: &State,
-    event: crate::db::EventId,
-) -> Result<(), AppError> {
+pub fn on_status(conn: &mut PgConnection, change: &StatusChange) -> Result<(), AppError> {
+    let (r, to, event) = (change.before, change.to, change.event);
     let Some(trip) = queries::of_request(conn, r.id)? else {
         return Ok(());
     };

@@ -8,9 +8,9 @@ use crate::support::*;
 use guichet::audit::Origin;
 use guichet::auth::CurrentUser;
 use guichet::db::{TeamId, UnitId};
-use guichet::requests::access;
 use guichet::requests::model::{RequestNumber, Source};
 use guichet::requests::queries::{self as requests, ListQuery};
+use guichet::requests::reading;
 use guichet::requests::service::{self as domain, CategoryRef, NewRequestCmd};
 use guichet::users::model::Role;
 use guichet::users::queries as users;
@@ -202,7 +202,7 @@ async fn a_request_is_listed_exactly_when_it_can_be_opened() {
             let readable: BTreeSet<i64> = all
                 .iter()
                 .copied()
-                .filter(|n| access::load(conn, &me, RequestNumber(*n), false).is_ok())
+                .filter(|n| reading::load(conn, &me, RequestNumber(*n), false).is_ok())
                 .collect();
             let views = [
                 ("list", ListQuery::default()),

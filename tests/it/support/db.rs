@@ -98,6 +98,8 @@ pub struct TestDb {
 
 impl TestDb {
     pub fn new() -> TestDb {
+        // As every entry point does at start.
+        guichet::wire();
         let tpl = template();
         let name = format!("t_{}", uuid_like());
         diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {tpl}"))
