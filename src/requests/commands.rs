@@ -39,10 +39,11 @@ pub fn install(hooks: &'static [StatusHook]) {
     let _ = HOOKS.set(hooks);
 }
 
-fn hooks() -> &'static [StatusHook] {
-    HOOKS
-        .get()
-        .expect("the status hooks are installed at start by guichet::wire()")
+/// A move without the other domains' steps would lose them: refused until they are installed.
+fn hooks() -> Result<&'static [StatusHook], AppError> {
+    HOOKS.get().copied().ok_or_else(|| {
+        AppError::Internal("the status hooks are installed at start by guichet::wire()".into())
+    })
 }
 
 /// Puts a request (as it was before, locked by the caller) in another state of its workflow:
@@ -56,7 +57,7 @@ pub fn move_to(
     note: &str,
     extra: Value,
 ) -> Result<(), AppError> {
-    let hooks = hooks();
+    let hooks = hooks()?;
     let now = Utc::now();
     let resolved_at = match to.kind {
         StateKind::Resolved => Some(now),
