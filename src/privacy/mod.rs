@@ -3,5 +3,7 @@
 
 pub mod export;
 pub mod pages;
+pub mod queries;
+pub mod redact;
 pub mod report;
 pub mod retention;

@@ -1,7 +1,7 @@
 //! Pages: Admin › Conservation (retention policies, a dry run « as of » a date, the runs) and
 //! the auditors' data-subject export.
 
-use super::{export, retention};
+use super::{export, queries, retention};
 use crate::catalog::queries as catalog;
 use crate::error::AppError;
 use crate::i18n::{self, Locale};
@@ -327,17 +327,6 @@ async fn export_zip(
     }
 }
 
-/// A declaration: number, date, declarant, status (fr, en), title, form answers.
-type RegisterRow = (
-    i64,
-    chrono::DateTime<Utc>,
-    String,
-    String,
-    String,
-    String,
-    Value,
-);
-
 /// The code of the seeded register category (migration 12).
 pub const INCIDENT_CATEGORY: &str = "incident-confidentialite";
 
@@ -349,29 +338,8 @@ async fn incidents_csv(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpRespo
     let origin = ctx.user.origin();
     let (form, rows) = state
         .db(move |c| {
-            use crate::db::schema::{categories, requests, users, workflow_states as ws};
-            use diesel::prelude::*;
             let category = catalog::by_code(c, INCIDENT_CATEGORY)?.ok_or(AppError::NotFound)?;
-            let rows: Vec<RegisterRow> = requests::table
-                .inner_join(users::table.on(users::id.eq(requests::requester_id)))
-                .inner_join(categories::table)
-                .inner_join(
-                    ws::table.on(ws::workflow_id
-                        .eq(requests::workflow_id)
-                        .and(ws::code.eq(requests::status))),
-                )
-                .filter(categories::code.eq(INCIDENT_CATEGORY))
-                .select((
-                    requests::number,
-                    requests::created_at,
-                    users::display_name,
-                    ws::label_fr,
-                    ws::label_en,
-                    requests::title,
-                    requests::fields,
-                ))
-                .order(requests::number)
-                .load(c)?;
+            let rows = queries::incident_register(c, INCIDENT_CATEGORY)?;
             crate::audit::record(
                 c,
                 &origin,

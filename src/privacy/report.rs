@@ -3,6 +3,7 @@
 //! on the installation read from its configuration and database, so the document a board files
 //! describes its own Guichet.
 
+use super::queries;
 use super::retention;
 use crate::catalog::queries as catalog;
 use crate::config::Settings;
@@ -126,54 +127,18 @@ pub fn markdown(conn: &mut PgConnection, settings: &Settings) -> Result<String, 
     }
 
     let _ = writeln!(out, "### Qui a accès\n");
-    let roles: Vec<(String, i64)> = diesel::sql_query(
-        "SELECT role, count(DISTINCT user_id) AS n FROM user_roles r JOIN users u ON u.id = r.user_id
-          WHERE u.active GROUP BY role ORDER BY role",
-    )
-    .load::<RoleCount>(conn)?
-    .into_iter()
-    .map(|r| (r.role, r.n))
-    .collect();
+    let roles = queries::active_people_by_role(conn)?;
     let _ = writeln!(out, "| Rôle | Personnes actives |\n|---|---|");
     for (role, n) in roles {
         let _ = writeln!(out, "| {role} | {n} |");
     }
-    let volumes: Volumes = diesel::sql_query(
-        "SELECT (SELECT count(*) FROM users WHERE active) AS people,
-                (SELECT count(*) FROM requests) AS requests,
-                (SELECT count(*) FROM requests WHERE anonymized_at IS NOT NULL) AS anonymized,
-                (SELECT count(*) FROM attachments WHERE purged_at IS NULL) AS files,
-                (SELECT count(*) FROM audit_log) AS trail",
-    )
-    .get_result(conn)?;
+    let volumes = queries::volumes(conn)?;
     let _ = writeln!(
         out,
         "\n### Volumes\n\n- {} personnes actives; {} demandes, dont {} anonymisées; {} pièces jointes gardées; {} entrées au journal d'audit",
         volumes.people, volumes.requests, volumes.anonymized, volumes.files, volumes.trail
     );
     Ok(out)
-}
-
-#[derive(QueryableByName)]
-struct RoleCount {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    role: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
-#[derive(QueryableByName)]
-struct Volumes {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    people: i64,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    requests: i64,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    anonymized: i64,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    files: i64,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    trail: i64,
 }
 
 #[cfg(test)]

@@ -47,7 +47,6 @@ const KNOWN_LONG_FILES: &[&str] = &[
     "inventory/pages.rs",
     "inventory/service.rs",
     "loans/service.rs",
-    "privacy/retention.rs",
     "requests/service.rs",
     "seed.rs",
 ];
