@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod queries;
 pub mod service;
 
 use crate::code_enum;

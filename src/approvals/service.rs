@@ -1,21 +1,20 @@
 //! Approval steps and decisions. Opening, deciding and withdrawing each write the steps, the
 //! timeline event, the audit row and the notifications in the caller's transaction.
 
+use super::queries;
+pub use super::queries::{approvers, pending_for, steps_of, withdraw_open};
 use super::{Approver, NewStep, Rule, Step, StepStatus};
 use crate::audit;
 use crate::auth::CurrentUser;
 use crate::catalog::model::Category;
-use crate::db::schema::{request_approvals, user_group_members, user_roles, users};
-use crate::db::{GroupId, RequestId, UnitId, UserId};
+use crate::db::{GroupId, UnitId, UserId};
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::i18n::{self, Locale};
 use crate::notify;
 use crate::requests::commands::{self, StatusChange};
 use crate::requests::model::{EventKind, NewEvent, Request, RequestNumber, SectionOf};
 use crate::requests::queries as requests;
-use crate::users::model::{Role, User};
 use crate::workflow::StateKind;
-use chrono::Utc;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
@@ -29,14 +28,6 @@ pub fn rule_of(c: &Category) -> Rule {
         field: c.approval_field.clone(),
         threshold: c.approval_threshold,
     }
-}
-
-pub fn steps_of(conn: &mut PgConnection, request: RequestId) -> QueryResult<Vec<Step>> {
-    request_approvals::table
-        .filter(request_approvals::request_id.eq(request))
-        .order(request_approvals::id)
-        .select(Step::as_select())
-        .load(conn)
 }
 
 /// The steps of a request with the names they refer to.
@@ -126,28 +117,6 @@ pub fn request_section(
     Ok(json!({"steps": rows, "may_approve": may_approve}))
 }
 
-/// The people who may decide a step: the directors of the unit, or the group's members.
-pub fn approvers(conn: &mut PgConnection, step: &Step) -> QueryResult<Vec<User>> {
-    let ids: Vec<UserId> = match (step.approver, step.unit_id, step.group_id) {
-        (Approver::Director, Some(unit), _) => user_roles::table
-            .filter(user_roles::unit_id.eq(unit))
-            .filter(user_roles::role.eq(Role::UnitManager))
-            .select(user_roles::user_id)
-            .load(conn)?,
-        (Approver::Group, _, Some(group)) => user_group_members::table
-            .filter(user_group_members::group_id.eq(group))
-            .select(user_group_members::user_id)
-            .load(conn)?,
-        _ => Vec::new(),
-    };
-    users::table
-        .filter(users::id.eq_any(ids))
-        .filter(users::active.eq(true))
-        .order(users::id)
-        .select(User::as_select())
-        .load(conn)
-}
-
 /// Whether this person decides the step (a director of its unit, a member of its group).
 pub fn may_decide(user: &CurrentUser, step: &Step) -> bool {
     step.status == StepStatus::Pending
@@ -205,8 +174,9 @@ pub fn open(
                 r.category_id
             )));
         }
-        let step: Step = diesel::insert_into(request_approvals::table)
-            .values(&NewStep {
+        let step = queries::insert_step(
+            conn,
+            &NewStep {
                 request_id: r.id,
                 step: i as i16 + 1,
                 approver: *kind,
@@ -217,9 +187,8 @@ pub fn open(
                 } else {
                     StepStatus::Waiting
                 },
-            })
-            .returning(Step::as_returning())
-            .get_result(conn)?;
+            },
+        )?;
         if i == 0 {
             first = Some(step);
         }
@@ -254,17 +223,6 @@ pub fn on_status(conn: &mut PgConnection, change: &StatusChange) -> Result<(), A
         open(conn, &moved, &rule_of(&category), change.actor)?;
     }
     Ok(())
-}
-
-/// Closes the steps still open when a request leaves approval another way.
-pub fn withdraw_open(conn: &mut PgConnection, request: RequestId) -> QueryResult<usize> {
-    diesel::update(
-        request_approvals::table
-            .filter(request_approvals::request_id.eq(request))
-            .filter(request_approvals::status.eq_any([StepStatus::Pending, StepStatus::Waiting])),
-    )
-    .set(request_approvals::status.eq(StepStatus::Withdrawn))
-    .execute(conn)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -322,14 +280,7 @@ pub fn decide(
             Decision::Approve => StepStatus::Approved,
             Decision::Refuse => StepStatus::Refused,
         };
-        diesel::update(request_approvals::table.find(step.id))
-            .set((
-                request_approvals::status.eq(status),
-                request_approvals::decided_by.eq(user.id),
-                request_approvals::decided_at.eq(Utc::now()),
-                request_approvals::comment.eq(comment),
-            ))
-            .execute(conn)?;
+        queries::decide(conn, step.id, status, user.id, comment)?;
         let data = json!({ "step": step.step, "approver": step.approver });
         requests::insert_event(
             conn,
@@ -360,9 +311,7 @@ pub fn decide(
         let next = steps.iter().find(|s| s.status == StepStatus::Waiting);
         match (decision, next) {
             (Decision::Approve, Some(next)) => {
-                diesel::update(request_approvals::table.find(next.id))
-                    .set(request_approvals::status.eq(StepStatus::Pending))
-                    .execute(conn)?;
+                queries::set_pending(conn, next.id)?;
                 let mut next = next.clone();
                 next.status = StepStatus::Pending;
                 notify_approvers(conn, &r, &next)?;
@@ -422,32 +371,4 @@ fn tell_requester(
             payload: payload(r, json!({ "comment": comment })),
         },
     )
-}
-
-/// The requests waiting for this person's decision, oldest first.
-pub fn pending_for(
-    conn: &mut PgConnection,
-    user: &CurrentUser,
-) -> QueryResult<Vec<(Step, Request)>> {
-    use crate::db::schema::requests as r;
-    let units = user.managed_units();
-    let groups = user.groups.clone();
-    if units.is_empty() && groups.is_empty() {
-        return Ok(Vec::new());
-    }
-    request_approvals::table
-        .inner_join(r::table)
-        .filter(request_approvals::status.eq(StepStatus::Pending))
-        .filter(
-            request_approvals::unit_id
-                .eq_any(units)
-                .and(request_approvals::approver.eq(Approver::Director))
-                .or(request_approvals::group_id
-                    .eq_any(groups)
-                    .and(request_approvals::approver.eq(Approver::Group))),
-        )
-        .order(r::created_at.asc())
-        .limit(200)
-        .select((Step::as_select(), Request::as_select()))
-        .load(conn)
 }

@@ -1,6 +1,8 @@
 //! Admin › Départs : the decision matrix, one select per access and situation, saved at once.
 
-use super::{rules, save_rules, Cell, SITUATIONS};
+use super::model::{Cell, SITUATIONS};
+use super::queries::rules;
+use super::service::save_rules;
 use crate::error::AppError;
 use crate::i18n;
 use crate::web::extract::{CsrfForm, Ctx};
@@ -31,7 +33,7 @@ const CHOICES: &[&str] = &[
 fn page(
     ctx: &Ctx,
     state: &AppState,
-    all: Vec<super::Rule>,
+    all: Vec<super::model::Rule>,
     submitted: Option<&HashMap<String, String>>,
     problem: Option<&AppError>,
     flash: Option<String>,
