@@ -1,0 +1,138 @@
+//! The demo's loans, in every state.
+
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use diesel::prelude::*;
+
+/// Loans in every state: waiting for the director, booked ahead, out, overdue, returned,
+/// cancelled and refused.
+pub(super) fn loans(
+    conn: &mut PgConnection,
+    julie: &CurrentUser,
+    director: &CurrentUser,
+    desk: &CurrentUser,
+) -> Result<(), AppError> {
+    use crate::loans::service::{self as loans, CheckinCmd, CheckoutCmd, ReserveCmd, ReturnedItem};
+    let now = chrono::Utc::now();
+    let day = |d: i64| {
+        (now.with_timezone(&chrono_tz::America::Toronto).date_naive() + chrono::Duration::days(d))
+            .to_string()
+    };
+    let at = |d: i64| now + chrono::Duration::days(d);
+    let model = |conn: &mut PgConnection, name: &str| -> Result<i64, AppError> {
+        use crate::db::schema::asset_models;
+        Ok(asset_models::table
+            .filter(asset_models::name.eq(name))
+            .select(asset_models::id)
+            .first(conn)?)
+    };
+    let chromebooks = model(conn, "300e Chromebook Gen 4")?;
+    let conditions = crate::config::Settings::default_loan_conditions();
+    let pool = |q: i32, from: i64, to: i64, purpose: &str| ReserveCmd {
+        model: Some(chromebooks),
+        lending_unit: Some("sti".into()),
+        quantity: Some(q),
+        starts_at: day(from),
+        due_at: day(to),
+        purpose: purpose.into(),
+        ..Default::default()
+    };
+    let one = |tag: &str, from: i64, to: i64, purpose: &str| ReserveCmd {
+        assets: vec![tag.into()],
+        starts_at: day(from),
+        due_at: day(to),
+        purpose: purpose.into(),
+        ..Default::default()
+    };
+    let tags = |conn: &mut PgConnection, model_id: i64, n: i64| -> Result<Vec<String>, AppError> {
+        use crate::db::schema::assets;
+        Ok(assets::table
+            .filter(assets::model_id.eq(model_id))
+            .filter(assets::loanable)
+            .order(assets::tag)
+            .limit(n)
+            .select(assets::tag)
+            .load(conn)?)
+    };
+    let laptop_model = model(conn, "Latitude 5440")?;
+    let laptops = tags(conn, laptop_model, 4)?;
+    let projector_model = model(conn, "EB-W51 portatif")?;
+    let projectors = tags(conn, projector_model, 3)?;
+    let carts = tags(conn, chromebooks, 12)?;
+
+    // Waiting for the director: a laptop for a teacher on leave.
+    let purpose = "Enseignante en congé : correction à la maison";
+    loans::reserve(conn, julie, one(&laptops[0], 2, 60, purpose), now)?;
+    // Booked ahead: Chromebooks for a ministry exam.
+    loans::reserve(
+        conn,
+        julie,
+        pool(5, 7, 9, "Épreuve ministérielle d'écriture, 6e année"),
+        now,
+    )?;
+    // Refused.
+    let refused = loans::reserve(
+        conn,
+        julie,
+        one(&laptops[1], 3, 200, "Usage personnel"),
+        now,
+    )?;
+    let why = "Un portable de l'école est déjà disponible.";
+    loans::decide(conn, director, refused.id, false, why)?;
+    // Out, on time: a projector, the conditions accepted at the desk.
+    let out = loans::reserve(
+        conn,
+        julie,
+        one(&projectors[0], -2, 3, "Soirée des parents"),
+        at(-2),
+    )?;
+    let at_desk = CheckoutCmd {
+        assets: vec![],
+        acknowledged: true,
+    };
+    loans::checkout(conn, desk, out.id, at_desk.clone(), &conditions, at(-2))?;
+    // Overdue: two Chromebooks, the conditions accepted online first.
+    let late = loans::reserve(
+        conn,
+        julie,
+        pool(2, -12, -3, "Projet de robotique"),
+        at(-12),
+    )?;
+    loans::acknowledge(conn, julie, late.id, &conditions)?;
+    let picked = CheckoutCmd {
+        assets: carts[10..12].to_vec(),
+        acknowledged: false,
+    };
+    loans::checkout(conn, desk, late.id, picked, &conditions, at(-12))?;
+    // Returned in good condition.
+    let back = loans::reserve(
+        conn,
+        julie,
+        one(&projectors[1], -20, -15, "Spectacle"),
+        at(-20),
+    )?;
+    loans::checkout(conn, desk, back.id, at_desk, &conditions, at(-20))?;
+    let returned = ReturnedItem {
+        tag: projectors[1].clone(),
+        condition: "ok".into(),
+        note: String::new(),
+    };
+    loans::checkin(
+        conn,
+        desk,
+        back.id,
+        CheckinCmd {
+            items: vec![returned],
+            borrower_agreed: true,
+        },
+    )?;
+    // Cancelled.
+    let cancelled = loans::reserve(
+        conn,
+        julie,
+        one(&projectors[2], 10, 11, "Sortie au musée"),
+        now,
+    )?;
+    loans::cancel(conn, julie, cancelled.id)?;
+    Ok(())
+}
