@@ -4,8 +4,11 @@
 #   BENCH_OPEN_REQUESTS  open requests loaded for the SLA scan (default 100000)
 #   BENCH_HISTORY        requests of history for the service-desk figures (default 1000000; 0 skips)
 #   BENCH_CONNECTIONS    connections of those figures (default 32)
+# `scripts/bench.sh rt` runs only the write-path figures of issue 23 instead, in the shape of the
+# comparison with Request Tracker (scripts/bench/rt_style.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = rt ]; then exec scripts/bench/rt_style.sh; fi
 . scripts/lib/pg.sh
 pg_ensure_installed
 need=()
@@ -138,35 +141,7 @@ inbound=$(wrk -t2 -c8 -d"${IN_SECONDS}s" --latency -s "$tmp/inbound.lua" "http:/
 G=${BENCH_MAILGATE_MESSAGES:-2000}
 echo "Delivering $G messages through guichet mailgate, 4 at a time (half replies, half new requests)…"
 # As a mail server's pipe transport does: one mailgate process per message, 4 deliveries at once.
-mailgate=$(python3 - "$BIN" "http://127.0.0.1:$web_port" "$G" "$numbers" <<'PY'
-import subprocess, sys, time, concurrent.futures as cf
-bin_, url, n, numbers = sys.argv[1], sys.argv[2], int(sys.argv[3]), [int(x) for x in sys.argv[4].split(",")]
-def message(i):
-    if i % 2:
-        number = numbers[i % len(numbers)]
-        return (f"From: Karim Benali <tech.ti@guichet.example>\r\nTo: soutien@guichet.example\r\n"
-                f"Subject: RE: [DS-{number:06d}] Suivi\r\nMessage-ID: <gate-{i}@bench.test>\r\n"
-                f"In-Reply-To: <ds-{number:06d}@127.0.0.1>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
-                f"J'ai commandé la pièce (message {i}).\r\n\r\nDe\u00a0: Guichet <guichet@localhost>\r\n"
-                f"Envoyé\u00a0: 7 décembre 2026 09:00\r\nÀ\u00a0: Karim\r\nObjet\u00a0: Suivi\r\n\r\nBonjour\r\n").encode()
-    return (f"From: Sophie Roy <sophie.roy@guichet.example>\r\nTo: soutien@guichet.example\r\n"
-            f"Subject: Projecteur du local {i}\r\nMessage-ID: <gate-{i}@bench.test>\r\n"
-            f"Content-Type: text/plain; charset=utf-8\r\n\r\nLe projecteur ne s'allume plus (message {i}).\r\n").encode()
-def deliver(i):
-    t = time.perf_counter()
-    r = subprocess.run([bin_, "mailgate", "--url", url, "--token", "bench-inbound-token"],
-                       input=message(i), capture_output=True)
-    return time.perf_counter() - t, r.returncode
-start = time.perf_counter()
-with cf.ThreadPoolExecutor(4) as pool:
-    results = list(pool.map(deliver, range(n)))
-elapsed = time.perf_counter() - start
-lat = sorted(d for d, _ in results)
-failed = sum(1 for _, rc in results if rc != 0)
-pct = lambda p: f"{lat[min(len(lat) - 1, int(p * len(lat)))] * 1000:.1f}ms"
-print(f"{n / elapsed:.0f} messages/s, p50 {pct(0.5)}, p99 {pct(0.99)}; {failed} failed")
-PY
-)
+mailgate=$(python3 scripts/bench/mailgate.py "$BIN" "http://127.0.0.1:$web_port" "$G" "$numbers")
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 gate_outcomes=$(psql "$DATABASE_URL" -Atc "SELECT string_agg(outcome || ' ' || n, ', ') FROM
   (SELECT outcome, count(*) n FROM inbound_messages WHERE channel = 'pipe' GROUP BY outcome ORDER BY outcome) x")

@@ -230,35 +230,41 @@ async fn sender_loop(
 ) {
     loop {
         wake.notified().await;
+        // One sender first: the few messages of one change go in one batch (rendered from one
+        // read of their request), where senders started together would split them row by row
+        // and run empty transactions. A full batch means a backlog: then several senders.
+        if send_batch(&pool, &mailer).await < BATCH {
+            continue;
+        }
         // A few senders at once, each on its own SMTP connection: each message waits on the
         // server's acknowledgement, so parallel connections multiply the throughput.
-        let senders = (0..SENDERS).map(|_| {
-            let (pool, mailer) = (pool.clone(), mailer.clone());
-            async move {
-                loop {
-                    let m = mailer.clone();
-                    match db::run(&pool, move |c| m.send_due(c, 25)).await {
-                        Ok(r) => {
-                            if r.sent + r.failed + r.retried > 0 {
-                                log::info!(
-                                    "mail: {} sent, {} to retry, {} failed",
-                                    r.sent,
-                                    r.retried,
-                                    r.failed
-                                );
-                            }
-                            if r.sent + r.failed + r.retried < 25 {
-                                break;
-                            }
-                        }
-                        Err(e) => {
-                            log::warn!("mail sender: {e}");
-                            break;
-                        }
-                    }
-                }
-            }
-        });
+        let senders =
+            (0..SENDERS).map(|_| async { while send_batch(&pool, &mailer).await == BATCH {} });
         futures_util::future::join_all(senders).await;
+    }
+}
+
+/// Messages claimed by one sender's batch.
+const BATCH: usize = 25;
+
+/// Sends one batch; returns how many messages it settled (sent, failed or to retry).
+async fn send_batch(pool: &PgPool, mailer: &Arc<crate::notify::mailer::Mailer>) -> usize {
+    let m = mailer.clone();
+    match db::run(pool, move |c| m.send_due(c, BATCH as i64)).await {
+        Ok(r) => {
+            if r.sent + r.failed + r.retried > 0 {
+                log::info!(
+                    "mail: {} sent, {} to retry, {} failed",
+                    r.sent,
+                    r.retried,
+                    r.failed
+                );
+            }
+            r.sent + r.failed + r.retried
+        }
+        Err(e) => {
+            log::warn!("mail sender: {e}");
+            0
+        }
     }
 }

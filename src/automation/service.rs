@@ -27,7 +27,7 @@ pub fn run(
     number: RequestNumber,
     trigger: Trigger,
     text: &str,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let rules: Vec<RuleRow> = ar::table
         .filter(ar::active.eq(true))
         .filter(ar::events.contains(vec![trigger.code()]))
@@ -35,16 +35,20 @@ pub fn run(
         .select(RuleRow::as_select())
         .load(conn)?;
     if rules.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     // Rules change the team, assignee, priority or watchers, never the category or the unit.
-    let first = requests::by_number(conn, number.0)?;
-    let category = catalog::find(conn, first.category_id)?;
-    let unit = units::find(conn, first.unit_id)?;
+    let mut r = requests::by_number(conn, number.0)?;
+    let category = catalog::find(conn, r.category_id)?;
+    let unit = units::find(conn, r.unit_id)?;
+    let mut fired = false;
     for rule in rules {
-        let r = requests::by_number(conn, number.0)?;
+        // Read again only after a rule changed it.
+        if fired {
+            r = requests::by_number(conn, number.0)?;
+        }
         if r.status_kind.is_final() {
-            return Ok(());
+            return Ok(fired);
         }
         let (Ok(conditions), Ok(actions)) = (
             serde_json::from_value::<Conditions>(rule.conditions.clone()),
@@ -79,8 +83,9 @@ pub fn run(
                 data: json!({ "rule": rule.name, "rule_id": rule.id, "trigger": trigger, "applied": applied }),
             },
         )?;
+        fired = true;
     }
-    Ok(())
+    Ok(fired)
 }
 
 /// Applies what can be applied; an action that no longer fits (a team of another domain, a

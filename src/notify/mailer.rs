@@ -299,6 +299,9 @@ impl Mailer {
                 .select(Row::as_select())
                 .load(conn)?;
             let mut report = Report::default();
+            if rows.is_empty() {
+                return Ok(report);
+            }
             let mut cache = render::Cache::default();
             if self.reply_to.is_some() {
                 cache.reply_key = Some(crate::signing::instance_key(conn)?);
@@ -315,6 +318,7 @@ impl Mailer {
                 .map(|b| &b.0)
                 .collect();
             let mut delivered = self.deliver_all(&ready).into_iter();
+            let mut sent = Vec::new();
             for (row, b) in rows.into_iter().zip(built) {
                 let outcome = match b {
                     Ok((_, id, subject)) => delivered
@@ -325,15 +329,7 @@ impl Mailer {
                 };
                 match outcome {
                     Ok((message_id, subject)) => {
-                        diesel::update(outbox::table.find(row.id))
-                            .set((
-                                outbox::sent_at.eq(Utc::now()),
-                                outbox::message_id.eq(message_id),
-                                outbox::subject.eq(subject),
-                                outbox::attempts.eq(row.attempts + 1),
-                                outbox::last_error.eq(None::<String>),
-                            ))
-                            .execute(conn)?;
+                        sent.push((row.id, message_id, subject));
                         report.sent += 1;
                     }
                     Err(f) => {
@@ -360,6 +356,7 @@ impl Mailer {
                     }
                 }
             }
+            super::queries::mark_sent(conn, &sent, Utc::now())?;
             Ok(report)
         })
     }

@@ -12,6 +12,32 @@ pub fn undeliverable(conn: &mut PgConnection, emails: &[String]) -> QueryResult<
         .load(conn)
 }
 
+/// Records messages delivered at `at`, in one statement: (outbox id, Message-ID, subject).
+pub fn mark_sent(
+    conn: &mut PgConnection,
+    sent: &[(i64, String, String)],
+    at: DateTime<Utc>,
+) -> QueryResult<usize> {
+    use diesel::sql_types::{Array, BigInt, Text, Timestamptz};
+    if sent.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<i64> = sent.iter().map(|s| s.0).collect();
+    let message_ids: Vec<&str> = sent.iter().map(|s| s.1.as_str()).collect();
+    let subjects: Vec<&str> = sent.iter().map(|s| s.2.as_str()).collect();
+    diesel::sql_query(
+        "UPDATE outbox o SET sent_at = $4, message_id = v.message_id, subject = v.subject,
+                attempts = o.attempts + 1, last_error = NULL
+           FROM unnest($1, $2, $3) AS v(id, message_id, subject)
+          WHERE o.id = v.id",
+    )
+    .bind::<Array<BigInt>, _>(ids)
+    .bind::<Array<Text>, _>(message_ids)
+    .bind::<Array<Text>, _>(subjects)
+    .bind::<Timestamptz, _>(at)
+    .execute(conn)
+}
+
 /// A message the sender gave up on (its last error and how many times it tried).
 #[derive(Debug, Clone, Queryable)]
 pub struct Failed {

@@ -170,6 +170,17 @@ pub struct NewRequest {
     pub source: Source,
 }
 
+/// The SLA columns a request is created with (`sla::service::plan_start`).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = requests)]
+pub struct StartingClocks {
+    pub sla_policy_id: Option<i64>,
+    pub first_response_due: Option<DateTime<Utc>>,
+    pub first_response_warn_at: Option<DateTime<Utc>>,
+    pub resolution_due: Option<DateTime<Utc>>,
+    pub resolution_warn_at: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = request_events)]
 pub struct Event {

@@ -18,6 +18,24 @@ pub fn insert(conn: &mut PgConnection, r: &NewRequest) -> QueryResult<Request> {
         .get_result(conn)
 }
 
+/// The transaction's time (`now()`), which a request created in it carries.
+pub fn transaction_time(conn: &mut PgConnection) -> QueryResult<DateTime<Utc>> {
+    diesel::select(sql::<diesel::sql_types::Timestamptz>("now()")).get_result(conn)
+}
+
+/// A new request created at `at` with its SLA clocks already computed: one statement.
+pub fn insert_started(
+    conn: &mut PgConnection,
+    r: &NewRequest,
+    at: DateTime<Utc>,
+    clocks: Option<&StartingClocks>,
+) -> QueryResult<Request> {
+    diesel::insert_into(requests::table)
+        .values((r, requests::created_at.eq(at), clocks))
+        .returning(Request::as_returning())
+        .get_result(conn)
+}
+
 /// The request with that number, locked for update within the caller's transaction.
 pub fn by_number_for_update(conn: &mut PgConnection, number: i64) -> QueryResult<Request> {
     requests::table

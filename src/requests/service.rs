@@ -164,13 +164,18 @@ fn create_in(
     let workflow = workflow::queries::load(conn, category.workflow_id)?;
     let rule = crate::approvals::service::rule_of(&category);
     let needs_approval = rule.applies(&fields);
-    let start = workflow
+    let initial = workflow
         .initial(needs_approval)
         .cloned()
         .ok_or_else(|| AppError::rule("workflow-needs-new"))?;
 
+    let priority = cmd.priority.unwrap_or(category.default_priority);
     conn.transaction(|conn| {
-        let request = queries::insert(
+        // The clocks are computed from the request's time before it is written, so it is
+        // written once.
+        let at = queries::transaction_time(conn)?;
+        let start = crate::sla::service::plan_start(conn, category.sla_policy_id, priority, at)?;
+        let request = queries::insert_started(
             conn,
             &NewRequest {
                 title: cmd.title.trim().to_string(),
@@ -180,14 +185,16 @@ fn create_in(
                 requester_id: user.id,
                 unit_id: unit,
                 room_id: cmd.room,
-                priority: cmd.priority.unwrap_or(category.default_priority),
-                status: start.code.clone(),
-                status_kind: start.kind,
+                priority,
+                status: initial.code.clone(),
+                status_kind: initial.kind,
                 workflow_id: workflow.id,
                 team_id: category.default_team_id,
                 fields: Value::Object(fields),
                 source: cmd.source,
             },
+            at,
+            start.as_ref().map(|s| &s.clocks),
         )?;
         let created = queries::insert_event(
             conn,
@@ -200,27 +207,33 @@ fn create_in(
                 data: json!({ "source": cmd.source }),
             },
         )?;
-        crate::sla::service::start(conn, &request, category.sla_policy_id)?;
+        if let Some(start) = start {
+            crate::sla::service::record_start(conn, &request, start)?;
+        }
         if let Some(trip) = &trip {
             crate::transport::service::record_new(conn, &request, trip)?;
         }
         for asset in &linked_assets {
             crate::inventory::service::link_request(conn, user.id, request.id, asset)?;
         }
-        let request = queries::by_number(conn, request.number)?;
-        if start.kind == StateKind::Approval {
+        if initial.kind == StateKind::Approval {
             // Waiting for a decision pauses the resolution clock from the start.
             crate::sla::service::on_status(
                 conn,
                 &request,
-                start.kind,
-                &start.code,
+                initial.kind,
+                &initial.code,
                 request.created_at,
             )?;
             crate::approvals::service::open(conn, &request, &rule, Some(user.id))?;
         }
-        automation::run(conn, request.number(), Trigger::Created, "")?;
-        let request = queries::by_number(conn, request.number)?;
+        // Read again what changed it since it was written: the approval's pause, a rule.
+        let fired = automation::run(conn, request.number(), Trigger::Created, "")?;
+        let request = if fired || initial.kind == StateKind::Approval {
+            queries::by_number(conn, request.number)?
+        } else {
+            request
+        };
         notify::events::created(conn, &request, user.id, created.id)?;
         audit::record(
             conn,

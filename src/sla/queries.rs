@@ -35,6 +35,13 @@ pub fn insert_event(conn: &mut PgConnection, e: &NewClockEvent) -> QueryResult<u
         .execute(conn)
 }
 
+/// Several clock events in one statement (in order).
+pub fn insert_events(conn: &mut PgConnection, e: &[NewClockEvent]) -> QueryResult<usize> {
+    diesel::insert_into(sla_clock_events::table)
+        .values(e)
+        .execute(conn)
+}
+
 pub fn events(conn: &mut PgConnection, request: RequestId) -> QueryResult<Vec<ClockEvent>> {
     sla_clock_events::table
         .filter(sla_clock_events::request_id.eq(request.0))

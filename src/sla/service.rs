@@ -11,7 +11,7 @@ use super::calendar::{Calendar, CalendarDef};
 use super::model::*;
 use super::queries::{self, Due};
 use crate::error::AppError;
-use crate::requests::model::{Priority, Request};
+use crate::requests::model::{Priority, Request, StartingClocks};
 use crate::workflow::StateKind;
 use chrono::{DateTime, Datelike, Utc};
 use diesel::prelude::*;
@@ -101,46 +101,69 @@ fn due(clocks: &Clocks, from: DateTime<Utc>, target: i64, paused: i64) -> Result
     })
 }
 
-/// Starts both clocks of a new request, under the category's policy or the default one.
-pub fn start(
+/// The clocks a new request starts with, computed before it is written so that it is written
+/// once: its SLA columns (`clocks`) and the two « started » events of its clock history.
+pub struct Start {
+    pub clocks: StartingClocks,
+    events: Vec<NewClockEvent>,
+}
+
+/// Both clocks of a request created at `at` with `priority`, under the category's policy or the
+/// default one; `None` when no policy (or no target for the priority) applies.
+pub fn plan_start(
     conn: &mut PgConnection,
-    r: &Request,
     category_policy: Option<i64>,
-) -> Result<(), AppError> {
+    priority: Priority,
+    at: DateTime<Utc>,
+) -> Result<Option<Start>, AppError> {
     let policy_id = match category_policy {
         Some(p) => Some(p),
         None => queries::default_policy(conn)?.map(|p| p.id),
     };
     let Some(policy_id) = policy_id else {
-        return Ok(());
+        return Ok(None);
     };
-    let clocks = load(conn, policy_id, r.created_at)?;
-    let Some(target) = clocks.target(r.priority) else {
-        return Ok(());
+    let clocks = load(conn, policy_id, at)?;
+    let Some(target) = clocks.target(priority) else {
+        return Ok(None);
     };
-    let first = due(&clocks, r.created_at, target.first_response, 0)?;
-    let resolution = due(&clocks, r.created_at, target.resolution, 0)?;
-    queries::set_clocks(conn, r.id, Some(policy_id), Some(first), Some(resolution))?;
-    let data = |minutes: i64| json!({ "policy": clocks.policy.code, "calendar": clocks.calendar_row.code, "priority": r.priority, "target_minutes": minutes });
-    event(
-        conn,
-        r,
-        Clock::FirstResponse,
-        ClockEventKind::Started,
-        r.created_at,
-        Some(first.due),
-        data(target.first_response),
-    )?;
-    event(
-        conn,
-        r,
-        Clock::Resolution,
-        ClockEventKind::Started,
-        r.created_at,
-        Some(resolution.due),
-        data(target.resolution),
-    )?;
-    Ok(())
+    let first = due(&clocks, at, target.first_response, 0)?;
+    let resolution = due(&clocks, at, target.resolution, 0)?;
+    let data = |minutes: i64| json!({ "policy": clocks.policy.code, "calendar": clocks.calendar_row.code, "priority": priority, "target_minutes": minutes });
+    let started = |clock, due, minutes| NewClockEvent {
+        request_id: 0,
+        clock,
+        kind: ClockEventKind::Started,
+        at,
+        due: Some(due),
+        data: data(minutes),
+    };
+    Ok(Some(Start {
+        clocks: StartingClocks {
+            sla_policy_id: Some(policy_id),
+            first_response_due: Some(first.due),
+            first_response_warn_at: Some(first.warn),
+            resolution_due: Some(resolution.due),
+            resolution_warn_at: Some(resolution.warn),
+        },
+        events: vec![
+            started(Clock::FirstResponse, first.due, target.first_response),
+            started(Clock::Resolution, resolution.due, target.resolution),
+        ],
+    }))
+}
+
+/// Writes the « started » events of a request just created with `start.clocks`.
+pub fn record_start(conn: &mut PgConnection, r: &Request, start: Start) -> QueryResult<usize> {
+    let events: Vec<NewClockEvent> = start
+        .events
+        .into_iter()
+        .map(|e| NewClockEvent {
+            request_id: r.id.0,
+            ..e
+        })
+        .collect();
+    queries::insert_events(conn, &events)
 }
 
 /// Computes again, as `start` did, a request's due and warning instants from its submission
