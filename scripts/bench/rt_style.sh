@@ -109,7 +109,9 @@ for ka in off on; do
     R[create_${c}_$ka]=$(wrk_run $c $ka -s "$tmp/create.lua" -H "Authorization: Bearer $req_token" "$base/api/v1/requests")
   done
   outbox_drained
-  numbers=$(psql "$DATABASE_URL" -Atc "SELECT number FROM requests ORDER BY random() LIMIT 1000" | tr '\n' ',' | sed 's/,$//')
+  # Requests the IT technician may read: the IT domain's, none confidential.
+  numbers=$(psql "$DATABASE_URL" -Atc "SELECT r.number FROM requests r JOIN categories c ON c.id = r.category_id
+    WHERE r.domain = 'ti' AND NOT c.confidential ORDER BY random() LIMIT 1000" | tr '\n' ',' | sed 's/,$//')
   cat > "$tmp/get.lua" <<LUA
 local n = { $numbers }
 request = function() return wrk.format("GET", string.format("/api/v1/requests/DS-%06d", n[math.random(#n)])) end

@@ -28,6 +28,34 @@ pub fn run(
     trigger: Trigger,
     text: &str,
 ) -> Result<bool, AppError> {
+    run_on(conn, number, None, trigger, text)
+}
+
+/// [`run`] on a request the caller has just written (and so need not be read again), with its
+/// category.
+pub fn run_on_written(
+    conn: &mut PgConnection,
+    written: &Request,
+    category: &crate::catalog::model::Category,
+    trigger: Trigger,
+    text: &str,
+) -> Result<bool, AppError> {
+    run_on(
+        conn,
+        written.number(),
+        Some((written, category)),
+        trigger,
+        text,
+    )
+}
+
+fn run_on(
+    conn: &mut PgConnection,
+    number: RequestNumber,
+    written: Option<(&Request, &crate::catalog::model::Category)>,
+    trigger: Trigger,
+    text: &str,
+) -> Result<bool, AppError> {
     let rules: Vec<RuleRow> = ar::table
         .filter(ar::active.eq(true))
         .filter(ar::events.contains(vec![trigger.code()]))
@@ -38,8 +66,14 @@ pub fn run(
         return Ok(false);
     }
     // Rules change the team, assignee, priority or watchers, never the category or the unit.
-    let mut r = requests::by_number(conn, number.0)?;
-    let category = catalog::find(conn, r.category_id)?;
+    let (mut r, category) = match written {
+        Some((r, c)) => (r.clone(), c.clone()),
+        None => {
+            let r = requests::by_number(conn, number.0)?;
+            let c = catalog::find(conn, r.category_id)?;
+            (r, c)
+        }
+    };
     let unit = units::find(conn, r.unit_id)?;
     let mut fired = false;
     for rule in rules {

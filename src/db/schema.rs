@@ -320,6 +320,7 @@ diesel::table! {
         description_en -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        revision -> Int8,
     }
 }
 

@@ -70,11 +70,9 @@ pub fn on_created(
     conn: &mut PgConnection,
     user: &CurrentUser,
     request: &Request,
+    category: &crate::catalog::model::Category,
     today: NaiveDate,
 ) -> Result<(), AppError> {
-    let Some(category) = catalog::find(conn, request.category_id).optional()? else {
-        return Ok(());
-    };
     if category.code != CATEGORY || request.parent_id.is_some() {
         return Ok(());
     }

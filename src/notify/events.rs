@@ -65,18 +65,29 @@ pub fn created(
     actor: UserId,
     event: EventId,
 ) -> QueryResult<()> {
-    let requester = people(conn, vec![r.requester_id], None)?;
-    queue(
+    // The requester and the team (but the person who wrote it), read at once.
+    let team_ids: Vec<UserId> = team(conn, r)?
+        .into_iter()
+        .filter(|id| *id != actor)
+        .collect();
+    let mut ids = team_ids.clone();
+    ids.push(r.requester_id);
+    let everyone = people(conn, ids, None)?;
+    let requester: Vec<User> = everyone
+        .iter()
+        .filter(|u| u.id == r.requester_id)
+        .cloned()
+        .collect();
+    let team: Vec<User> = everyone
+        .into_iter()
+        .filter(|u| team_ids.contains(&u.id))
+        .collect();
+    crate::notify::queue_all(
         conn,
-        &requester,
-        &notice("request_created", r, event, json!({})),
-    )?;
-    let ids = team(conn, r)?;
-    let team = people(conn, ids, Some(actor))?;
-    queue(
-        conn,
-        &team,
-        &notice("request_for_team", r, event, json!({})),
+        &[
+            (&requester, &notice("request_created", r, event, json!({}))),
+            (&team, &notice("request_for_team", r, event, json!({}))),
+        ],
     )?;
     Ok(())
 }

@@ -58,32 +58,51 @@ pub struct Notice<'a> {
 /// Queues one message per person (each in their language), once each, as their preferences
 /// say: inactive accounts get nothing, non-essential messages may be off or wait for the digest.
 pub fn queue(conn: &mut PgConnection, people: &[User], notice: &Notice) -> QueryResult<usize> {
-    let essential = ESSENTIAL.contains(&notice.template);
-    let readers = match notice.request {
-        Some(r) => confidential_readers(conn, r)?,
-        None => None,
-    };
-    let mut seen = Vec::new();
-    let rows: Vec<NewOutbox> = people
-        .iter()
-        .filter(|u| readers.as_ref().is_none_or(|ids| ids.contains(&u.id)))
-        .filter(|u| u.active && (essential || u.notify_optional))
-        .filter(|u| {
-            let first = !seen.contains(&u.id);
-            seen.push(u.id);
-            first
-        })
-        .map(|u| NewOutbox {
-            recipient_id: Some(u.id.0),
-            recipient: u.email.clone(),
-            template: notice.template.to_string(),
-            locale: u.locale.clone(),
-            request_id: notice.request.map(|r| r.0),
-            payload: notice.payload.clone(),
-            event_id: notice.event.map(|e| e.0),
-            digest: !essential && u.notify_digest,
-        })
-        .collect();
+    queue_all(conn, &[(people, notice)])
+}
+
+/// Queues several notices as [`queue`] does each, in one statement; who may hear of a request is
+/// read once per request.
+pub fn queue_all(conn: &mut PgConnection, notices: &[(&[User], &Notice)]) -> QueryResult<usize> {
+    let mut readers: Vec<(RequestId, Option<Vec<UserId>>)> = Vec::new();
+    let mut rows: Vec<NewOutbox> = Vec::new();
+    for (people, notice) in notices {
+        let essential = ESSENTIAL.contains(&notice.template);
+        let allowed = match notice.request {
+            Some(r) => {
+                if !readers.iter().any(|(id, _)| *id == r) {
+                    readers.push((r, confidential_readers(conn, r)?));
+                }
+                readers
+                    .iter()
+                    .find(|(id, _)| *id == r)
+                    .and_then(|(_, ids)| ids.as_ref())
+            }
+            None => None,
+        };
+        let mut seen = Vec::new();
+        rows.extend(
+            people
+                .iter()
+                .filter(|u| allowed.is_none_or(|ids| ids.contains(&u.id)))
+                .filter(|u| u.active && (essential || u.notify_optional))
+                .filter(|u| {
+                    let first = !seen.contains(&u.id);
+                    seen.push(u.id);
+                    first
+                })
+                .map(|u| NewOutbox {
+                    recipient_id: Some(u.id.0),
+                    recipient: u.email.clone(),
+                    template: notice.template.to_string(),
+                    locale: u.locale.clone(),
+                    request_id: notice.request.map(|r| r.0),
+                    payload: notice.payload.clone(),
+                    event_id: notice.event.map(|e| e.0),
+                    digest: !essential && u.notify_digest,
+                }),
+        );
+    }
     if rows.is_empty() {
         return Ok(0);
     }

@@ -61,12 +61,12 @@ pub fn create(
     cmd: NewRequestCmd,
 ) -> Result<Request, AppError> {
     conn.transaction(|conn| {
-        let request = create_in(conn, user, cmd, false)?;
+        let (request, category) = create_in(conn, user, cmd, false)?;
         // A departure generates its tasks in the same transaction: all or nothing.
         let today = chrono::Utc::now()
             .with_timezone(&chrono_tz::America::Toronto)
             .date_naive();
-        crate::departures::on_created(conn, user, &request, today)?;
+        crate::departures::on_created(conn, user, &request, &category, today)?;
         Ok(request)
     })
 }
@@ -78,7 +78,7 @@ pub(crate) fn create_scheduled(
     user: &CurrentUser,
     cmd: NewRequestCmd,
 ) -> Result<Request, AppError> {
-    create_in(conn, user, cmd, true)
+    create_in(conn, user, cmd, true).map(|(request, _)| request)
 }
 
 fn create_in(
@@ -86,7 +86,7 @@ fn create_in(
     user: &CurrentUser,
     cmd: NewRequestCmd,
     any_unit: bool,
-) -> Result<Request, AppError> {
+) -> Result<(Request, crate::catalog::model::Category), AppError> {
     let mut errors = FieldErrors::default();
     check_text(&mut errors, "title", &cmd.title, true, TITLE_MAX);
     check_text(
@@ -228,7 +228,11 @@ fn create_in(
             crate::approvals::service::open(conn, &request, &rule, Some(user.id))?;
         }
         // Read again what changed it since it was written: the approval's pause, a rule.
-        let fired = automation::run(conn, request.number(), Trigger::Created, "")?;
+        let fired = if initial.kind == StateKind::Approval {
+            automation::run(conn, request.number(), Trigger::Created, "")?
+        } else {
+            automation::run_on_written(conn, &request, &category, Trigger::Created, "")?
+        };
         let request = if fired || initial.kind == StateKind::Approval {
             queries::by_number(conn, request.number)?
         } else {
@@ -243,7 +247,7 @@ fn create_in(
             request.number(),
             json!({ "category": category.code, "unit_id": unit }),
         )?;
-        Ok(request)
+        Ok((request, category))
     })
 }
 

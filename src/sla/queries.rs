@@ -29,6 +29,25 @@ pub fn calendar(conn: &mut PgConnection, id: i64) -> QueryResult<CalendarRow> {
         .first(conn)
 }
 
+/// A policy with its calendar, in one statement: the one given, or else the active default.
+pub fn policy_and_calendar(
+    conn: &mut PgConnection,
+    id: Option<i64>,
+) -> QueryResult<Option<(PolicyRow, CalendarRow)>> {
+    let q = sla_policies::table
+        .inner_join(sla_calendars::table)
+        .select((PolicyRow::as_select(), CalendarRow::as_select()))
+        .into_boxed();
+    match id {
+        Some(id) => q.filter(sla_policies::id.eq(id)),
+        None => q
+            .filter(sla_policies::is_default.eq(true))
+            .filter(sla_policies::active.eq(true)),
+    }
+    .first(conn)
+    .optional()
+}
+
 pub fn insert_event(conn: &mut PgConnection, e: &NewClockEvent) -> QueryResult<usize> {
     diesel::insert_into(sla_clock_events::table)
         .values(e)

@@ -16,6 +16,8 @@ use crate::workflow::StateKind;
 use chrono::{DateTime, Datelike, Utc};
 use diesel::prelude::*;
 use serde_json::json;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 /// A policy with its calendar, ready for arithmetic.
 pub struct Clocks {
@@ -38,16 +40,46 @@ pub fn load(
     policy_id: i64,
     around: DateTime<Utc>,
 ) -> Result<Clocks, AppError> {
-    let policy = queries::policy(conn, policy_id)?;
-    let calendar_row = queries::calendar(conn, policy.calendar_id)?;
-    let def: CalendarDef =
-        serde_json::from_value(calendar_row.definition.clone()).map_err(|e| {
-            AppError::Internal(format!("calendar {} unreadable: {e}", calendar_row.code))
-        })?;
+    let (policy, calendar_row) =
+        queries::policy_and_calendar(conn, Some(policy_id))?.ok_or(AppError::NotFound)?;
+    clocks(policy, calendar_row, around)
+}
+
+/// The clocks of a policy: the calendar built for the years around `around` (seven years of
+/// days off; built once per definition and year, then kept).
+fn clocks(
+    policy: PolicyRow,
+    calendar_row: CalendarRow,
+    around: DateTime<Utc>,
+) -> Result<Clocks, AppError> {
+    type Built = HashMap<(i64, i32), (serde_json::Value, Calendar)>;
+    static BUILT: OnceLock<Mutex<Built>> = OnceLock::new();
     let year = around.year();
-    let calendar = def
-        .build(year - 1..=year + 5)
-        .map_err(|e| AppError::Internal(format!("calendar {} invalid: {e}", calendar_row.code)))?;
+    let key = (calendar_row.id, year);
+    let built = BUILT.get_or_init(Default::default);
+    let known = built
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&key)
+        .filter(|(def, _)| *def == calendar_row.definition)
+        .map(|(_, c)| c.clone());
+    let calendar = match known {
+        Some(c) => c,
+        None => {
+            let def: CalendarDef = serde_json::from_value(calendar_row.definition.clone())
+                .map_err(|e| {
+                    AppError::Internal(format!("calendar {} unreadable: {e}", calendar_row.code))
+                })?;
+            let c = def.build(year - 1..=year + 5).map_err(|e| {
+                AppError::Internal(format!("calendar {} invalid: {e}", calendar_row.code))
+            })?;
+            built
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key, (calendar_row.definition.clone(), c.clone()));
+            c
+        }
+    };
     Ok(Clocks {
         policy,
         calendar_row,
@@ -116,14 +148,11 @@ pub fn plan_start(
     priority: Priority,
     at: DateTime<Utc>,
 ) -> Result<Option<Start>, AppError> {
-    let policy_id = match category_policy {
-        Some(p) => Some(p),
-        None => queries::default_policy(conn)?.map(|p| p.id),
-    };
-    let Some(policy_id) = policy_id else {
+    let Some((policy, calendar_row)) = queries::policy_and_calendar(conn, category_policy)? else {
         return Ok(None);
     };
-    let clocks = load(conn, policy_id, at)?;
+    let policy_id = policy.id;
+    let clocks = clocks(policy, calendar_row, at)?;
     let Some(target) = clocks.target(priority) else {
         return Ok(None);
     };

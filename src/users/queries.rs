@@ -1,7 +1,6 @@
 use super::model::*;
 use crate::db::schema::{
-    api_tokens, sessions, sign_in_attempts, team_members, teams, user_group_members, user_roles,
-    users,
+    api_tokens, sessions, sign_in_attempts, team_members, teams, user_roles, users,
 };
 use crate::db::{GroupId, TeamId, UnitId, UserId};
 use chrono::{DateTime, Utc};
@@ -64,11 +63,37 @@ pub fn teams_of(conn: &mut PgConnection, id: UserId) -> QueryResult<Vec<(TeamId,
         .load(conn)
 }
 
-pub fn groups_of(conn: &mut PgConnection, id: UserId) -> QueryResult<Vec<GroupId>> {
-    user_group_members::table
-        .filter(user_group_members::user_id.eq(id))
-        .select(user_group_members::group_id)
-        .load(conn)
+/// A person's roles, active teams and groups, in one statement (read on every request).
+pub fn memberships(
+    conn: &mut PgConnection,
+    id: UserId,
+) -> QueryResult<(Vec<(UnitId, Role)>, Vec<(TeamId, Domain)>, Vec<GroupId>)> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        kind: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        code: String,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT 'role' AS kind, unit_id AS id, role AS code FROM user_roles WHERE user_id = $1 \
+         UNION ALL SELECT 'team', t.id, t.domain FROM team_members m JOIN teams t ON t.id = m.team_id \
+                    WHERE m.user_id = $1 AND t.active \
+         UNION ALL SELECT 'group', group_id, '' FROM user_group_members WHERE user_id = $1",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(id.0)
+    .load(conn)?;
+    let (mut roles, mut teams, mut groups) = (Vec::new(), Vec::new(), Vec::new());
+    for r in rows {
+        match r.kind.as_str() {
+            "role" => roles.extend(Role::parse(&r.code).map(|role| (UnitId(r.id), role))),
+            "team" => teams.extend(Domain::parse(&r.code).map(|d| (TeamId(r.id), d))),
+            _ => groups.push(GroupId(r.id)),
+        }
+    }
+    Ok((roles, teams, groups))
 }
 
 pub fn insert_team(conn: &mut PgConnection, t: &NewTeam) -> QueryResult<Team> {

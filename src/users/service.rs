@@ -48,9 +48,7 @@ pub fn secret_hash(secret: &str) -> String {
 }
 
 pub fn identity(conn: &mut PgConnection, user: &User) -> QueryResult<CurrentUser> {
-    let roles = queries::roles_of(conn, user.id)?;
-    let teams = queries::teams_of(conn, user.id)?;
-    let groups = queries::groups_of(conn, user.id)?;
+    let (roles, teams, groups) = queries::memberships(conn, user.id)?;
     Ok(CurrentUser::new(user, roles, teams, groups))
 }
 

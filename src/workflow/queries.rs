@@ -7,6 +7,7 @@ use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = workflows)]
@@ -19,6 +20,7 @@ pub struct WorkflowRow {
     pub description_en: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub revision: i64,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -89,11 +91,56 @@ pub fn id_by_code(conn: &mut PgConnection, code: &str) -> QueryResult<Option<Wor
         .optional()
 }
 
-/// Whole definitions of the given workflows, in three queries.
+/// The definitions this process has read, each with the revision it was read at. A workflow
+/// changes rarely and is needed several times by every change to a request: before one is used
+/// again, its revision is read (one small statement) and a changed one is read whole again. The
+/// revision changes in the transaction that edits the workflow, so an edit made by any instance is
+/// seen at once.
+fn known() -> &'static Mutex<HashMap<WorkflowId, (i64, Workflow)>> {
+    static KNOWN: OnceLock<Mutex<HashMap<WorkflowId, (i64, Workflow)>>> = OnceLock::new();
+    KNOWN.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// Whole definitions of the given workflows: one statement when this process knows them at
+/// their current revision, four when some must be read.
 pub fn load_many(
     conn: &mut PgConnection,
     ids: &[WorkflowId],
 ) -> QueryResult<HashMap<WorkflowId, Workflow>> {
+    let current: Vec<(WorkflowId, i64)> = workflows::table
+        .filter(workflows::id.eq_any(ids))
+        .select((workflows::id, workflows::revision))
+        .load(conn)?;
+    let mut out = HashMap::new();
+    let mut stale = Vec::new();
+    {
+        let known = known().lock().unwrap_or_else(|e| e.into_inner());
+        for (id, revision) in &current {
+            match known.get(id) {
+                Some((r, w)) if r == revision => {
+                    out.insert(*id, w.clone());
+                }
+                _ => stale.push(*id),
+            }
+        }
+    }
+    if !stale.is_empty() {
+        let read = read_many(conn, &stale)?;
+        let mut known = known().lock().unwrap_or_else(|e| e.into_inner());
+        for (id, (revision, w)) in read {
+            known.insert(id, (revision, w.clone()));
+            out.insert(id, w);
+        }
+    }
+    Ok(out)
+}
+
+/// Reads whole definitions, in three queries, each with the revision of its head row (read
+/// first: a change between the reads leaves a revision older than the parts, read again later).
+fn read_many(
+    conn: &mut PgConnection,
+    ids: &[WorkflowId],
+) -> QueryResult<HashMap<WorkflowId, (i64, Workflow)>> {
     let heads: Vec<WorkflowRow> = workflows::table
         .filter(workflows::id.eq_any(ids))
         .select(WorkflowRow::as_select())
@@ -108,29 +155,32 @@ pub fn load_many(
         .order((workflow_transitions::position, workflow_transitions::id))
         .select(TransitionRow::as_select())
         .load(conn)?;
-    let mut out: HashMap<WorkflowId, Workflow> = heads
+    let mut out: HashMap<WorkflowId, (i64, Workflow)> = heads
         .into_iter()
         .map(|h| {
             (
                 h.id,
-                Workflow {
-                    id: h.id,
-                    code: h.code,
-                    name_fr: h.name_fr,
-                    name_en: h.name_en,
-                    states: Vec::new(),
-                    transitions: Vec::new(),
-                },
+                (
+                    h.revision,
+                    Workflow {
+                        id: h.id,
+                        code: h.code,
+                        name_fr: h.name_fr,
+                        name_en: h.name_en,
+                        states: Vec::new(),
+                        transitions: Vec::new(),
+                    },
+                ),
             )
         })
         .collect();
     for s in states {
-        if let Some(w) = out.get_mut(&s.workflow_id) {
+        if let Some((_, w)) = out.get_mut(&s.workflow_id) {
             w.states.push(s.into());
         }
     }
     for t in transitions {
-        if let Some(w) = out.get_mut(&t.workflow_id) {
+        if let Some((_, w)) = out.get_mut(&t.workflow_id) {
             w.transitions.push(t.into());
         }
     }

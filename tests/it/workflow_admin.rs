@@ -318,3 +318,62 @@ async fn named_groups_get_members() {
         ["group.create", "group.member_add"]
     );
 }
+
+/// A server keeps the definitions it has read; a change made elsewhere (another instance, or
+/// straight in the database) is seen by the next read, and a change rolled back is not.
+#[actix_rt::test]
+async fn a_workflow_changed_elsewhere_is_read_again() {
+    use guichet::db::schema::{workflow_states as s, workflows as w};
+    use guichet::workflow::queries::load;
+    let app = TestApp::new().await;
+    let mut conn = app.conn();
+    let id: i64 = w::table
+        .filter(w::code.eq("standard"))
+        .select(w::id)
+        .first(&mut conn)
+        .unwrap();
+    let id = guichet::db::WorkflowId(id);
+    let label = |wf: &guichet::workflow::Workflow| {
+        wf.states
+            .iter()
+            .find(|st| st.code == "in_progress")
+            .map(|st| st.label_fr.clone())
+            .unwrap()
+    };
+    let before = load(&mut conn, id).unwrap();
+    assert_eq!(label(&before), label(&load(&mut conn, id).unwrap()));
+
+    // Rolled back: the next read still shows the label as it is.
+    let _ = conn.transaction::<(), diesel::result::Error, _>(|c| {
+        diesel::update(
+            s::table
+                .filter(s::workflow_id.eq(id.0))
+                .filter(s::code.eq("in_progress")),
+        )
+        .set(s::label_fr.eq("Changé puis annulé"))
+        .execute(c)?;
+        assert_eq!(label(&load(c, id).unwrap()), "Changé puis annulé");
+        Err(diesel::result::Error::RollbackTransaction)
+    });
+    assert_eq!(label(&load(&mut conn, id).unwrap()), label(&before));
+
+    // Changed on another connection, as another instance would: seen at once.
+    diesel::update(
+        s::table
+            .filter(s::workflow_id.eq(id.0))
+            .filter(s::code.eq("in_progress")),
+    )
+    .set(s::label_fr.eq("En traitement"))
+    .execute(&mut app.conn())
+    .unwrap();
+    assert_eq!(label(&load(&mut conn, id).unwrap()), "En traitement");
+    let transitions = load(&mut conn, id).unwrap().transitions.len();
+    diesel::delete(
+        guichet::db::schema::workflow_transitions::table
+            .filter(guichet::db::schema::workflow_transitions::workflow_id.eq(id.0)),
+    )
+    .execute(&mut app.conn())
+    .unwrap();
+    assert!(transitions > 0);
+    assert!(load(&mut conn, id).unwrap().transitions.is_empty());
+}
