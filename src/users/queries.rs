@@ -63,11 +63,11 @@ pub fn teams_of(conn: &mut PgConnection, id: UserId) -> QueryResult<Vec<(TeamId,
         .load(conn)
 }
 
+/// A person's roles (per unit), active teams (with their domain) and groups.
+pub type Memberships = (Vec<(UnitId, Role)>, Vec<(TeamId, Domain)>, Vec<GroupId>);
+
 /// A person's roles, active teams and groups, in one statement (read on every request).
-pub fn memberships(
-    conn: &mut PgConnection,
-    id: UserId,
-) -> QueryResult<(Vec<(UnitId, Role)>, Vec<(TeamId, Domain)>, Vec<GroupId>)> {
+pub fn memberships(conn: &mut PgConnection, id: UserId) -> QueryResult<Memberships> {
     #[derive(QueryableByName)]
     struct Row {
         #[diesel(sql_type = diesel::sql_types::Text)]
