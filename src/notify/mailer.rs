@@ -6,7 +6,8 @@
 
 use super::render::{self, MailTemplates};
 use crate::config::Settings;
-use crate::db::schema::{outbox, users};
+use crate::db::schema::outbox;
+use crate::db::UserId;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::requests::model::RequestNumber;
@@ -160,15 +161,9 @@ impl Mailer {
             ))
         })?;
         let locale = Locale::parse(&row.locale).unwrap_or_default();
-        let name: Option<String> = match row.recipient_id {
-            Some(id) => users::table
-                .find(id)
-                .select(users::display_name)
-                .first(conn)
-                .optional()
-                .map_err(|e| Failure::Retry(e.to_string()))?,
-            None => None,
-        };
+        let name: Option<String> = row
+            .recipient_id
+            .and_then(|id| cache.names.get(&id).cloned());
         let mut data = render::data_for(
             conn,
             cache,
@@ -308,6 +303,15 @@ impl Mailer {
             }
             let recipients: Vec<String> = rows.iter().map(|r| r.recipient.to_lowercase()).collect();
             cache.undeliverable = super::undeliverable(conn, &recipients)?;
+            let ids: Vec<UserId> = rows
+                .iter()
+                .filter_map(|r| r.recipient_id)
+                .map(UserId)
+                .collect();
+            cache.names = crate::users::queries::by_ids(conn, &ids)?
+                .into_iter()
+                .map(|u| (u.id.0, u.display_name))
+                .collect();
             let built: Vec<Result<(Message, String, String), Failure>> = rows
                 .iter()
                 .map(|row| self.build(conn, &mut cache, row))

@@ -10,7 +10,6 @@ use crate::i18n::{self, Locale};
 use crate::requests::model::{Request, RequestNumber};
 use crate::requests::queries as requests;
 use crate::units::queries as units;
-use crate::users::queries as users;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use handlebars::{DirectorySourceOptions, Handlebars};
@@ -108,6 +107,8 @@ pub struct Cache {
     pub reply_key: Option<Vec<u8>>,
     /// Recipients of the batch a permanent bounce marked.
     pub undeliverable: Vec<String>,
+    /// The names of the batch's recipients who are people of Guichet, by id.
+    pub names: std::collections::HashMap<i64, String>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -185,7 +186,6 @@ fn request_data(
     let rooms = rooms.into_iter().map(|(id, l)| (id.0, l)).collect();
     let fields =
         crate::catalog::present::field_rows(locale, &category.form_def(), &r.fields, &rooms);
-    let requester = users::find(conn, r.requester_id)?;
     Ok(json!({
         "number": RequestNumber(r.number).to_string(),
         "title": r.title,
@@ -196,7 +196,7 @@ fn request_data(
         "priority_label": i18n::tr(locale, "priority", &[("code".into(), r.priority.code().into())]),
         "category": view.category.name,
         "unit": view.unit.name,
-        "requester": requester.display_name,
+        "requester": view.requester.name,
         "assignee": view.assignee.map(|a| a.name),
         "team": view.team.map(|t| t.name),
         "fields": fields,

@@ -108,6 +108,9 @@ pub fn room_labels(
     conn: &mut PgConnection,
     ids: &[RoomId],
 ) -> QueryResult<std::collections::HashMap<RoomId, String>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
     let rows: Vec<(RoomId, String, String, String)> = rooms::table
         .inner_join(buildings::table)
         .filter(rooms::id.eq_any(ids))

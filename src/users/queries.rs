@@ -1,6 +1,7 @@
 use super::model::*;
 use crate::db::schema::{
-    api_tokens, sessions, sign_in_attempts, team_members, teams, user_roles, users,
+    api_tokens, sessions, sign_in_attempts, team_members, teams, user_group_members, user_roles,
+    users,
 };
 use crate::db::{GroupId, TeamId, UnitId, UserId};
 use chrono::{DateTime, Utc};
@@ -66,34 +67,40 @@ pub fn teams_of(conn: &mut PgConnection, id: UserId) -> QueryResult<Vec<(TeamId,
 /// A person's roles (per unit), active teams (with their domain) and groups.
 pub type Memberships = (Vec<(UnitId, Role)>, Vec<(TeamId, Domain)>, Vec<GroupId>);
 
-/// A person's roles, active teams and groups, in one statement (read on every request).
+/// A person's roles, active teams and groups, in one statement (read on every request; a
+/// prepared statement, the kinds being bound values).
 pub fn memberships(conn: &mut PgConnection, id: UserId) -> QueryResult<Memberships> {
-    #[derive(QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        kind: String,
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        id: i64,
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        code: String,
-    }
-    let rows: Vec<Row> = diesel::sql_query(
-        "SELECT 'role' AS kind, unit_id AS id, role AS code FROM user_roles WHERE user_id = $1 \
-         UNION ALL SELECT 'team', t.id, t.domain FROM team_members m JOIN teams t ON t.id = m.team_id \
-                    WHERE m.user_id = $1 AND t.active \
-         UNION ALL SELECT 'group', group_id, '' FROM user_group_members WHERE user_id = $1",
-    )
-    .bind::<diesel::sql_types::BigInt, _>(id.0)
-    .load(conn)?;
-    let (mut roles, mut teams, mut groups) = (Vec::new(), Vec::new(), Vec::new());
-    for r in rows {
-        match r.kind.as_str() {
-            "role" => roles.extend(Role::parse(&r.code).map(|role| (UnitId(r.id), role))),
-            "team" => teams.extend(Domain::parse(&r.code).map(|d| (TeamId(r.id), d))),
-            _ => groups.push(GroupId(r.id)),
+    use diesel::sql_types::Text;
+    let roles = user_roles::table
+        .filter(user_roles::user_id.eq(id))
+        .select((
+            "role".into_sql::<Text>(),
+            user_roles::unit_id,
+            user_roles::role,
+        ));
+    let active_teams = team_members::table
+        .inner_join(teams::table)
+        .filter(team_members::user_id.eq(id))
+        .filter(teams::active.eq(true))
+        .select(("team".into_sql::<Text>(), teams::id, teams::domain));
+    let groups = user_group_members::table
+        .filter(user_group_members::user_id.eq(id))
+        .select((
+            "group".into_sql::<Text>(),
+            user_group_members::group_id,
+            "".into_sql::<Text>(),
+        ));
+    let rows: Vec<(String, i64, String)> =
+        roles.union_all(active_teams).union_all(groups).load(conn)?;
+    let (mut out_roles, mut out_teams, mut out_groups) = (Vec::new(), Vec::new(), Vec::new());
+    for (kind, id, code) in rows {
+        match kind.as_str() {
+            "role" => out_roles.extend(Role::parse(&code).map(|role| (UnitId(id), role))),
+            "team" => out_teams.extend(Domain::parse(&code).map(|d| (TeamId(id), d))),
+            _ => out_groups.push(GroupId(id)),
         }
     }
-    Ok((roles, teams, groups))
+    Ok((out_roles, out_teams, out_groups))
 }
 
 pub fn insert_team(conn: &mut PgConnection, t: &NewTeam) -> QueryResult<Team> {
@@ -273,20 +280,30 @@ pub fn insert_token(
         .execute(conn)
 }
 
-pub fn token_user(conn: &mut PgConnection, token_hash: &str) -> QueryResult<Option<(i64, User)>> {
+/// The token's id, when it was last used, and its person.
+pub type TokenUse = (i64, Option<DateTime<Utc>>, User);
+
+pub fn token_user(conn: &mut PgConnection, token_hash: &str) -> QueryResult<Option<TokenUse>> {
     api_tokens::table
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(token_hash))
         .filter(api_tokens::revoked_at.is_null())
-        .select((api_tokens::id, User::as_select()))
+        .select((api_tokens::id, api_tokens::last_used_at, User::as_select()))
         .first(conn)
         .optional()
 }
 
-/// Records a token's use, at most once a minute: scripts calling the API many times a second
-/// would otherwise all write (and wait for) the same row.
+/// How often a token's use is recorded: scripts calling the API many times a second would
+/// otherwise all write (and wait for) the same row.
+pub fn token_use_is_recent(last_used: Option<DateTime<Utc>>) -> bool {
+    last_used.is_some_and(|t| t > Utc::now() - chrono::Duration::seconds(TOKEN_USE_SECONDS))
+}
+
+const TOKEN_USE_SECONDS: i64 = 60;
+
+/// Records a token's use, at most once a minute (see [`token_use_is_recent`]).
 pub fn touch_token(conn: &mut PgConnection, id: i64) -> QueryResult<usize> {
-    let recent = chrono::Utc::now() - chrono::Duration::seconds(60);
+    let recent = chrono::Utc::now() - chrono::Duration::seconds(TOKEN_USE_SECONDS);
     diesel::update(
         api_tokens::table.find(id).filter(
             api_tokens::last_used_at
@@ -299,6 +316,9 @@ pub fn touch_token(conn: &mut PgConnection, id: i64) -> QueryResult<usize> {
 }
 
 pub fn by_ids(conn: &mut PgConnection, ids: &[UserId]) -> QueryResult<Vec<User>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     users::table
         .filter(users::id.eq_any(ids))
         .select(User::as_select())
@@ -306,6 +326,9 @@ pub fn by_ids(conn: &mut PgConnection, ids: &[UserId]) -> QueryResult<Vec<User>>
 }
 
 pub fn teams_by_ids(conn: &mut PgConnection, ids: &[TeamId]) -> QueryResult<Vec<Team>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     teams::table
         .filter(teams::id.eq_any(ids))
         .select(Team::as_select())

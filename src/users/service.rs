@@ -242,13 +242,15 @@ pub fn sign_out(conn: &mut PgConnection, token: &str, origin: &Origin) -> Result
 }
 
 pub fn token_user(conn: &mut PgConnection, token: &str) -> Result<Option<CurrentUser>, AppError> {
-    let Some((id, user)) = queries::token_user(conn, &secret_hash(token))? else {
+    let Some((id, last_used, user)) = queries::token_user(conn, &secret_hash(token))? else {
         return Ok(None);
     };
     if !user.active {
         return Ok(None);
     }
-    queries::touch_token(conn, id)?;
+    if !queries::token_use_is_recent(last_used) {
+        queries::touch_token(conn, id)?;
+    }
     Ok(Some(identity(conn, &user)?))
 }
 

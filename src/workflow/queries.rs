@@ -107,6 +107,9 @@ pub fn load_many(
     conn: &mut PgConnection,
     ids: &[WorkflowId],
 ) -> QueryResult<HashMap<WorkflowId, Workflow>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
     let current: Vec<(WorkflowId, i64)> = workflows::table
         .filter(workflows::id.eq_any(ids))
         .select((workflows::id, workflows::revision))
