@@ -19,14 +19,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 N=${BENCH_OPEN_REQUESTS:-100000}
-tmp=$(mktemp -d /tmp/guichet-bench.XXXXXX)
-chmod 755 "$tmp"
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  pg_stop "$tmp/pg"; rm -rf "$tmp"
-}
-trap cleanup EXIT
+bench_scratch bench
 
 pg_init "$tmp/pg" postgres
 port=$(free_port)

@@ -12,14 +12,7 @@ pg_ensure_installed
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
 S=${BENCH_SECONDS:-10}
-tmp=$(mktemp -d /tmp/guichet-rt.XXXXXX)
-chmod 755 "$tmp"
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  pg_stop "$tmp/pg"; rm -rf "$tmp"
-}
-trap cleanup EXIT
+bench_scratch rt
 
 pg_init "$tmp/pg" postgres
 port=$(free_port)
@@ -160,6 +153,40 @@ mailgate=$(python3 scripts/bench/mailgate.py "$BIN" "$base" "$G" "$open_numbers"
 gate=$(psql "$DATABASE_URL" -Atc "SELECT string_agg(outcome || ' ' || n, ', ') FROM
   (SELECT outcome, count(*) n FROM inbound_messages WHERE channel = 'pipe' GROUP BY outcome ORDER BY outcome) x")
 
+# The HTTP intake as a mail service posts to it: 8 clients, each message new (a Message-ID of its
+# own: thread and count), half new requests, half replies to open requests.
+echo "Posting messages to /api/v1/inbound-mail, 8 clients…"
+cat > "$tmp/inbound.lua" <<LUA
+local numbers = { $open_numbers }
+local n_threads = 0
+function setup(thread) n_threads = n_threads + 1; thread:set("tid", n_threads) end
+function init(args) count = 0 end
+function request()
+  count = count + 1
+  local id = tid .. "-" .. count .. "-" .. os.time()
+  local body
+  if count % 2 == 1 then
+    local number = numbers[(count % #numbers) + 1]
+    body = "From: Karim Benali <tech.ti@guichet.example>\r\nTo: soutien@guichet.example\r\n" ..
+      string.format("Subject: RE: [DS-%06d] Suivi\r\nIn-Reply-To: <ds-%06d@127.0.0.1>\r\n", number, number) ..
+      "Message-ID: <api-" .. id .. "@bench.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" ..
+      "J'ai commandé la pièce (message " .. id .. ").\r\n"
+  else
+    body = "From: Sophie Roy <sophie.roy@guichet.example>\r\nTo: soutien@guichet.example\r\n" ..
+      "Subject: Projecteur du local " .. id .. "\r\nMessage-ID: <api-" .. id .. "@bench.test>\r\n" ..
+      "Content-Type: text/plain; charset=utf-8\r\n\r\nLe projecteur ne s'allume plus (message " .. id .. ").\r\n"
+  end
+  return wrk.format("POST", "/api/v1/inbound-mail", {
+    ["Authorization"] = "Bearer bench-inbound-token", ["Content-Type"] = "message/rfc822" }, body)
+end
+LUA
+declare -A I
+for ka in off on; do
+  I[inbound_$ka]=$(wrk_run 8 $ka -s "$tmp/inbound.lua" "$base")
+done
+intake=$(psql "$DATABASE_URL" -Atc "SELECT string_agg(outcome || ' ' || n, ', ') FROM
+  (SELECT outcome, count(*) n FROM inbound_messages WHERE channel <> 'pipe' GROUP BY outcome ORDER BY outcome) x")
+
 echo
 echo "| measure (2 vCPU shared by client, server and PostgreSQL; synchronous_commit on) | keep-alive off | keep-alive on | target |"
 echo "|---|---|---|---|"
@@ -173,6 +200,7 @@ echo
 echo "| measure | result | target |"
 echo "|---|---|---|"
 echo "| guichet mailgate, 4 deliveries at once ($G messages, half new requests, half replies) | $mailgate; outcomes: $gate | ≥ 400/s |"
+echo "| POST /api/v1/inbound-mail, 8 clients, keep-alive off / on | ${I[inbound_off]} / ${I[inbound_on]}; outcomes: $intake | ≥ 600/s |"
 echo "| statements per create (request, its timeline, clocks, audit, its notifications sent) | $per_create_stmts | — |"
 echo "| transactions committed per create (the same; single statements count as one) | $per_create_commits | — |"
 echo "| notifications sent per create | $per_create_mails | — |"

@@ -84,3 +84,16 @@ pg_owner_can_reach() {
   [ "$(id -u)" != 0 ] && return 0
   runuser -u postgres -- test -x "$1"
 }
+
+# bench_scratch NAME: makes $tmp, a scratch folder the cluster owner can enter, and removes it on
+# exit with the cluster in $tmp/pg and the server whose pid is in $server_pid (bench scripts).
+bench_scratch() {
+  tmp=$(mktemp -d "/tmp/guichet-$1.XXXXXX")
+  chmod 755 "$tmp"
+  server_pid=""
+  trap bench_cleanup EXIT
+}
+bench_cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  pg_stop "$tmp/pg"; rm -rf "$tmp"
+}
