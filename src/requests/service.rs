@@ -216,7 +216,8 @@ fn create_in(
         for asset in &linked_assets {
             crate::inventory::service::link_request(conn, user.id, request.id, asset)?;
         }
-        if initial.kind == StateKind::Approval {
+        let awaits_approval = initial.kind == StateKind::Approval;
+        if awaits_approval {
             // Waiting for a decision pauses the resolution clock from the start.
             crate::sla::service::on_status(
                 conn,
@@ -228,12 +229,12 @@ fn create_in(
             crate::approvals::service::open(conn, &request, &rule, Some(user.id))?;
         }
         // Read again what changed it since it was written: the approval's pause, a rule.
-        let fired = if initial.kind == StateKind::Approval {
+        let fired = if awaits_approval {
             automation::run(conn, request.number(), Trigger::Created, "")?
         } else {
             automation::run_on_written(conn, &request, &category, Trigger::Created, "")?
         };
-        let request = if fired || initial.kind == StateKind::Approval {
+        let request = if fired || awaits_approval {
             queries::by_number(conn, request.number)?
         } else {
             request

@@ -13,15 +13,6 @@ pub fn policy(conn: &mut PgConnection, id: i64) -> QueryResult<PolicyRow> {
         .first(conn)
 }
 
-pub fn default_policy(conn: &mut PgConnection) -> QueryResult<Option<PolicyRow>> {
-    sla_policies::table
-        .filter(sla_policies::is_default.eq(true))
-        .filter(sla_policies::active.eq(true))
-        .select(PolicyRow::as_select())
-        .first(conn)
-        .optional()
-}
-
 pub fn calendar(conn: &mut PgConnection, id: i64) -> QueryResult<CalendarRow> {
     sla_calendars::table
         .find(id)
