@@ -256,7 +256,7 @@ fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::error::E
         Command::ReceiveMail { files } => {
             let storage = guichet::storage::Storage::local(&settings.attachments_dir);
             let mut conn = pool.get()?;
-            let intake = guichet::inbound::service::Intake::new(&mut conn, &settings)?;
+            let intake = guichet::inbound::intake::Intake::new(&mut conn, &settings)?;
             for f in files {
                 let raw = if f.as_os_str() == "-" {
                     let mut v = Vec::new();

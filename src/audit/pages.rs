@@ -76,7 +76,7 @@ fn resolve(conn: &mut diesel::PgConnection, f: &Filters, limit: i64) -> Result<S
     }
     let day = |errors: &mut FieldErrors, field: &str, v: &Option<String>, end: bool| {
         some(v).and_then(|s| match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
-            Ok(d) => crate::loans::service::parse_when(&d.to_string(), end),
+            Ok(d) => crate::loans::booking::parse_when(&d.to_string(), end),
             Err(_) => {
                 errors.add(field, Msg::new("field-date"));
                 None

@@ -1,7 +1,8 @@
 //! The HTTP intake (`POST /api/v1/inbound-mail`, the raw RFC 5322 message as the body, for
 //! `guichet mailgate` and mail services that post what they receive).
 
-use super::service::{self, Channel, Intake};
+use super::intake::Intake;
+use super::service::{self, Channel};
 use crate::error::AppError;
 use crate::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};

@@ -4,7 +4,8 @@
 //! (database down) is left as it was, to be fetched again; one already processed is
 //! recognized by its Message-ID. A connection failure is logged and retried next round.
 
-use super::service::{self, Channel, Intake};
+use super::intake::Intake;
+use super::service::{self, Channel};
 use crate::config::Settings;
 use crate::db::{self, PgPool};
 use crate::error::AppError;

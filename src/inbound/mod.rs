@@ -6,8 +6,11 @@
 //! them as the sender through the same domain functions as the web. HTML is only ever read as
 //! text (mail-parser's conversion): Guichet neither stores nor shows a message's HTML.
 
+mod answer;
 pub mod api;
+mod apply;
 pub mod imap;
+pub mod intake;
 pub mod message;
 pub mod pages;
 pub mod queries;

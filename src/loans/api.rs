@@ -1,10 +1,12 @@
 //! The JSON API of loans (`/api/v1/loans`, `/api/v1/availability`). The same rules as the pages,
 //! through `loans::service`.
 
+use super::booking::{self, ReserveCmd};
+use super::desk::{self, CheckinCmd, CheckinOutcome, CheckoutCmd};
 use super::model::LoanView;
-use super::service::{
-    self, Availability, CheckinCmd, CheckinOutcome, CheckoutCmd, LoanList, ReserveCmd,
-};
+use super::service;
+use super::views::{self, Availability, LoanList};
+
 use crate::db::{AssetModelId, LoanId};
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::web::extract::{resolve_locale, ApiUser};
@@ -61,7 +63,7 @@ pub async fn list(
     let locale = resolve_locale(&req);
     let now = state.clock.now();
     let loans = state
-        .db(move |c| service::list(c, &user.0, which, locale, now))
+        .db(move |c| views::list(c, &user.0, which, locale, now))
         .await?;
     Ok(HttpResponse::Ok().json(loans))
 }
@@ -84,8 +86,8 @@ pub async fn reserve(
     let view = state
         .db(move |c| {
             c.transaction(|c| {
-                let loan = service::reserve(c, &user, body.into_inner(), now)?;
-                service::view(c, &user, loan.id, locale, now)
+                let loan = booking::reserve(c, &user, body.into_inner(), now)?;
+                views::view(c, &user, loan.id, locale, now)
             })
         })
         .await?;
@@ -108,7 +110,7 @@ pub async fn get(
     let id = LoanId(path.into_inner());
     let now = state.clock.now();
     let view = state
-        .db(move |c| service::view(c, &user.0, id, locale, now))
+        .db(move |c| views::view(c, &user.0, id, locale, now))
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }
@@ -141,7 +143,7 @@ where
         .db(move |c| {
             c.transaction(|c| {
                 f(c, &user, id)?;
-                service::view(c, &user, id, locale, now)
+                views::view(c, &user, id, locale, now)
             })
         })
         .await?;
@@ -217,7 +219,7 @@ pub async fn checkout(
     let cmd = body.into_inner();
     let now = state.clock.now();
     act(req, user, path.into_inner(), state, move |c, u, id| {
-        service::checkout(c, u, id, cmd, &conditions, now).map(|_| ())
+        desk::checkout(c, u, id, cmd, &conditions, now).map(|_| ())
     })
     .await
 }
@@ -248,9 +250,9 @@ pub async fn checkin(
     let result = state
         .db(move |c| {
             c.transaction(|c| {
-                let outcome = service::checkin(c, &user, id, cmd)?;
+                let outcome = desk::checkin(c, &user, id, cmd)?;
                 Ok(CheckinResult {
-                    loan: service::view(c, &user, id, locale, now)?,
+                    loan: views::view(c, &user, id, locale, now)?,
                     outcome,
                 })
             })
@@ -279,7 +281,7 @@ pub async fn extend(
 ) -> Result<HttpResponse, AppError> {
     let due = body.into_inner().due_at;
     act(req, user, path.into_inner(), state, move |c, u, id| {
-        service::extend(c, u, id, &due).map(|_| ())
+        booking::extend(c, u, id, &due).map(|_| ())
     })
     .await
 }
@@ -295,7 +297,7 @@ pub async fn cancel(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     act(req, user, path.into_inner(), state, |c, u, id| {
-        service::cancel(c, u, id).map(|_| ())
+        booking::cancel(c, u, id).map(|_| ())
     })
     .await
 }
@@ -335,7 +337,7 @@ pub async fn availability(
                 ),
                 None => None,
             };
-            service::availability(c, AssetModelId(q.model), unit, from, to)
+            views::availability(c, AssetModelId(q.model), unit, from, to)
         })
         .await?;
     Ok(HttpResponse::Ok().json(a))

@@ -2,9 +2,12 @@
 //! the actions of the borrower, the director and the lending desk, the desk's day, and the
 //! availability calendar (a table, by day and by asset).
 
+use super::booking::{self, ReserveCmd};
+use super::desk::{self, CheckinCmd, CheckoutCmd, ReturnedItem};
 use super::model::LoanStatus;
 use super::queries;
-use super::service::{self, CheckinCmd, CheckoutCmd, LoanList, ReserveCmd, ReturnedItem};
+use super::service;
+use super::views::{self, LoanList};
 use crate::db::{AssetModelId, LoanId};
 use crate::error::AppError;
 use crate::i18n::{self, Locale};
@@ -56,8 +59,8 @@ async fn mine(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppE
     let (mine, to_approve) = state
         .db(move |c| {
             Ok((
-                service::list(c, &user, LoanList::Mine, loc, now)?,
-                service::list(c, &user, LoanList::ToApprove, loc, now)?,
+                views::list(c, &user, LoanList::Mine, loc, now)?,
+                views::list(c, &user, LoanList::ToApprove, loc, now)?,
             ))
         })
         .await?;
@@ -75,8 +78,8 @@ async fn desk(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppE
     let (hand_over, out) = state
         .db(move |c| {
             Ok((
-                service::list(c, &user, LoanList::ToHandOver, loc, now)?,
-                service::list(c, &user, LoanList::Out, loc, now)?,
+                views::list(c, &user, LoanList::ToHandOver, loc, now)?,
+                views::list(c, &user, LoanList::Out, loc, now)?,
             ))
         })
         .await?;
@@ -205,7 +208,7 @@ async fn reserve(
     let user = ctx.user.clone();
     let now = state.clock.now();
     match state
-        .db(move |c| service::reserve(c, &user, cmd, now))
+        .db(move |c| booking::reserve(c, &user, cmd, now))
         .await
     {
         Ok(loan) => Ok(see_other(&format!("/loans/{}?ok=reserved", loan.id))),
@@ -253,7 +256,7 @@ async fn render_show(
     let now = state.clock.now();
     let (loan, events, decides) = state
         .db(move |c| {
-            let loan = service::view(c, &user, id, loc, now)?;
+            let loan = views::view(c, &user, id, loc, now)?;
             let row = queries::find(c, id)?;
             let decides = user.managed_units().contains(&row.unit_id) || user.is_admin();
             let events = queries::events(c, id)?;
@@ -356,7 +359,7 @@ async fn act(
             };
             let now = state.clock.now();
             state
-                .db(move |c| service::checkout(c, &user, id, cmd, &conditions, now).map(|_| ()))
+                .db(move |c| desk::checkout(c, &user, id, cmd, &conditions, now).map(|_| ()))
                 .await
         }
         "checkin" => {
@@ -378,18 +381,18 @@ async fn act(
                 borrower_agreed: !get("borrower_agreed").is_empty(),
             };
             state
-                .db(move |c| service::checkin(c, &user, id, cmd).map(|_| ()))
+                .db(move |c| desk::checkin(c, &user, id, cmd).map(|_| ()))
                 .await
         }
         "extend" => {
             let due = get("due_at");
             state
-                .db(move |c| service::extend(c, &user, id, &due).map(|_| ()))
+                .db(move |c| booking::extend(c, &user, id, &due).map(|_| ()))
                 .await
         }
         "cancel" => {
             state
-                .db(move |c| service::cancel(c, &user, id).map(|_| ()))
+                .db(move |c| booking::cancel(c, &user, id).map(|_| ()))
                 .await
         }
         _ => Err(AppError::NotFound),
@@ -446,7 +449,7 @@ async fn availability(
                         .map_err(|_| AppError::NotFound)?
                         .id;
                     let model = m.parse::<i64>().map_err(|_| AppError::NotFound)?;
-                    Some(service::availability(
+                    Some(views::availability(
                         c,
                         AssetModelId(model),
                         Some(unit),

@@ -588,3 +588,16 @@ pub fn pools(conn: &mut PgConnection) -> QueryResult<Vec<PoolRow>> {
     )
     .load(conn)
 }
+
+/// The longest loan and whether approval is needed, for the types of these models.
+pub fn type_rules(
+    conn: &mut PgConnection,
+    models: &[AssetModelId],
+) -> QueryResult<Vec<(i32, bool)>> {
+    use crate::db::schema::{asset_models, asset_types};
+    asset_models::table
+        .inner_join(asset_types::table)
+        .filter(asset_models::id.eq_any(models))
+        .select((asset_types::max_loan_days, asset_types::loan_needs_approval))
+        .load(conn)
+}

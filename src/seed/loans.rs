@@ -12,7 +12,9 @@ pub(super) fn loans(
     director: &CurrentUser,
     desk: &CurrentUser,
 ) -> Result<(), AppError> {
-    use crate::loans::service::{self as loans, CheckinCmd, CheckoutCmd, ReserveCmd, ReturnedItem};
+    use crate::loans::booking::{self, ReserveCmd};
+    use crate::loans::desk::{self, CheckinCmd, CheckoutCmd, ReturnedItem};
+    use crate::loans::service as loans;
     let now = chrono::Utc::now();
     let day = |d: i64| {
         (now.with_timezone(&chrono_tz::America::Toronto).date_naive() + chrono::Duration::days(d))
@@ -62,16 +64,16 @@ pub(super) fn loans(
 
     // Waiting for the director: a laptop for a teacher on leave.
     let purpose = "Enseignante en congé : correction à la maison";
-    loans::reserve(conn, julie, one(&laptops[0], 2, 60, purpose), now)?;
+    booking::reserve(conn, julie, one(&laptops[0], 2, 60, purpose), now)?;
     // Booked ahead: Chromebooks for a ministry exam.
-    loans::reserve(
+    booking::reserve(
         conn,
         julie,
         pool(5, 7, 9, "Épreuve ministérielle d'écriture, 6e année"),
         now,
     )?;
     // Refused.
-    let refused = loans::reserve(
+    let refused = booking::reserve(
         conn,
         julie,
         one(&laptops[1], 3, 200, "Usage personnel"),
@@ -80,7 +82,7 @@ pub(super) fn loans(
     let why = "Un portable de l'école est déjà disponible.";
     loans::decide(conn, director, refused.id, false, why)?;
     // Out, on time: a projector, the conditions accepted at the desk.
-    let out = loans::reserve(
+    let out = booking::reserve(
         conn,
         julie,
         one(&projectors[0], -2, 3, "Soirée des parents"),
@@ -90,9 +92,9 @@ pub(super) fn loans(
         assets: vec![],
         acknowledged: true,
     };
-    loans::checkout(conn, desk, out.id, at_desk.clone(), &conditions, at(-2))?;
+    desk::checkout(conn, desk, out.id, at_desk.clone(), &conditions, at(-2))?;
     // Overdue: two Chromebooks, the conditions accepted online first.
-    let late = loans::reserve(
+    let late = booking::reserve(
         conn,
         julie,
         pool(2, -12, -3, "Projet de robotique"),
@@ -103,21 +105,21 @@ pub(super) fn loans(
         assets: carts[10..12].to_vec(),
         acknowledged: false,
     };
-    loans::checkout(conn, desk, late.id, picked, &conditions, at(-12))?;
+    desk::checkout(conn, desk, late.id, picked, &conditions, at(-12))?;
     // Returned in good condition.
-    let back = loans::reserve(
+    let back = booking::reserve(
         conn,
         julie,
         one(&projectors[1], -20, -15, "Spectacle"),
         at(-20),
     )?;
-    loans::checkout(conn, desk, back.id, at_desk, &conditions, at(-20))?;
+    desk::checkout(conn, desk, back.id, at_desk, &conditions, at(-20))?;
     let returned = ReturnedItem {
         tag: projectors[1].clone(),
         condition: "ok".into(),
         note: String::new(),
     };
-    loans::checkin(
+    desk::checkin(
         conn,
         desk,
         back.id,
@@ -127,12 +129,12 @@ pub(super) fn loans(
         },
     )?;
     // Cancelled.
-    let cancelled = loans::reserve(
+    let cancelled = booking::reserve(
         conn,
         julie,
         one(&projectors[2], 10, 11, "Sortie au musée"),
         now,
     )?;
-    loans::cancel(conn, julie, cancelled.id)?;
+    booking::cancel(conn, julie, cancelled.id)?;
     Ok(())
 }

@@ -8,7 +8,8 @@ use crate::support::*;
 use actix_web::http::StatusCode;
 use actix_web::test;
 use diesel::prelude::*;
-use guichet::inbound::service::{self, Channel, Intake, Receipt};
+use guichet::inbound::intake::Intake;
+use guichet::inbound::service::{self, Channel, Receipt};
 use serde_json::{json, Value};
 
 pub const INBOUND_TOKEN: &str = "jeton-du-courriel-entrant";

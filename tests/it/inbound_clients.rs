@@ -13,7 +13,8 @@ use crate::inbound_corpus::attachments;
 use crate::support::*;
 use base64::Engine;
 use diesel::prelude::*;
-use guichet::inbound::service::{self, Channel, Intake, Receipt};
+use guichet::inbound::intake::Intake;
+use guichet::inbound::service::{self, Channel, Receipt};
 use serde_json::Value;
 
 /// Our address, as the notifications are sent from it.

@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use guichet::auth::CurrentUser;
 use guichet::db::LoanId;
 use guichet::error::AppError;
-use guichet::loans::service::{self, ReserveCmd};
+use guichet::loans::booking::{self, ReserveCmd};
 use serde_json::{json, Value};
 
 fn who(app: &TestApp, email: &str) -> CurrentUser {
@@ -105,7 +105,7 @@ async fn the_same_asset_is_never_booked_twice_even_by_servers_at_once() {
             std::thread::spawn(move || {
                 let mut c = pool.get().unwrap();
                 barrier.wait();
-                service::reserve(
+                booking::reserve(
                     &mut c,
                     &julie,
                     ReserveCmd {
@@ -168,7 +168,7 @@ async fn a_pool_is_never_over_booked_and_back_to_back_bookings_share_it() {
             std::thread::spawn(move || {
                 let mut c = pool.get().unwrap();
                 barrier.wait();
-                service::reserve(
+                booking::reserve(
                     &mut c,
                     &julie,
                     ReserveCmd {
