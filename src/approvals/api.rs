@@ -4,7 +4,7 @@ use super::service::{self, Decision};
 use super::ApprovalView;
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::requests::model::{RequestNumber, RequestView};
-use crate::requests::service as requests;
+use crate::requests::views as request_views;
 use crate::web::extract::{resolve_locale, ApiUser};
 use crate::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -40,7 +40,7 @@ pub async fn pending(
                 .into_iter()
                 .map(|(_, r)| r)
                 .collect();
-            requests::hydrate(c, rows, locale)
+            request_views::hydrate(c, rows, locale)
         })
         .await?;
     Ok(HttpResponse::Ok().json(views))
@@ -105,7 +105,7 @@ pub async fn decide(
         .db(move |c| {
             c.transaction(|c| {
                 service::decide(c, &user, num, decision, &b.comment)?;
-                requests::view_written(c, &user, num, locale)
+                request_views::view_written(c, &user, num, locale)
             })
         })
         .await?;

@@ -8,8 +8,8 @@ use crate::db::RoomId;
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::i18n;
 use crate::requests::model::RequestNumber;
-use crate::requests::service as requests;
 use crate::requests::show::after_action;
+use crate::requests::views as request_views;
 use crate::units::queries as units;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::render::see_other;
@@ -40,7 +40,7 @@ async fn list(
         .db(move |c| {
             let pending = service::pending_for(c, &user)?;
             let mut out = Vec::with_capacity(pending.len());
-            let views = requests::hydrate(c, pending.iter().map(|p| p.1.clone()).collect(), loc)?;
+            let views = request_views::hydrate(c, pending.iter().map(|p| p.1.clone()).collect(), loc)?;
             let room_ids: Vec<RoomId> = pending
                 .iter()
                 .flat_map(|(_, r)| r.fields.as_object().cloned().unwrap_or_default())

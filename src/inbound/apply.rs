@@ -12,6 +12,7 @@ use super::thread;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, Msg};
 use crate::i18n;
+use crate::requests::files;
 use crate::requests::model::{Request, RequestNumber, Source};
 use crate::requests::queries as requests;
 use crate::requests::reading;
@@ -35,7 +36,7 @@ fn attach_all(
     let mut dropped = Vec::new();
     for a in &m.attachments {
         let left_out = |why| Dropped {
-            name: domain::sanitize_filename(&a.filename),
+            name: files::sanitize_filename(&a.filename),
             size: a.bytes.len(),
             why,
         };
@@ -47,16 +48,16 @@ fn attach_all(
             dropped.push(left_out(LeftOut::TooLarge));
             continue;
         }
-        let Ok(content_type) = domain::vet_file(&a.filename, &a.bytes) else {
+        let Ok(content_type) = files::vet_file(&a.filename, &a.bytes) else {
             dropped.push(left_out(LeftOut::Program));
             continue;
         };
         let sha256 = storage.put(&a.bytes)?;
-        domain::attach(
+        files::attach(
             conn,
             me,
             number,
-            domain::NewAttachmentCmd {
+            files::NewAttachmentCmd {
                 filename: a.filename.clone(),
                 content_type,
                 size_bytes: a.bytes.len() as i64,

@@ -149,7 +149,7 @@ async fn render_show(
                 limit: 50,
                 ..Default::default()
             };
-            let requests = crate::requests::service::list(c, &user, &q, loc)?;
+            let requests = crate::requests::views::list(c, &user, &q, loc)?;
             let unit_list = units::all(c)?;
             let rooms = units::room_choices(c, &[asset.unit_id])?;
             Ok((asset, view, history, requests, unit_list, rooms))

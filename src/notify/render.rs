@@ -168,7 +168,7 @@ fn request_data(
     base_url: &str,
     locale: Locale,
 ) -> Result<Value, AppError> {
-    let view = crate::requests::service::hydrate(conn, vec![r.clone()], locale)?
+    let view = crate::requests::views::hydrate(conn, vec![r.clone()], locale)?
         .pop()
         .ok_or(AppError::NotFound)?;
     let category = catalog::find(conn, r.category_id)?;

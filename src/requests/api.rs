@@ -1,10 +1,12 @@
 //! The JSON API for requests and the catalog (`/api/v1`). Bearer-token authentication; messages
 //! in the language of `Accept-Language`.
 
+use super::files;
 use super::filters::{self, ListParams};
 use super::model::{AttachmentView, EventView, Priority, RequestNumber, RequestView, Source};
 use super::queries::StatusFilter;
 use super::service::{self, AssignCmd, CategoryRef, CommentCmd, NewRequestCmd, TransitionCmd};
+use super::views;
 use crate::catalog::form::FieldDef;
 use crate::catalog::queries as catalog;
 use crate::db::{RoomId, UnitId};
@@ -269,7 +271,7 @@ pub async fn create(
             };
             c.transaction(|c| {
                 let r = service::create(c, &user, cmd)?;
-                service::hydrate(c, vec![r], locale)?
+                views::hydrate(c, vec![r], locale)?
                     .pop()
                     .ok_or(AppError::NotFound)
             })
@@ -303,7 +305,7 @@ pub async fn list(
     let page = state
         .db(move |c| {
             let q = filters::resolve(c, &user, &params, StatusFilter::All, 50)?;
-            service::list(c, &user, &q, locale)
+            views::list(c, &user, &q, locale)
         })
         .await?;
     Ok(HttpResponse::Ok().json(RequestPage {
@@ -327,7 +329,7 @@ pub async fn get(
     let locale = resolve_locale(&req);
     let user = user.0;
     let view = state
-        .db(move |c| service::view(c, &user, num, locale))
+        .db(move |c| views::view(c, &user, num, locale))
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }
@@ -347,7 +349,7 @@ pub async fn events(
     let locale = resolve_locale(&req);
     let user = user.0;
     let events = state
-        .db(move |c| service::events(c, &user, num, locale))
+        .db(move |c| views::events(c, &user, num, locale))
         .await?;
     Ok(HttpResponse::Ok().json(events))
 }
@@ -390,7 +392,7 @@ pub async fn comment(
                         internal: b.internal,
                     },
                 )?;
-                service::event_written(c, &user, num, e.id, locale)
+                views::event_written(c, &user, num, e.id, locale)
             })
         })
         .await?;
@@ -437,7 +439,7 @@ pub async fn transition(
                     TransitionCmd { to, note: b.note },
                     reopen_days,
                 )?;
-                service::view_written(c, &user, num, locale)
+                views::view_written(c, &user, num, locale)
             })
         })
         .await?;
@@ -504,7 +506,7 @@ pub async fn assign(
             };
             c.transaction(|c| {
                 service::assign(c, &user, num, AssignCmd { team, assignee })?;
-                service::view_written(c, &user, num, locale)
+                views::view_written(c, &user, num, locale)
             })
         })
         .await?;
@@ -533,11 +535,11 @@ pub async fn upload(
     let view = state
         .db(move |c| {
             let sha256 = storage.put(&bytes)?;
-            service::attach(
+            files::attach(
                 c,
                 &user,
                 num,
-                service::NewAttachmentCmd {
+                files::NewAttachmentCmd {
                     filename,
                     content_type,
                     size_bytes: bytes.len() as i64,
@@ -659,7 +661,7 @@ pub async fn priority(
         .db(move |c| {
             c.transaction(|c| {
                 service::set_priority(c, &user, num, p)?;
-                service::view_written(c, &user, num, locale)
+                views::view_written(c, &user, num, locale)
             })
         })
         .await?;

@@ -1,8 +1,8 @@
 //! Files on a request: the upload form of its page (one file, vetted, within the size limit),
 //! and downloads for those who may read the request.
 
+use super::files;
 use super::model::RequestNumber;
-use super::service;
 use super::show::{after_action, number};
 use crate::error::{AppError, FieldErrors};
 use crate::web::extract::{check_csrf, Ctx};
@@ -46,7 +46,7 @@ pub async fn read_upload(
                     .unwrap_or("")
                     .to_string();
                 if !filename.is_empty() {
-                    let content_type = service::vet_file(&filename, &bytes)?;
+                    let content_type = files::vet_file(&filename, &bytes)?;
                     file = Some((filename, content_type, bytes));
                 }
             }
@@ -79,13 +79,13 @@ pub(super) async fn upload(
             state
                 .db(move |c| {
                     let sha256 = storage.put(&bytes)?;
-                    let cmd = service::NewAttachmentCmd {
+                    let cmd = files::NewAttachmentCmd {
                         filename,
                         content_type,
                         size_bytes: bytes.len() as i64,
                         sha256,
                     };
-                    service::attach(c, &user, num, cmd).map(|_| ())
+                    files::attach(c, &user, num, cmd).map(|_| ())
                 })
                 .await
         }
@@ -109,7 +109,7 @@ pub async fn send_attachment(
     let storage = state.storage.clone();
     let (a, bytes) = state
         .db(move |c| {
-            let a = service::attachment_for_download(c, &user, num, id)?;
+            let a = files::attachment_for_download(c, &user, num, id)?;
             let bytes = storage.get(&a.sha256)?;
             Ok((a, bytes))
         })
@@ -125,7 +125,7 @@ pub async fn send_attachment(
         )],
     };
     Ok(HttpResponse::Ok()
-        .content_type(service::served_type(&a.content_type))
+        .content_type(files::served_type(&a.content_type))
         .insert_header(cd)
         .insert_header(("Cache-Control", "private, no-store"))
         .insert_header(("Content-Security-Policy", "sandbox; default-src 'none'"))

@@ -5,6 +5,7 @@ pub mod access;
 pub mod api;
 pub mod attachments;
 pub mod commands;
+pub mod files;
 pub mod filters;
 pub mod model;
 pub mod pages;
@@ -14,5 +15,6 @@ pub mod reading;
 pub mod service;
 pub mod show;
 pub mod timeline;
+pub mod views;
 
 pub use model::Request;

@@ -7,6 +7,7 @@ use super::present::{list_items, priority_options, status_options};
 use super::queries::StatusFilter;
 use super::service::{self, AssignCmd, CategoryRef, CommentCmd, NewRequestCmd, TransitionCmd};
 use super::show::{after_action, number};
+use super::views;
 use super::{attachments, show};
 use crate::catalog::form::FieldKind;
 use crate::catalog::present::form_fields;
@@ -76,7 +77,7 @@ async fn my_requests(
                 query.unit = query.unit.or(user.managed_units().first().copied());
             }
             let extra = extra_filters(c, locale, &p)?;
-            Ok((service::list(c, &user, &query, locale)?, extra))
+            Ok((views::list(c, &user, &query, locale)?, extra))
         })
         .await;
     let (page, extra) = match result {
@@ -202,7 +203,7 @@ async fn queue(
     let (page, teams, unit_list, extra) = state
         .db(move |c| {
             let query = filters::resolve(c, &user, &p, StatusFilter::Open, 25)?;
-            let page = service::list(c, &user, &query, locale)?;
+            let page = views::list(c, &user, &query, locale)?;
             let domains = user.staff_domains();
             let teams: Vec<_> = users::teams(c)?
                 .into_iter()

@@ -3,13 +3,13 @@
 //! choices of the filters and forms.
 
 use super::model::Priority;
-use super::service;
+use super::views;
 use crate::i18n::{self, Locale};
 use crate::workflow::State;
 use serde_json::{json, Value};
 
 /// The list rows, each with its SLA badge: breached, paused, or the resolution due date.
-pub fn list_items(loc: Locale, page: &service::Page) -> Value {
+pub fn list_items(loc: Locale, page: &views::Page) -> Value {
     json!(page
         .items
         .iter()

@@ -3,8 +3,9 @@
 //! own service. Forms of the page (here and in those domains) come back through `after_action`.
 
 use super::model::{RequestNumber, SectionOf};
-use super::service::{self, RequestDetail};
+use super::service;
 use super::timeline;
+use super::views::{self, RequestDetail};
 use crate::auth::CurrentUser;
 use crate::catalog::form::{FieldKind, FormDef};
 use crate::catalog::present::field_rows;
@@ -63,7 +64,7 @@ fn load(
     loc: Locale,
     reopen_days: i64,
 ) -> Result<Loaded, AppError> {
-    let detail = service::read(c, user, num, loc, reopen_days)?;
+    let detail = views::read(c, user, num, loc, reopen_days)?;
     let watchers = service::watchers(c, user, num)?
         .into_iter()
         .map(|w| json!(w))

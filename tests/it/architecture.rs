@@ -77,7 +77,6 @@ const KNOWN_LONG_FILES: &[&str] = &[
     "inventory/import.rs",
     "inventory/pages.rs",
     "inventory/service.rs",
-    "requests/service.rs",
 ];
 
 /// Route handlers (and the page renderers they share) still over 40 lines: (file, function).
