@@ -173,8 +173,6 @@ pub fn served_type(content_type: &str) -> &str {
     }
 }
 
-/// The people in copy (« personnes en copie ») of a request the person may read.
-
 #[cfg(test)]
 mod tests {
     use super::*;

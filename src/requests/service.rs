@@ -491,6 +491,7 @@ pub fn assign(
     })
 }
 
+/// The people in copy (« personnes en copie ») of a request the person may read.
 pub fn watchers(
     conn: &mut PgConnection,
     user: &CurrentUser,
