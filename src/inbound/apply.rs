@@ -68,7 +68,6 @@ fn attach_all(
     Ok(dropped)
 }
 
-/// While a message is applied, the timeline entries it makes are stamped as coming by email
 /// A reply to a request, as the sender: the words become a comment (or the note of the one
 /// status change, or the comment of an approval decision), each command applies on its own.
 /// A command that is unknown or refused stays in the comment and is told to the sender; only a
