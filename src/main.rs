@@ -297,12 +297,12 @@ fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::error::E
             asset_type,
             dry_run,
         } => {
-            use guichet::inventory::import;
+            use guichet::inventory::{import, sheet};
             let bytes = std::fs::read(&file)?;
-            let sheet = import::read(&bytes)
+            let sheet = sheet::read(&bytes)
                 .map_err(|m| guichet::i18n::msg(guichet::i18n::Locale::Fr, &m))?;
             let opts = import::Options {
-                mapping: import::suggest(&preset, &sheet.headers),
+                mapping: sheet::suggest(&preset, &sheet.headers),
                 default_unit: unit,
                 default_type: asset_type,
             };

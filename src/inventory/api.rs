@@ -1,8 +1,9 @@
 //! The JSON API of the inventory (`/api/v1/assets`). Bearer-token authentication; the same
-//! rules as the pages, through `inventory::service`.
+//! rules as the pages, through `inventory::service` and `inventory::views`.
 
 use super::model::{AssetEventView, AssetView};
-use super::service::{self, AssetChanges, AssetListParams};
+use super::service::{self, AssetChanges};
+use super::views::{self, AssetListParams};
 use crate::error::AppError;
 use crate::web::extract::{resolve_locale, ApiUser};
 use crate::AppState;
@@ -40,9 +41,9 @@ pub async fn list(
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let locale = resolve_locale(&req);
     let (rows, next_cursor) = state
-        .db(move |c| service::list(c, &user.0, &params, 50))
+        .db(move |c| views::list(c, &user.0, &params, 50))
         .await?;
-    let items = rows.iter().map(|r| service::row_view(r, locale)).collect();
+    let items = rows.iter().map(|r| views::row_view(r, locale)).collect();
     Ok(HttpResponse::Ok().json(AssetPage { items, next_cursor }))
 }
 
@@ -63,7 +64,7 @@ pub async fn create(
         .db(move |c| {
             c.transaction(|c| {
                 let a = service::save(c, &user, None, body.into_inner(), None)?;
-                service::view(c, &user, &a.tag, locale)
+                views::view(c, &user, &a.tag, locale)
             })
         })
         .await?;
@@ -85,7 +86,7 @@ pub async fn get(
 ) -> Result<HttpResponse, AppError> {
     let locale = resolve_locale(&req);
     let view = state
-        .db(move |c| service::view(c, &user.0, &path, locale))
+        .db(move |c| views::view(c, &user.0, &path, locale))
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }
@@ -109,9 +110,9 @@ pub async fn update(
     let view = state
         .db(move |c| {
             c.transaction(|c| {
-                service::readable(c, &user, &path)?;
+                views::readable(c, &user, &path)?;
                 let a = service::save(c, &user, Some(&path), body.into_inner(), None)?;
-                service::view(c, &user, &a.tag, locale)
+                views::view(c, &user, &a.tag, locale)
             })
         })
         .await?;
@@ -131,7 +132,7 @@ pub async fn history(
 ) -> Result<HttpResponse, AppError> {
     let locale = resolve_locale(&req);
     let events = state
-        .db(move |c| service::history(c, &user.0, &path, locale))
+        .db(move |c| views::history(c, &user.0, &path, locale))
         .await?;
     Ok(HttpResponse::Ok().json(events))
 }

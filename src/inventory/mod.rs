@@ -3,9 +3,12 @@
 
 pub mod api;
 pub mod import;
+pub mod import_pages;
 pub mod model;
 pub mod pages;
 pub mod queries;
 pub mod service;
+pub mod sheet;
 pub mod type_pages;
 pub mod values;
+pub mod views;

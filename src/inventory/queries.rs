@@ -3,9 +3,11 @@
 
 use super::model::*;
 use crate::db::schema::{
-    asset_events, asset_models, asset_types, assets, buildings, request_assets, rooms, units,
+    asset_events, asset_models, asset_types, assets, buildings, request_assets, rooms, units, users,
 };
-use crate::db::{AssetId, AssetModelId, AssetTypeId, BuildingId, RequestId, UnitId};
+use crate::db::{
+    AssetId, AssetModelId, AssetTypeId, BuildingId, RequestId, RoomId, UnitId, UserId,
+};
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
@@ -402,4 +404,60 @@ pub fn type_rules(conn: &mut PgConnection) -> QueryResult<Vec<(AssetType, i32, b
             asset_types::loan_needs_approval,
         ))
         .load(conn)
+}
+
+/// What an import matches its lines against, as stored: every type, model, unit, active room
+/// (with its building) and active person, and every asset.
+pub struct ImportRefs {
+    /// id, code, French name, English name.
+    pub types: Vec<(AssetTypeId, String, String, String)>,
+    /// id, type, maker, name.
+    pub models: Vec<(AssetModelId, AssetTypeId, String, String)>,
+    /// id, code, French name, English name.
+    pub units: Vec<(UnitId, String, String, String)>,
+    /// id, unit, building code, building name, room code.
+    pub rooms: Vec<(RoomId, UnitId, String, String, String)>,
+    /// email, id.
+    pub people: Vec<(String, UserId)>,
+    pub assets: Vec<Asset>,
+}
+
+pub fn import_refs(conn: &mut PgConnection) -> QueryResult<ImportRefs> {
+    Ok(ImportRefs {
+        types: asset_types::table
+            .select((
+                asset_types::id,
+                asset_types::code,
+                asset_types::name_fr,
+                asset_types::name_en,
+            ))
+            .load(conn)?,
+        models: asset_models::table
+            .select((
+                asset_models::id,
+                asset_models::type_id,
+                asset_models::maker,
+                asset_models::name,
+            ))
+            .load(conn)?,
+        units: units::table
+            .select((units::id, units::code, units::name_fr, units::name_en))
+            .load(conn)?,
+        rooms: rooms::table
+            .inner_join(buildings::table)
+            .filter(rooms::active)
+            .select((
+                rooms::id,
+                buildings::unit_id,
+                buildings::code,
+                buildings::name,
+                rooms::code,
+            ))
+            .load(conn)?,
+        people: users::table
+            .filter(users::active)
+            .select((users::email, users::id))
+            .load(conn)?,
+        assets: assets::table.select(Asset::as_select()).load(conn)?,
+    })
 }

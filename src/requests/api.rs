@@ -181,7 +181,7 @@ pub async fn choices(
             let assets = crate::inventory::queries::choices(c, &ids)?
                 .iter()
                 .map(|a| {
-                    let v = crate::inventory::service::row_view(a, locale);
+                    let v = crate::inventory::views::row_view(a, locale);
                     let place = v.room.map(|r| format!(" — {r}")).unwrap_or_default();
                     ChoiceOut {
                         value: Value::from(v.tag),

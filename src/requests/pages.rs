@@ -307,7 +307,7 @@ async fn render_new(
     let assets: Vec<Value> = assets
         .iter()
         .map(|a| {
-            let v = crate::inventory::service::row_view(a, loc);
+            let v = crate::inventory::views::row_view(a, loc);
             let place = v.room.map(|r| format!(" — {r}")).unwrap_or_default();
             json!({"value": v.tag, "label": format!("{} {}{place}", v.maker, v.model)})
         })

@@ -136,7 +136,7 @@ fn create_in(
             }
             for f in form.fields.iter().filter(|f| f.kind == FieldKind::Asset) {
                 if let Some(tag) = values.get(&f.key).and_then(Value::as_str) {
-                    match crate::inventory::service::for_request_field(conn, unit, tag)? {
+                    match crate::inventory::views::for_request_field(conn, unit, tag)? {
                         Some(a) => linked_assets.push(a),
                         None => errors.add(&format!("fields.{}", f.key), Msg::new("field-asset")),
                     }

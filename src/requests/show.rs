@@ -39,7 +39,7 @@ type Section = fn(&mut PgConnection, &CurrentUser, &SectionOf, Locale) -> Result
 /// The sections other domains add, by the name the page template knows them by.
 const SECTIONS: [(&str, Section); 5] = [
     ("approvals", crate::approvals::service::request_section),
-    ("assets", crate::inventory::service::request_section),
+    ("assets", crate::inventory::views::request_section),
     ("departure", crate::departures::request_section),
     ("trip", crate::transport::section::request_section),
     ("rating", crate::dashboard::satisfaction::request_section),

@@ -81,6 +81,26 @@ pub fn checkbox_value(active: bool) -> &'static str {
     }
 }
 
+/// How a form shows a refusal: the messages by field put on the fields, the status and the
+/// message at the top (none, and 200, without a problem).
+pub fn form_problem(
+    ctx: &Ctx,
+    fields: &mut [Value],
+    problem: Option<&AppError>,
+) -> (StatusCode, Option<String>) {
+    match problem {
+        Some(AppError::Invalid(f)) => {
+            with_errors(fields, &field_messages(ctx.locale, f));
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(ctx.t("form-has-errors")),
+            )
+        }
+        Some(e) => (e.status(), Some(i18n::msg(ctx.locale, &e.message()))),
+        None => (StatusCode::OK, None),
+    }
+}
+
 pub struct FormPage {
     pub title: String,
     pub action: String,
@@ -97,23 +117,15 @@ pub fn render_form(
 ) -> Result<HttpResponse, AppError> {
     let mut fields = page.fields;
     let mut sections = page.sections;
-    let (status, problem_text) = match &problem {
-        Some(AppError::Invalid(f)) => {
-            let messages = field_messages(ctx.locale, f);
-            with_errors(&mut fields, &messages);
-            for s in sections.iter_mut() {
-                if let Some(Value::Array(add)) = s.get_mut("add_fields") {
-                    with_errors(add, &messages);
-                }
+    let (status, problem_text) = form_problem(ctx, &mut fields, problem.as_ref());
+    if let Some(AppError::Invalid(f)) = &problem {
+        let messages = field_messages(ctx.locale, f);
+        for s in sections.iter_mut() {
+            if let Some(Value::Array(add)) = s.get_mut("add_fields") {
+                with_errors(add, &messages);
             }
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(ctx.t("form-has-errors")),
-            )
         }
-        Some(e) => (e.status(), Some(i18n::msg(ctx.locale, &e.message()))),
-        None => (StatusCode::OK, None),
-    };
+    }
     ctx.render_status(
         state,
         status,

@@ -178,12 +178,19 @@ pub fn refusal(
     }
 }
 
+/// A page's values put together from parts: the fields of `more` added to (or replacing those
+/// of) `page`. Both are JSON objects; anything else in `more` is ignored.
+pub fn merge(page: &mut Value, more: Value) {
+    if let (Some(p), Value::Object(m)) = (page.as_object_mut(), more) {
+        p.extend(m);
+    }
+}
+
 /// A value for a URL's path or query.
 pub fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// A redirect after a successful POST, with a confirmation shown on the next page.
 /// A CSV file to download (never cached: it holds what the reader may see today).
 pub fn csv_download(name: &str, bytes: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
@@ -196,6 +203,7 @@ pub fn csv_download(name: &str, bytes: Vec<u8>) -> HttpResponse {
         .body(bytes)
 }
 
+/// A redirect after a successful POST, with a confirmation shown on the next page.
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header(("Location", location))

@@ -5,7 +5,7 @@
 use crate::support::*;
 use actix_web::http::StatusCode;
 use diesel::prelude::*;
-use guichet::inventory::import;
+use guichet::inventory::{import, sheet};
 use serde_json::{json, Value};
 
 fn audit_actions(app: &TestApp, entity_kind: &str) -> Vec<String> {
@@ -277,13 +277,13 @@ CSS-101,C02XK2,Laptop,Apple,MacBook Air M2,ecole-a,Spare,\"1,499.00\",2024-08-20
 CSS-102,DMPX31,iPad,Apple,iPad 9th gen,ecole-b,In Use,429.00,2023-09-01,2025-09-01,,17.1
 ";
 
-fn sheet(text: &str) -> import::Sheet {
-    import::read(text.as_bytes()).unwrap()
+fn sheet(text: &str) -> sheet::Sheet {
+    sheet::read(text.as_bytes()).unwrap()
 }
 
-fn jamf(s: &import::Sheet) -> import::Options {
+fn jamf(s: &sheet::Sheet) -> import::Options {
     import::Options {
-        mapping: import::suggest("jamf", &s.headers),
+        mapping: sheet::suggest("jamf", &s.headers),
         ..Default::default()
     }
 }
@@ -391,10 +391,10 @@ async fn spreadsheet_exports_in_windows_1252_with_semicolons_are_read_and_binary
     let (latin1, _, _) = encoding_rs::WINDOWS_1252.encode(
         "Numéro d'inventaire;Fabricant;Modèle;Type;Unité;Statut;Coût;Date d'achat\nEC-1;Épson;Modèle spécial;Projecteur;École A;En réparation;899,99 $;15/08/2023\n",
     );
-    let s = import::read(&latin1).unwrap();
+    let s = sheet::read(&latin1).unwrap();
     assert_eq!((s.encoding, s.delimiter), ("Windows-1252", b';'));
     let opts = import::Options {
-        mapping: import::suggest("auto", &s.headers),
+        mapping: sheet::suggest("auto", &s.headers),
         ..Default::default()
     };
     let r = import::run(&mut app.conn(), &Default::default(), &s, &opts, true).unwrap();
