@@ -6,13 +6,12 @@ use crate::catalog::queries as catalog;
 use crate::db::RuleId;
 use crate::error::AppError;
 use crate::i18n::{self};
-use crate::requests::model::Priority;
 use crate::units::queries as units;
 use crate::users::queries as users;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    checkbox_value, domain_options, field, help, list_page, options, render_form,
-    render_or_redirect, required, yes_no, FormPage, ListHead,
+    after_first, checkbox_value, columns, domain_options, field, help, list_page, options,
+    priority_choices, render_form, render_or_redirect, required, yes_no, FormPage, ListHead,
 };
 use crate::AppState;
 use actix_web::{web, HttpResponse};
@@ -45,62 +44,41 @@ async fn rule_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse,
                     "cells": [r.name, events, r.position.to_string(), yes_no(loc, r.active)] })
         })
         .collect();
-    let cols = ["admin-name", "auto-when", "admin-position", "admin-state"]
-        .iter()
-        .map(|k| ctx.t(k))
-        .collect();
+    let cols = columns(&ctx, "admin-name auto-when admin-position admin-state");
     list_page(
         &ctx,
         &state,
-        ListHead {
-            title: ctx.t("auto-rules"),
-            new_url: "/admin/automation/new",
-            new_label: ctx.t("auto-new"),
-        },
+        ListHead::of(&ctx, "auto-rules", "/admin/automation/new", "auto-new"),
         cols,
         rows,
         json!({}),
     )
 }
 
-async fn rule_form(
-    ctx: &Ctx,
-    state: &AppState,
-    id: Option<RuleId>,
-    input: RuleInput,
-    problem: Option<AppError>,
-) -> Result<HttpResponse, AppError> {
-    let (cats, teams, unit_list, states) = state
-        .db(|c| {
-            Ok((
-                catalog::all_categories(c)?,
-                users::teams(c)?,
-                units::all(c)?,
-                crate::workflow::queries::state_choices(c)?,
-            ))
-        })
-        .await?;
+/// What a rule's conditions and actions can name.
+struct RuleChoices {
+    categories: Vec<crate::catalog::model::Category>,
+    teams: Vec<crate::users::model::Team>,
+    units: Vec<crate::units::model::Unit>,
+    states: Vec<crate::workflow::State>,
+}
+
+fn rule_choices(c: &mut diesel::PgConnection) -> Result<RuleChoices, AppError> {
+    Ok(RuleChoices {
+        categories: catalog::all_categories(c)?,
+        teams: users::teams(c)?,
+        units: units::all(c)?,
+        states: crate::workflow::queries::state_choices(c)?,
+    })
+}
+
+/// The fields of a rule's form: its name and order, when (events), if (conditions), then
+/// (actions).
+fn rule_fields(ctx: &Ctx, input: &RuleInput, ch: &RuleChoices) -> Vec<serde_json::Value> {
     let loc = ctx.locale;
-    let any = || vec![(String::new(), ctx.t("auto-any"))];
-    let with_any = |v: Vec<(String, String)>| {
-        let mut o = any();
-        o.extend(v);
-        o
-    };
-    let none = |v: Vec<(String, String)>| {
-        let mut o = vec![(String::new(), ctx.t("admin-none"))];
-        o.extend(v);
-        o
-    };
-    let priorities: Vec<(String, String)> = Priority::ALL
-        .iter()
-        .map(|p| {
-            (
-                p.code().to_string(),
-                i18n::tr(loc, "priority", &[("code".into(), p.code().into())]),
-            )
-        })
-        .collect();
+    let with_any = |v: Vec<(String, String)>| after_first(ctx.t("auto-any"), v);
+    let none = |v: Vec<(String, String)>| after_first(ctx.t("admin-none"), v);
+    let priorities = priority_choices(loc);
     let mut fields = vec![
         required(field("name", ctx.t("admin-name"), "text", &input.name)),
         field(
@@ -157,7 +135,8 @@ async fn rule_form(
                 &input.if_category,
             ),
             with_any(
-                cats.iter()
+                ch.categories
+                    .iter()
                     .map(|c| (c.code.clone(), loc.pick(&c.name_fr, &c.name_en).to_string()))
                     .collect(),
             ),
@@ -174,7 +153,7 @@ async fn rule_form(
         options(
             field("if_unit", ctx.t("auto-if-unit"), "select", &input.if_unit),
             with_any(
-                unit_list
+                ch.units
                     .iter()
                     .map(|u| (u.code.clone(), loc.pick(&u.name_fr, &u.name_en).to_string()))
                     .collect(),
@@ -197,7 +176,7 @@ async fn rule_form(
                 &input.if_status,
             ),
             with_any(
-                states
+                ch.states
                     .iter()
                     .map(|s| (s.code.clone(), s.label(loc).to_string()))
                     .collect(),
@@ -247,7 +226,7 @@ async fn rule_form(
                 &input.then_team,
             ),
             none(
-                teams
+                ch.teams
                     .iter()
                     .filter(|t| t.active)
                     .map(|t| (t.code.clone(), loc.pick(&t.name_fr, &t.name_en).to_string()))
@@ -291,6 +270,17 @@ async fn rule_form(
             &input.then_notify,
         ),
     ]);
+    fields
+}
+
+async fn rule_form(
+    ctx: &Ctx,
+    state: &AppState,
+    id: Option<RuleId>,
+    input: RuleInput,
+    problem: Option<AppError>,
+) -> Result<HttpResponse, AppError> {
+    let choices = state.db(rule_choices).await?;
     let page = FormPage {
         title: if id.is_none() {
             ctx.t("auto-new")
@@ -301,7 +291,7 @@ async fn rule_form(
             format!("/admin/automation/{i}")
         }),
         back_url: "/admin/automation",
-        fields,
+        fields: rule_fields(ctx, &input, &choices),
         sections: vec![],
     };
     render_form(ctx, state, page, problem)

@@ -6,12 +6,12 @@ use crate::catalog::service::{self as categories, CategoryInput};
 use crate::db::CategoryId;
 use crate::error::AppError;
 use crate::i18n::{self};
-use crate::requests::model::Priority;
 use crate::users::queries as users;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    checkbox_value, code_field, domain_options, field, help, list_page, name_en_field,
-    name_fr_field, options, render_form, render_or_redirect, yes_no, FormPage, ListHead,
+    checkbox_value, code_field, columns, domain_options, field, help, list_page, name_en_field,
+    name_fr_field, options, priority_choices, render_form, render_or_redirect, yes_no, FormPage,
+    ListHead,
 };
 use crate::AppState;
 use actix_web::{web, HttpResponse};
@@ -35,56 +35,57 @@ async fn category_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpRespo
             i18n::tr(loc, "domain", &[("code".into(), c.domain.code().into())]),
             i18n::tr(loc, "admin-field-count", &[("n".into(), c.form_def().fields.len().to_string())]), yes_no(loc, c.active)] }))
         .collect();
-    let cols = [
-        "admin-name",
-        "admin-code",
-        "col-domain",
-        "admin-form",
-        "admin-state",
-    ]
-    .iter()
-    .map(|k| ctx.t(k))
-    .collect();
+    let cols = columns(
+        &ctx,
+        "admin-name admin-code col-domain admin-form admin-state",
+    );
     list_page(
         &ctx,
         &state,
-        ListHead {
-            title: ctx.t("admin-categories"),
-            new_url: "/admin/categories/new",
-            new_label: ctx.t("admin-new-category"),
-        },
+        ListHead::of(
+            &ctx,
+            "admin-categories",
+            "/admin/categories/new",
+            "admin-new-category",
+        ),
         cols,
         rows,
         json!({}),
     )
 }
 
-async fn category_form(
+/// What a category's form can name: teams, SLA policies, workflows and approver groups.
+struct CategoryChoices {
+    teams: Vec<crate::users::model::Team>,
+    policies: Vec<crate::sla::model::PolicyRow>,
+    workflows: Vec<crate::workflow::queries::WorkflowRow>,
+    groups: Vec<crate::users::groups::Group>,
+}
+
+fn category_choices(c: &mut diesel::PgConnection) -> Result<CategoryChoices, AppError> {
+    Ok(CategoryChoices {
+        teams: users::teams(c)?,
+        policies: crate::sla::queries::policies(c)?,
+        workflows: crate::workflow::queries::rows(c)?,
+        groups: crate::users::groups::all(c)?,
+    })
+}
+
+/// The fields of a category's form: its names and defaults, then its approvals, then its form.
+fn category_fields(
     ctx: &Ctx,
-    state: &AppState,
-    id: Option<CategoryId>,
-    input: CategoryInput,
-    problem: Option<AppError>,
-) -> Result<HttpResponse, AppError> {
-    let (teams, policies, workflows, groups) = state
-        .db(|c| {
-            Ok((
-                users::teams(c)?,
-                crate::sla::queries::policies(c)?,
-                crate::workflow::queries::rows(c)?,
-                crate::users::groups::all(c)?,
-            ))
-        })
-        .await?;
+    creating: bool,
+    input: &CategoryInput,
+    ch: &CategoryChoices,
+) -> Vec<serde_json::Value> {
     let loc = ctx.locale;
     let mut team_opts = vec![(String::new(), ctx.t("admin-none"))];
-    team_opts.extend(teams.iter().filter(|t| t.active).map(|t| {
+    team_opts.extend(ch.teams.iter().filter(|t| t.active).map(|t| {
         (
             t.id.to_string(),
             loc.pick(&t.name_fr, &t.name_en).to_string(),
         )
     }));
-    let creating = id.is_none();
     let mut fields = vec![
         code_field(ctx, creating, &input.code),
         if creating {
@@ -130,15 +131,7 @@ async fn category_form(
                 "select",
                 &input.default_priority,
             ),
-            Priority::ALL
-                .iter()
-                .map(|p| {
-                    (
-                        p.code().to_string(),
-                        i18n::tr(loc, "priority", &[("code".into(), p.code().into())]),
-                    )
-                })
-                .collect(),
+            priority_choices(loc),
         ),
         field(
             "position",
@@ -158,7 +151,7 @@ async fn category_form(
         ),
     ];
     let mut policy_opts = vec![(String::new(), ctx.t("admin-sla-default-policy"))];
-    policy_opts.extend(policies.iter().filter(|p| p.active).map(|p| {
+    policy_opts.extend(ch.policies.iter().filter(|p| p.active).map(|p| {
         (
             p.id.to_string(),
             loc.pick(&p.name_fr, &p.name_en).to_string(),
@@ -188,7 +181,7 @@ async fn category_form(
         .position(|f| f["name"] == "form")
         .unwrap_or(fields.len());
     let mut group_opts = vec![(String::new(), ctx.t("admin-none"))];
-    group_opts.extend(groups.iter().map(|g| {
+    group_opts.extend(ch.groups.iter().map(|g| {
         (
             g.id.to_string(),
             loc.pick(&g.name_fr, &g.name_en).to_string(),
@@ -202,7 +195,7 @@ async fn category_form(
                 "select",
                 &input.workflow,
             ),
-            workflows
+            ch.workflows
                 .iter()
                 .map(|w| {
                     (
@@ -266,6 +259,19 @@ async fn category_form(
     for (i, f) in approval_fields.into_iter().enumerate() {
         fields.insert(at + i, f);
     }
+    fields
+}
+
+async fn category_form(
+    ctx: &Ctx,
+    state: &AppState,
+    id: Option<CategoryId>,
+    input: CategoryInput,
+    problem: Option<AppError>,
+) -> Result<HttpResponse, AppError> {
+    let choices = state.db(category_choices).await?;
+    let creating = id.is_none();
+    let loc = ctx.locale;
     let page = FormPage {
         title: if creating {
             ctx.t("admin-new-category")
@@ -276,7 +282,7 @@ async fn category_form(
             format!("/admin/categories/{i}")
         }),
         back_url: "/admin/categories",
-        fields,
+        fields: category_fields(ctx, creating, &input, &choices),
         sections: vec![],
     };
     render_form(ctx, state, page, problem)

@@ -8,8 +8,8 @@ use crate::inventory::queries as inventory;
 use crate::inventory::service::{self as assets, TypeInput};
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    checkbox_value, code_field, field, help, list_page, name_en_field, name_fr_field, render_form,
-    render_or_redirect, required, yes_no, FormPage, ListHead,
+    checkbox_value, code_field, columns, field, help, list_page, name_en_field, name_fr_field,
+    render_form, render_or_redirect, required, yes_no, FormPage, ListHead,
 };
 use crate::AppState;
 use actix_web::{web, HttpResponse};
@@ -35,21 +35,16 @@ async fn list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppE
             i18n::tr(loc, if *approval { "yes" } else { "no" }, &[]), yes_no(loc, t.active)] })
         })
         .collect();
-    let cols = [
-        "admin-name",
-        "admin-code",
-        "type-max-loan-days",
-        "type-loan-approval",
-        "admin-state",
-    ]
-    .iter()
-    .map(|k| ctx.t(k))
-    .collect();
-    let head = ListHead {
-        title: ctx.t("admin-asset-types"),
-        new_url: "/admin/asset-types/new",
-        new_label: ctx.t("admin-new-asset-type"),
-    };
+    let cols = columns(
+        &ctx,
+        "admin-name admin-code type-max-loan-days type-loan-approval admin-state",
+    );
+    let head = ListHead::of(
+        &ctx,
+        "admin-asset-types",
+        "/admin/asset-types/new",
+        "admin-new-asset-type",
+    );
     list_page(&ctx, &state, head, cols, rows, json!({}))
 }
 

@@ -11,8 +11,8 @@ use crate::units::queries as units;
 use crate::users::queries as users;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    checkbox_value, field, help, list_page, options, render_form, render_or_redirect, required,
-    yes_no, FormPage, ListHead,
+    checkbox_value, columns, field, help, list_page, options, render_form, render_or_redirect,
+    required, yes_no, FormPage, ListHead,
 };
 use crate::web::render::field_messages;
 use crate::AppState;
@@ -66,25 +66,14 @@ async fn recurring_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResp
                               created.to_string(), yes_no(loc, r.active)] })
         })
         .collect();
-    let cols = [
-        "col-title",
-        "rec-frequency",
-        "admin-units",
-        "rec-next",
-        "rec-created",
-        "admin-state",
-    ]
-    .iter()
-    .map(|k| ctx.t(k))
-    .collect();
+    let cols = columns(
+        &ctx,
+        "col-title rec-frequency admin-units rec-next rec-created admin-state",
+    );
     list_page(
         &ctx,
         &state,
-        ListHead {
-            title: ctx.t("rec-title"),
-            new_url: "/admin/recurring/new",
-            new_label: ctx.t("rec-new"),
-        },
+        ListHead::of(&ctx, "rec-title", "/admin/recurring/new", "rec-new"),
         cols,
         rows,
         json!({}),

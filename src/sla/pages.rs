@@ -9,8 +9,8 @@ use crate::sla::queries as sla;
 use crate::users::queries as users;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    checkbox_value, code_field, field, help, list_page, name_en_field, name_fr_field, options,
-    render_form, render_or_redirect, required, yes_no, FormPage, ListHead,
+    checkbox_value, code_field, columns, field, help, list_page, name_en_field, name_fr_field,
+    options, render_form, render_or_redirect, required, yes_no, FormPage, ListHead,
 };
 use crate::AppState;
 use actix_web::{web, HttpResponse};
@@ -51,24 +51,19 @@ async fn policy_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpRespons
             json!({ "url": format!("/admin/sla/policies/{}", p.id), "cells": [loc.pick(&p.name_fr, &p.name_en), p.code, cal, default, yes_no(loc, p.active)] })
         })
         .collect();
-    let cols = [
-        "admin-name",
-        "admin-code",
-        "sla-admin-calendar",
-        "sla-admin-default-col",
-        "admin-state",
-    ]
-    .iter()
-    .map(|k| ctx.t(k))
-    .collect();
+    let cols = columns(
+        &ctx,
+        "admin-name admin-code sla-admin-calendar sla-admin-default-col admin-state",
+    );
     list_page(
         &ctx,
         &state,
-        ListHead {
-            title: ctx.t("sla-admin-policies"),
-            new_url: "/admin/sla/policies/new",
-            new_label: ctx.t("sla-admin-new-policy"),
-        },
+        ListHead::of(
+            &ctx,
+            "sla-admin-policies",
+            "/admin/sla/policies/new",
+            "sla-admin-new-policy",
+        ),
         cols,
         rows,
         json!({}),
@@ -320,18 +315,16 @@ async fn calendar_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpRespo
             json!({ "url": format!("/admin/sla/calendars/{}", c.id), "cells": [loc.pick(&c.name_fr, &c.name_en), c.code, tz] })
         })
         .collect();
-    let cols = ["admin-name", "admin-code", "sla-admin-tz"]
-        .iter()
-        .map(|k| ctx.t(k))
-        .collect();
+    let cols = columns(&ctx, "admin-name admin-code sla-admin-tz");
     list_page(
         &ctx,
         &state,
-        ListHead {
-            title: ctx.t("sla-admin-calendars"),
-            new_url: "/admin/sla/calendars/new",
-            new_label: ctx.t("sla-admin-new-calendar"),
-        },
+        ListHead::of(
+            &ctx,
+            "sla-admin-calendars",
+            "/admin/sla/calendars/new",
+            "sla-admin-new-calendar",
+        ),
         cols,
         rows,
         json!({}),

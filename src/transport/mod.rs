@@ -2,6 +2,7 @@
 //! calendar, the weekly CSV per carrier and the calendars (.ics) carriers and schools subscribe to.
 
 pub mod api;
+pub mod calendar;
 pub mod export;
 pub mod form;
 pub mod model;

@@ -1,11 +1,9 @@
-//! Transport pages: the trip calendar (day, week, month, or a table), upcoming trips, carriers
-//! and the minimum notice, subscription links, the weekly CSV, the public .ics feed, and on a
+//! Transport pages (the calendar and upcoming trips: `calendar`): carriers and the minimum notice, subscription links, the weekly CSV, the public .ics feed, and on a
 //! request's page, its trip (change it, book a carrier).
 
+use super::calendar::{parse_id, pickers};
 use super::export::{self, FeedFor};
-use super::model::{local, local_to_utc, TripRow};
-use super::queries::{self, TripFilter};
-use super::section::warning_texts;
+use super::queries;
 use super::service::{self, CarrierInput};
 use crate::db::{CarrierId, UnitId};
 use crate::error::AppError;
@@ -15,15 +13,14 @@ use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::render::{refusal, see_other};
 use crate::AppState;
 use actix_web::{web, HttpResponse};
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/transport", web::get().to(calendar))
-        .route("/transport/upcoming", web::get().to(upcoming))
-        .route("/transport/carriers", web::get().to(carriers))
+    super::calendar::routes(cfg);
+    cfg.route("/transport/carriers", web::get().to(carriers))
         .route("/transport/carriers", web::post().to(carrier_create))
         .route("/transport/carriers/{id}", web::get().to(carrier_edit))
         .route("/transport/carriers/{id}", web::post().to(carrier_update))
@@ -41,287 +38,86 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         );
 }
 
-fn row_json(loc: Locale, r: &TripRow, warnings: &[String], status: &str) -> Value {
-    let d = local(r.trip.departs_at);
-    let back = local(r.trip.returns_at);
-    json!({
-        "number": RequestNumber(r.number).to_string(),
-        "title": r.title,
-        "date": d.date().to_string(),
-        "date_label": i18n::format_date(loc, d.date()),
-        "departs": i18n::format_time(loc, d.time()),
-        "returns": if back.date() == d.date() { i18n::format_time(loc, back.time()) }
-                   else { i18n::format_datetime(loc, r.trip.returns_at) },
-        "unit": loc.pick(&r.unit_fr, &r.unit_en),
-        "origin": r.trip.origin,
-        "destination": r.trip.destination,
-        "passengers": r.trip.passengers(),
-        "vehicle": format!("{} × {}", r.trip.vehicles, service::vehicle_label(loc, &r.trip.vehicle_type)),
-        "carrier": r.carrier,
-        "status": status,
-        "status_kind": r.status_kind,
-        "cancelled": r.status_kind == crate::workflow::StateKind::Cancelled,
-        "warnings": warnings,
-    })
-}
-
-/// The rows of a list of trips, with their status labels and warnings.
-fn rows_json(
-    conn: &mut PgConnection,
-    loc: Locale,
-    rows: &[TripRow],
-    with_warnings: bool,
-) -> Result<Vec<Value>, AppError> {
-    let labels = export::workflow_labels(conn, rows, loc)?;
-    let fleets = service::Fleets::load(conn)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let status = labels
-            .get(&r.number)
-            .cloned()
-            .unwrap_or_else(|| r.status.clone());
-        let warnings = if with_warnings && r.status_kind != crate::workflow::StateKind::Cancelled {
-            service::warnings(conn, &fleets, &r.trip)?
-        } else {
-            Vec::new()
-        };
-        let mut row = row_json(loc, r, &warning_texts(loc, &warnings), &status);
-        // The calendar's table shows the warnings; the list of upcoming trips, the dates.
-        row["show_warnings"] = json!(with_warnings);
-        row["with_date"] = json!(!with_warnings);
-        out.push(row);
-    }
-    Ok(out)
-}
-
-/// The carriers and units a person may filter or subscribe by: all of them for the transport
-/// service, the units they direct (and no carrier) for a director.
-fn pickers(
-    conn: &mut PgConnection,
-    user: &crate::auth::CurrentUser,
-) -> Result<(Vec<super::model::Carrier>, Vec<crate::units::model::Unit>), AppError> {
-    if user.runs_transport() {
-        Ok((queries::carriers(conn)?, crate::units::queries::all(conn)?))
-    } else {
-        Ok((
-            Vec::new(),
-            crate::units::queries::by_ids(conn, &user.managed_units())?,
-        ))
-    }
-}
-
-#[derive(Deserialize, Default)]
-struct CalendarQuery {
-    view: Option<String>,
-    date: Option<String>,
-    carrier: Option<String>,
-    unit: Option<String>,
-    layout: Option<String>,
-}
-
-fn parse_id(s: &Option<String>) -> Option<i64> {
-    s.as_deref().and_then(|v| v.trim().parse().ok())
-}
-
-/// The period a view shows around a day: `[first, last]` dates.
-fn period(view: &str, day: NaiveDate) -> (NaiveDate, NaiveDate) {
-    match view {
-        "day" => (day, day),
-        "month" => crate::dashboard::period::month(day),
-        _ => {
-            let monday = export::week_start(day);
-            (monday, monday + Duration::days(6))
-        }
-    }
-}
-
-fn shift(view: &str, day: NaiveDate, forward: bool) -> NaiveDate {
-    let sign = if forward { 1 } else { -1 };
-    match view {
-        "day" => day + Duration::days(sign),
-        "month" => {
-            let (first, last) = period("month", day);
-            if forward {
-                last + Duration::days(1)
-            } else {
-                period("month", first - Duration::days(1)).0
-            }
-        }
-        _ => day + Duration::days(7 * sign),
-    }
-}
-
-async fn calendar(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    q: web::Query<CalendarQuery>,
-) -> Result<HttpResponse, AppError> {
-    let q = q.into_inner();
-    let loc = ctx.locale;
-    let view = match q.view.as_deref() {
-        Some(v @ ("day" | "week" | "month")) => v.to_string(),
-        _ => "week".to_string(),
-    };
-    let today = service::today();
-    let day = q
-        .date
-        .as_deref()
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .unwrap_or(today);
-    let (first, last) = period(&view, day);
-    let carrier = parse_id(&q.carrier).map(CarrierId);
-    let unit = parse_id(&q.unit).map(UnitId);
-    let table = q.layout.as_deref() == Some("table") || view != "month";
-    let user = ctx.user.clone();
-    let runs = user.runs_transport();
-    let (rows, carriers, units) = state
-        .db(move |c| {
-            let filter = TripFilter {
-                from: Some(local_to_utc(first.and_hms_opt(0, 0, 0).unwrap_or_default())),
-                to: Some(local_to_utc(
-                    (last + Duration::days(1))
-                        .and_hms_opt(0, 0, 0)
-                        .unwrap_or_default(),
-                )),
-                carrier,
-                unit,
-                live_only: false,
-            };
-            let trips = service::list(c, &user, &filter, 2_000)?;
-            let rows = rows_json(c, loc, &trips, runs)?;
-            let (carriers, units) = pickers(c, &user)?;
-            Ok((rows, carriers, units))
-        })
-        .await?;
-    // The month as weeks of seven days (Monday first), each day with its trips.
-    let mut weeks = Vec::new();
-    if !table {
-        let mut d = export::week_start(first);
-        while d <= last {
-            let mut days = Vec::new();
-            for _ in 0..7 {
-                let key = d.to_string();
-                days.push(json!({
-                    "day": d.day(),
-                    "in_month": d.month() == first.month(),
-                    "today": d == today,
-                    "label": i18n::format_date(loc, d),
-                    "trips": rows.iter().filter(|r| r["date"] == json!(key)).cloned().collect::<Vec<_>>(),
-                }));
-                d += Duration::days(1);
-            }
-            weeks.push(json!({ "days": days }));
-        }
-    }
-    // The table groups trips by day.
-    let mut groups: Vec<Value> = Vec::new();
-    for r in &rows {
-        match groups.last_mut() {
-            Some(g) if g["date"] == r["date"] => {
-                if let Some(list) = g["trips"].as_array_mut() {
-                    list.push(r.clone());
-                }
-            }
-            _ => groups.push(json!({"date": r["date"], "label": r["date_label"], "trips": [r]})),
-        }
-    }
-    let link = |v: &str, d: NaiveDate, layout: Option<&str>| {
-        let mut s = format!("/transport?view={v}&date={d}");
-        if let Some(c) = carrier {
-            s.push_str(&format!("&carrier={c}"));
-        }
-        if let Some(u) = unit {
-            s.push_str(&format!("&unit={u}"));
-        }
-        if let Some(l) = layout {
-            s.push_str(&format!("&layout={l}"));
-        }
-        s
-    };
-    let layout = q.layout.as_deref().filter(|l| *l == "table");
-    let heading = match view.as_str() {
-        "day" => i18n::format_date(loc, first),
-        "month" => i18n::format_month(loc, first),
-        _ => i18n::tr(
-            loc,
-            "trip-week",
-            &[
-                ("from".into(), i18n::format_date(loc, first)),
-                ("to".into(), i18n::format_date(loc, last)),
-            ],
-        ),
-    };
-    let views: Vec<Value> = ["day", "week", "month"]
-        .iter()
-        .map(|v| {
-            json!({
-                "label": i18n::tr(loc, "trip-view", &[("code".into(), (*v).into())]),
-                "href": link(v, day, None), "current": *v == view})
-        })
-        .collect();
-    let weekdays: Vec<String> = (0..7)
-        .map(|i| i18n::tr(loc, "weekday", &[("n".into(), i.to_string())]))
-        .collect();
-    ctx.render(
-        &state,
-        "pages/transport/calendar",
-        json!({
-            "title": ctx.t("trip-calendar"),
-            "heading": heading,
-            "views": views,
-            "prev": link(&view, shift(&view, day, false), layout),
-            "next": link(&view, shift(&view, day, true), layout),
-            "today_href": link(&view, today, layout),
-            "grid": !table,
-            "month": view == "month",
-            "table_href": link(&view, day, Some("table")),
-            "grid_href": link(&view, day, None),
-            "weeks": weeks,
-            "weekdays": weekdays,
-            "groups": groups,
-            "count": rows.len(),
-            "runs": runs,
-            "view": view,
-            "date": day.to_string(),
-            "layout": layout,
-            "carriers": carriers.iter().map(|c| json!({"value": c.id, "label": c.name, "selected": Some(c.id) == carrier})).collect::<Vec<_>>(),
-            "units": units.iter().map(|u| json!({"value": u.id, "label": loc.pick(&u.name_fr, &u.name_en), "selected": Some(u.id) == unit})).collect::<Vec<_>>(),
-            "week_start": export::week_start(day).to_string(),
-            "carrier": carrier,
-        }),
-    )
-}
-
-async fn upcoming(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let loc = ctx.locale;
-    let user = ctx.user.clone();
-    let rows = state
-        .db(move |c| {
-            let trips = service::list(
-                c,
-                &user,
-                &TripFilter {
-                    from: Some(Utc::now() - Duration::hours(12)),
-                    live_only: true,
-                    ..TripFilter::default()
-                },
-                200,
-            )?;
-            rows_json(c, loc, &trips, false)
-        })
-        .await?;
-    ctx.render(
-        &state,
-        "pages/transport/upcoming",
-        json!({"title": ctx.t("trip-upcoming"), "trips": rows}),
-    )
-}
-
 fn require_transport(ctx: &Ctx) -> Result<(), AppError> {
     if ctx.user.runs_transport() {
         Ok(())
     } else {
         Err(AppError::Forbidden)
+    }
+}
+
+/// The carriers page as read: the carriers, their fleets, the vehicle types and the minimum
+/// notice.
+struct CarrierBook {
+    carriers: Vec<super::model::Carrier>,
+    /// carrier, vehicle type code, how many.
+    fleets: Vec<(CarrierId, String, i32)>,
+    types: Vec<super::model::VehicleType>,
+    notice: i32,
+}
+
+impl CarrierBook {
+    fn load(c: &mut PgConnection) -> Result<Self, AppError> {
+        Ok(CarrierBook {
+            carriers: queries::carriers(c)?,
+            fleets: queries::fleets(c)?,
+            types: queries::vehicle_types(c)?,
+            notice: queries::notice_days(c)?,
+        })
+    }
+
+    fn fleet_of(&self, id: CarrierId, t: &str) -> Option<i32> {
+        self.fleets
+            .iter()
+            .find(|(c, ty, _)| *c == id && ty == t)
+            .map(|(_, _, n)| *n)
+    }
+
+    /// The carriers as listed, each with its fleet in words.
+    fn rows(&self, loc: Locale) -> Vec<Value> {
+        self.carriers
+            .iter()
+            .map(|c| {
+                let fleet: Vec<String> = self
+                    .types
+                    .iter()
+                    .filter_map(|t| {
+                        self.fleet_of(c.id, &t.code)
+                            .map(|n| format!("{n} × {}", loc.pick(&t.name_fr, &t.name_en)))
+                    })
+                    .collect();
+                json!({"id": c.id, "name": c.name, "contact": c.contact_name, "email": c.email,
+                       "phone": c.phone, "active": c.active, "fleet": fleet.join(", ")})
+            })
+            .collect()
+    }
+
+    /// The carrier form's values: what was submitted, else the carrier edited, else blank.
+    fn form(
+        &self,
+        loc: Locale,
+        current: Option<&super::model::Carrier>,
+        submitted: Option<&CarrierInput>,
+        errors: &Value,
+    ) -> Value {
+        let value = |f: &dyn Fn(&CarrierInput) -> String, from_db: String| {
+            submitted.map(f).unwrap_or(from_db)
+        };
+        json!({
+            "name": value(&|s| s.name.clone(), current.map(|c| c.name.clone()).unwrap_or_default()),
+            "contact_name": value(&|s| s.contact_name.clone(), current.map(|c| c.contact_name.clone()).unwrap_or_default()),
+            "email": value(&|s| s.email.clone(), current.map(|c| c.email.clone()).unwrap_or_default()),
+            "phone": value(&|s| s.phone.clone(), current.map(|c| c.phone.clone()).unwrap_or_default()),
+            "english": value(&|s| s.locale.clone(), current.map(|c| c.locale.clone()).unwrap_or_default()) == "en",
+            "active": submitted.map(|s| s.active.is_some()).unwrap_or(current.is_none_or(|c| c.active)),
+            "fleet": self.types.iter().map(|t| json!({
+                "code": t.code, "id": format!("c-fleet-{}", t.code), "label": loc.pick(&t.name_fr, &t.name_en),
+                "value": submitted.and_then(|s| s.fleet.get(&format!("fleet_{}", t.code)).cloned())
+                    .or_else(|| current.and_then(|c| self.fleet_of(c.id, &t.code)).map(|n| n.to_string()))
+                    .unwrap_or_default(),
+                "errors": errors.get(format!("fleet_{}", t.code)).cloned().unwrap_or(json!([])),
+            })).collect::<Vec<_>>(),
+        })
     }
 }
 
@@ -335,72 +131,26 @@ async fn carriers_page(
 ) -> Result<HttpResponse, AppError> {
     require_transport(ctx)?;
     let loc = ctx.locale;
-    let (list, fleets, types, notice) = state
-        .db(|c| {
-            Ok((
-                queries::carriers(c)?,
-                queries::fleets(c)?,
-                queries::vehicle_types(c)?,
-                queries::notice_days(c)?,
-            ))
-        })
-        .await?;
-    let current = editing.and_then(|id| list.iter().find(|c| c.id == id).cloned());
+    let book = state.db(CarrierBook::load).await?;
+    let current = editing.and_then(|id| book.carriers.iter().find(|c| c.id == id));
     if editing.is_some() && current.is_none() {
         return Err(AppError::NotFound);
     }
-    let fleet_of = |id: CarrierId, t: &str| {
-        fleets
-            .iter()
-            .find(|(c, ty, _)| *c == id && ty == t)
-            .map(|(_, _, n)| *n)
-    };
     let (status, message, errors) = refusal(loc, problem);
-    let value =
-        |f: &dyn Fn(&CarrierInput) -> String, from_db: String| submitted.map(f).unwrap_or(from_db);
-    let form = json!({
-        "name": value(&|s| s.name.clone(), current.as_ref().map(|c| c.name.clone()).unwrap_or_default()),
-        "contact_name": value(&|s| s.contact_name.clone(), current.as_ref().map(|c| c.contact_name.clone()).unwrap_or_default()),
-        "email": value(&|s| s.email.clone(), current.as_ref().map(|c| c.email.clone()).unwrap_or_default()),
-        "phone": value(&|s| s.phone.clone(), current.as_ref().map(|c| c.phone.clone()).unwrap_or_default()),
-        "english": value(&|s| s.locale.clone(), current.as_ref().map(|c| c.locale.clone()).unwrap_or_default()) == "en",
-        "active": submitted.map(|s| s.active.is_some()).unwrap_or(current.as_ref().is_none_or(|c| c.active)),
-        "fleet": types.iter().map(|t| json!({
-            "code": t.code, "id": format!("c-fleet-{}", t.code), "label": loc.pick(&t.name_fr, &t.name_en),
-            "value": submitted.and_then(|s| s.fleet.get(&format!("fleet_{}", t.code)).cloned())
-                .or_else(|| current.as_ref().and_then(|c| fleet_of(c.id, &t.code)).map(|n| n.to_string()))
-                .unwrap_or_default(),
-            "errors": errors.get(format!("fleet_{}", t.code)).cloned().unwrap_or(json!([])),
-        })).collect::<Vec<_>>(),
-    });
-    let rows: Vec<Value> = list
-        .iter()
-        .map(|c| {
-            let fleet: Vec<String> = types
-                .iter()
-                .filter_map(|t| {
-                    fleet_of(c.id, &t.code)
-                        .map(|n| format!("{n} × {}", loc.pick(&t.name_fr, &t.name_en)))
-                })
-                .collect();
-            json!({"id": c.id, "name": c.name, "contact": c.contact_name, "email": c.email,
-                   "phone": c.phone, "active": c.active, "fleet": fleet.join(", ")})
-        })
-        .collect();
     ctx.render_status(
         state,
         status,
         "pages/transport/carriers",
         json!({
             "title": ctx.t("carriers-title"),
-            "carriers": rows,
-            "editing": current.as_ref().map(|c| json!({"id": c.id, "name": c.name})),
-            "form": form,
+            "carriers": book.rows(loc),
+            "editing": current.map(|c| json!({"id": c.id, "name": c.name})),
+            "form": book.form(loc, current, submitted, &errors),
             "errors": errors,
             "problem": message,
             "flash": flash,
-            "notice_days": notice,
-            "types": types.iter().map(|t| json!({"label": loc.pick(&t.name_fr, &t.name_en),
+            "notice_days": book.notice,
+            "types": book.types.iter().map(|t| json!({"label": loc.pick(&t.name_fr, &t.name_en),
                 "capacity": t.capacity, "wheelchair": t.wheelchair_places})).collect::<Vec<_>>(),
         }),
     )
@@ -502,26 +252,17 @@ async fn settings(
     }
 }
 
-async fn feeds_page(
-    ctx: &Ctx,
-    state: &AppState,
-    new_url: Option<String>,
-    flash: Option<String>,
-) -> Result<HttpResponse, AppError> {
-    let user = ctx.user.clone();
-    let runs = user.runs_transport();
-    if !runs && user.managed_units().is_empty() {
-        return Err(AppError::Forbidden);
-    }
-    let loc = ctx.locale;
-    let (carriers, units, feeds) = state
-        .db(move |c| {
-            let (carriers, units) = pickers(c, &user)?;
-            Ok((carriers, units, queries::feeds(c)?))
-        })
-        .await?;
+/// The subscription links a person sees (all for the transport service, their units' for a
+/// director), each with whom it is for.
+fn feed_rows(
+    loc: Locale,
+    runs: bool,
+    feeds: &[queries::FeedRow],
+    carriers: &[super::model::Carrier],
+    units: &[crate::units::model::Unit],
+) -> Vec<Value> {
     let unit_ids: Vec<UnitId> = units.iter().map(|u| u.id).collect();
-    let rows: Vec<Value> = feeds
+    feeds
         .iter()
         .filter(|(_, carrier, unit, _, _)| {
             runs || (carrier.is_none() && unit.is_some_and(|u| unit_ids.contains(&u)))
@@ -544,7 +285,27 @@ async fn feeds_page(
                    "created": i18n::format_datetime(loc, *created),
                    "used": used.map(|u| i18n::format_datetime(loc, u))})
         })
-        .collect();
+        .collect()
+}
+
+async fn feeds_page(
+    ctx: &Ctx,
+    state: &AppState,
+    new_url: Option<String>,
+    flash: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let user = ctx.user.clone();
+    let runs = user.runs_transport();
+    if !runs && user.managed_units().is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let loc = ctx.locale;
+    let (carriers, units, feeds) = state
+        .db(move |c| {
+            let (carriers, units) = pickers(c, &user)?;
+            Ok((carriers, units, queries::feeds(c)?))
+        })
+        .await?;
     let targets: Vec<Value> = carriers
         .iter()
         .filter(|c| c.active)
@@ -555,6 +316,7 @@ async fn feeds_page(
         .filter(|u| u.active)
         .map(|u| json!({"value": format!("unit:{}", u.id), "label": loc.pick(&u.name_fr, &u.name_en)}))
         .collect();
+    let rows = feed_rows(loc, runs, &feeds, &carriers, &units);
     ctx.render(
         state,
         "pages/transport/feeds",

@@ -288,19 +288,16 @@ pub fn insert_feed(
         .get_result(conn)
 }
 
-/// Live feeds: `(id, carrier, unit, created, last used)`.
-#[allow(clippy::type_complexity)]
-pub fn feeds(
-    conn: &mut PgConnection,
-) -> QueryResult<
-    Vec<(
-        i64,
-        Option<CarrierId>,
-        Option<UnitId>,
-        DateTime<Utc>,
-        Option<DateTime<Utc>>,
-    )>,
-> {
+/// A live feed: `(id, carrier, unit, created, last used)`.
+pub type FeedRow = (
+    i64,
+    Option<CarrierId>,
+    Option<UnitId>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
+
+pub fn feeds(conn: &mut PgConnection) -> QueryResult<Vec<FeedRow>> {
     trip_feeds::table
         .filter(trip_feeds::revoked_at.is_null())
         .order(trip_feeds::id)

@@ -9,7 +9,7 @@ use crate::units::queries as units;
 use crate::units::service::{self as unit_service, UnitInput};
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    checkbox_value, code_field, field, list_page, name_en_field, name_fr_field, options,
+    checkbox_value, code_field, columns, field, list_page, name_en_field, name_fr_field, options,
     render_form, render_or_redirect, required, yes_no, Empty, FormPage, ListHead,
 };
 use crate::web::render::see_other;
@@ -59,18 +59,11 @@ async fn unit_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse,
             loc.pick(&u.name_fr, &u.name_en), u.code,
             i18n::tr(loc, "unit-kind", &[("code".into(), u.kind.code().into())]), yes_no(loc, u.active)] }))
         .collect();
-    let cols = ["admin-name", "admin-code", "admin-kind", "admin-state"]
-        .iter()
-        .map(|k| ctx.t(k))
-        .collect();
+    let cols = columns(&ctx, "admin-name admin-code admin-kind admin-state");
     list_page(
         &ctx,
         &state,
-        ListHead {
-            title: ctx.t("admin-units"),
-            new_url: "/admin/units/new",
-            new_label: ctx.t("admin-new-unit"),
-        },
+        ListHead::of(&ctx, "admin-units", "/admin/units/new", "admin-new-unit"),
         cols,
         rows,
         json!({}),

@@ -6,8 +6,8 @@ use crate::error::AppError;
 use crate::users::groups::{self, GroupInput};
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    code_field, field, list_page, name_en_field, name_fr_field, render_form, render_or_redirect,
-    required, Empty, FormPage, ListHead,
+    code_field, columns, field, list_page, name_en_field, name_fr_field, render_form,
+    render_or_redirect, required, Empty, FormPage, ListHead,
 };
 use crate::web::render::see_other;
 use crate::AppState;
@@ -38,18 +38,11 @@ async fn group_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse
         .iter()
         .map(|g| json!({ "url": format!("/admin/groups/{}", g.id), "cells": [loc.pick(&g.name_fr, &g.name_en), g.code] }))
         .collect();
-    let cols = ["admin-name", "admin-code"]
-        .iter()
-        .map(|k| ctx.t(k))
-        .collect();
+    let cols = columns(&ctx, "admin-name admin-code");
     list_page(
         &ctx,
         &state,
-        ListHead {
-            title: ctx.t("admin-groups"),
-            new_url: "/admin/groups/new",
-            new_label: ctx.t("admin-new-group"),
-        },
+        ListHead::of(&ctx, "admin-groups", "/admin/groups/new", "admin-new-group"),
         cols,
         rows,
         json!({}),

@@ -10,7 +10,7 @@ use crate::users::model::Role;
 use crate::users::queries as users;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    checkbox_value, code_field, domain_options, field, help, list_page, name_en_field,
+    checkbox_value, code_field, columns, domain_options, field, help, list_page, name_en_field,
     name_fr_field, options, render_form, render_or_redirect, required, yes_no, Empty, FormPage,
     ListHead,
 };
@@ -89,18 +89,11 @@ async fn user_list(
         ])
         .unwrap_or_default()
     });
-    let cols = ["admin-name", "email-label", "admin-locale", "admin-state"]
-        .iter()
-        .map(|k| ctx.t(k))
-        .collect();
+    let cols = columns(&ctx, "admin-name email-label admin-locale admin-state");
     list_page(
         &ctx,
         &state,
-        ListHead {
-            title: ctx.t("admin-users"),
-            new_url: "/admin/users/new",
-            new_label: ctx.t("admin-new-user"),
-        },
+        ListHead::of(&ctx, "admin-users", "/admin/users/new", "admin-new-user"),
         cols,
         rows,
         json!({ "searchable": true, "q": text, "next": next, "to_place_filter": true, "to_place": to_place }),
@@ -423,18 +416,11 @@ async fn team_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse,
         .map(|t| json!({ "url": format!("/admin/teams/{}", t.id), "cells": [loc.pick(&t.name_fr, &t.name_en), t.code,
             i18n::tr(loc, "domain", &[("code".into(), t.domain.code().into())]), yes_no(loc, t.active)] }))
         .collect();
-    let cols = ["admin-name", "admin-code", "col-domain", "admin-state"]
-        .iter()
-        .map(|k| ctx.t(k))
-        .collect();
+    let cols = columns(&ctx, "admin-name admin-code col-domain admin-state");
     list_page(
         &ctx,
         &state,
-        ListHead {
-            title: ctx.t("admin-teams"),
-            new_url: "/admin/teams/new",
-            new_label: ctx.t("admin-new-team"),
-        },
+        ListHead::of(&ctx, "admin-teams", "/admin/teams/new", "admin-new-team"),
         cols,
         rows,
         json!({}),

@@ -142,6 +142,22 @@ pub struct ListHead {
     pub new_label: String,
 }
 
+impl ListHead {
+    /// From message keys: the title, and the label of the « new » button going to `new_url`.
+    pub fn of(ctx: &Ctx, title: &str, new_url: &'static str, new_label: &str) -> Self {
+        ListHead {
+            title: ctx.t(title),
+            new_url,
+            new_label: ctx.t(new_label),
+        }
+    }
+}
+
+/// A list's column headings, from their message keys separated by spaces.
+pub fn columns(ctx: &Ctx, keys: &str) -> Vec<String> {
+    keys.split_whitespace().map(|k| ctx.t(k)).collect()
+}
+
 pub fn list_page(
     ctx: &Ctx,
     state: &AppState,
@@ -161,6 +177,26 @@ pub fn list_page(
 
 pub fn yes_no(loc: Locale, b: bool) -> String {
     i18n::tr(loc, if b { "admin-active" } else { "admin-inactive" }, &[])
+}
+
+/// The priorities, as a select's options.
+pub fn priority_choices(loc: Locale) -> Vec<(String, String)> {
+    crate::requests::model::Priority::ALL
+        .iter()
+        .map(|p| {
+            (
+                p.code().to_string(),
+                i18n::tr(loc, "priority", &[("code".into(), p.code().into())]),
+            )
+        })
+        .collect()
+}
+
+/// A select's options after a first one (« none », « any »).
+pub fn after_first(first: String, rest: Vec<(String, String)>) -> Vec<(String, String)> {
+    std::iter::once((String::new(), first))
+        .chain(rest)
+        .collect()
 }
 
 pub fn domain_options(loc: Locale) -> Vec<(String, String)> {

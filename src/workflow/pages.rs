@@ -7,17 +7,16 @@ use crate::error::AppError;
 use crate::i18n::{self, Locale};
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    code_field, field, help, list_page, name_en_field, name_fr_field, options, render_form,
-    render_or_redirect, required, with_errors, Empty, FormPage, ListHead,
+    code_field, columns, field, form_problem, help, list_page, name_en_field, name_fr_field,
+    options, render_form, render_or_redirect, required, Empty, FormPage, ListHead,
 };
-use crate::web::render::field_messages;
 use crate::workflow::design::{self as wf_admin, StateInput, TransitionInput, WorkflowInput};
 use crate::workflow::queries as wf;
 use crate::workflow::{Actor, StateKind, Workflow};
 use crate::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/workflows", web::get().to(workflow_list))
@@ -61,23 +60,19 @@ async fn workflow_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpRespo
                     "cells": [loc.pick(&r.name_fr, &r.name_en), r.code, states.to_string(), used.to_string()] })
         })
         .collect();
-    let cols = [
-        "admin-name",
-        "admin-code",
-        "wf-admin-states",
-        "admin-categories",
-    ]
-    .iter()
-    .map(|k| ctx.t(k))
-    .collect();
+    let cols = columns(
+        &ctx,
+        "admin-name admin-code wf-admin-states admin-categories",
+    );
     list_page(
         &ctx,
         &state,
-        ListHead {
-            title: ctx.t("wf-admin-workflows"),
-            new_url: "/admin/workflows/new",
-            new_label: ctx.t("wf-admin-new"),
-        },
+        ListHead::of(
+            &ctx,
+            "wf-admin-workflows",
+            "/admin/workflows/new",
+            "wf-admin-new",
+        ),
         cols,
         rows,
         json!({}),
@@ -187,29 +182,9 @@ enum Part {
     Transition,
 }
 
-/// The workflow page: its names, then each state with the transitions leaving it (the
-/// diagram), then the forms to add a state and a transition.
-async fn workflow_page(
-    ctx: &Ctx,
-    state: &AppState,
-    id: WorkflowId,
-    edited: Option<WorkflowInput>,
-    problem: Option<(Part, AppError)>,
-) -> Result<HttpResponse, AppError> {
-    let (row, def, usage): (_, Workflow, _) = state
-        .db(move |c| Ok((wf::row(c, id)?, wf::load(c, id)?, wf::usage(c, id)?)))
-        .await?;
+/// The form adding a state to a workflow.
+fn state_form(ctx: &Ctx) -> Vec<Value> {
     let loc = ctx.locale;
-    let input = edited.unwrap_or(WorkflowInput {
-        code: row.code.clone(),
-        name_fr: row.name_fr.clone(),
-        name_en: row.name_en.clone(),
-        description_fr: row.description_fr.clone(),
-        description_en: row.description_en.clone(),
-        copy_from: String::new(),
-    });
-    let mut head = workflow_fields(ctx, &input, false);
-    head[0]["value"] = json!(row.code);
     let kind_opts: Vec<(String, String)> = StateKind::ALL
         .iter()
         .map(|k| {
@@ -219,7 +194,7 @@ async fn workflow_page(
             )
         })
         .collect();
-    let mut state_fields = vec![
+    vec![
         help(
             required(field("code", ctx.t("admin-code"), "text", "")),
             ctx.t("wf-admin-state-code-help"),
@@ -231,7 +206,12 @@ async fn workflow_page(
             kind_opts,
         ),
         field("position", ctx.t("admin-position"), "number", ""),
-    ];
+    ]
+}
+
+/// The form adding a transition between two of the workflow's states, with who may take it.
+fn transition_form(ctx: &Ctx, def: &Workflow) -> Vec<Value> {
+    let loc = ctx.locale;
     let state_opts: Vec<(String, String)> = def
         .states
         .iter()
@@ -262,23 +242,13 @@ async fn workflow_page(
         field("on_approval", ctx.t("wf-admin-on-approval"), "checkbox", ""),
         ctx.t("wf-admin-on-approval-help"),
     ));
-    let (status, problem_text) = match &problem {
-        Some((part, AppError::Invalid(f))) => {
-            let messages = field_messages(loc, f);
-            match part {
-                Part::Head => with_errors(&mut head, &messages),
-                Part::State => with_errors(&mut state_fields, &messages),
-                Part::Transition => with_errors(&mut transition_fields, &messages),
-            }
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(ctx.t("form-has-errors")),
-            )
-        }
-        Some((_, e)) => (e.status(), Some(i18n::msg(loc, &e.message()))),
-        None => (StatusCode::OK, None),
-    };
-    let states: Vec<Value> = def
+    transition_fields
+}
+
+/// The diagram: each state with the requests in it and the transitions that leave it.
+fn diagram(ctx: &Ctx, id: WorkflowId, def: &Workflow, usage: &HashMap<String, i64>) -> Vec<Value> {
+    let loc = ctx.locale;
+    def
         .states
         .iter()
         .map(|s| {
@@ -314,7 +284,47 @@ async fn workflow_page(
                 "transitions": out,
             })
         })
-        .collect();
+        .collect()
+}
+
+/// The fields of a workflow's names: as submitted, else as stored (the code always as stored).
+fn head_fields(ctx: &Ctx, row: &wf::WorkflowRow, edited: Option<WorkflowInput>) -> Vec<Value> {
+    let input = edited.unwrap_or(WorkflowInput {
+        code: row.code.clone(),
+        name_fr: row.name_fr.clone(),
+        name_en: row.name_en.clone(),
+        description_fr: row.description_fr.clone(),
+        description_en: row.description_en.clone(),
+        copy_from: String::new(),
+    });
+    let mut head = workflow_fields(ctx, &input, false);
+    head[0]["value"] = json!(row.code);
+    head
+}
+
+/// The workflow page: its names, then each state with the transitions leaving it (the
+/// diagram), then the forms to add a state and a transition.
+async fn workflow_page(
+    ctx: &Ctx,
+    state: &AppState,
+    id: WorkflowId,
+    edited: Option<WorkflowInput>,
+    problem: Option<(Part, AppError)>,
+) -> Result<HttpResponse, AppError> {
+    let (row, def, usage): (_, Workflow, _) = state
+        .db(move |c| Ok((wf::row(c, id)?, wf::load(c, id)?, wf::usage(c, id)?)))
+        .await?;
+    let loc = ctx.locale;
+    let mut head = head_fields(ctx, &row, edited);
+    let (mut state_fields, mut transition_fields) = (state_form(ctx), transition_form(ctx, &def));
+    let (part, error) = problem.unzip();
+    let fields = match part {
+        Some(Part::State) => &mut state_fields,
+        Some(Part::Transition) => &mut transition_fields,
+        _ => &mut head,
+    };
+    let (status, problem_text) = form_problem(ctx, fields, error.as_ref());
+    let states = diagram(ctx, id, &def, &usage);
     let problems: Vec<String> = def.problems().iter().map(|m| i18n::msg(loc, m)).collect();
     ctx.render_status(
         state,

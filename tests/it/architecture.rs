@@ -76,8 +76,6 @@ const KNOWN_LONG_HANDLERS: &[(&str, &str)] = &[
     ("approvals/pages.rs", "list"),
     ("audit/pages.rs", "export"),
     ("audit/pages.rs", "list"),
-    ("automation/pages.rs", "rule_form"),
-    ("catalog/pages.rs", "category_form"),
     ("dashboard/pages.rs", "page"),
     ("dashboard/rating_pages.rs", "one_click"),
     ("dashboard/rating_pages.rs", "rate_by_link"),
@@ -89,7 +87,6 @@ const KNOWN_LONG_HANDLERS: &[(&str, &str)] = &[
     ("privacy/pages.rs", "preview"),
     ("recurring/pages.rs", "recurring_edit"),
     ("recurring/pages.rs", "recurring_form"),
-    ("recurring/pages.rs", "recurring_list"),
     ("requests/api.rs", "assign"),
     ("requests/api.rs", "choices"),
     ("requests/api.rs", "create"),
@@ -97,16 +94,10 @@ const KNOWN_LONG_HANDLERS: &[(&str, &str)] = &[
     ("requests/pages.rs", "my_requests"),
     ("requests/pages.rs", "queue"),
     ("requests/pages.rs", "render_new"),
-    ("transport/pages.rs", "calendar"),
-    ("transport/pages.rs", "carriers_page"),
-    ("transport/pages.rs", "feeds_page"),
     ("users/pages.rs", "team_page"),
-    ("users/pages.rs", "user_list"),
     ("users/pages.rs", "user_page"),
     ("web/pages.rs", "login"),
     ("web/pages.rs", "oidc_callback"),
-    ("workflow/pages.rs", "workflow_list"),
-    ("workflow/pages.rs", "workflow_page"),
 ];
 
 struct Source {
