@@ -1,18 +1,15 @@
 //! Administration of recurring requests: what to ask, for which units, how often.
 
 use crate::catalog::queries as catalog;
-use crate::db::UnitId;
 use crate::error::AppError;
 use crate::i18n::{self, Locale};
 use crate::recurring::service::{self as recurring, RecurringInput};
 use crate::recurring::Frequency;
-use crate::requests::model::Priority;
 use crate::units::queries as units;
-use crate::users::queries as users;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    checkbox_value, columns, field, help, list_page, options, render_form, render_or_redirect,
-    required, yes_no, FormPage, ListHead,
+    after_first, checkbox_value, columns, field, help, list_page, options, priority_choices,
+    render_form, render_or_redirect, required, yes_no, FormPage, ListHead,
 };
 use crate::web::render::field_messages;
 use crate::AppState;
@@ -80,16 +77,15 @@ async fn recurring_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResp
     )
 }
 
-async fn recurring_form(
+/// The fields of a schedule's form: what to ask, the requester, how often, a box per active
+/// unit (messages about the units on the first one), the priority and the form's values.
+fn recurring_fields(
     ctx: &Ctx,
-    state: &AppState,
-    id: Option<i64>,
-    input: RecurringInput,
-    problem: Option<AppError>,
-) -> Result<HttpResponse, AppError> {
-    let (cats, unit_list) = state
-        .db(|c| Ok((catalog::active_categories(c)?, units::all(c)?)))
-        .await?;
+    input: &RecurringInput,
+    cats: &[crate::catalog::model::Category],
+    unit_list: &[crate::units::model::Unit],
+    problem: Option<&AppError>,
+) -> Vec<serde_json::Value> {
     let loc = ctx.locale;
     let mut fields = vec![
         required(field("title", ctx.t("col-title"), "text", &input.title)),
@@ -157,14 +153,7 @@ async fn recurring_form(
         ),
         options(
             field("priority", ctx.t("col-priority"), "select", &input.priority),
-            std::iter::once((String::new(), ctx.t("rec-category-priority")))
-                .chain(Priority::ALL.iter().map(|p| {
-                    (
-                        p.code().to_string(),
-                        i18n::tr(loc, "priority", &[("code".into(), p.code().into())]),
-                    )
-                }))
-                .collect(),
+            after_first(ctx.t("rec-category-priority"), priority_choices(loc)),
         ),
         help(
             field("fields", ctx.t("rec-fields"), "textarea", &input.fields),
@@ -195,7 +184,7 @@ async fn recurring_form(
         fields.insert(at + i, f);
     }
     // Messages about the units go on the first unit's box.
-    if let Some(AppError::Invalid(f)) = &problem {
+    if let Some(AppError::Invalid(f)) = problem {
         if let (Some(msgs), Some(first)) = (
             field_messages(loc, f).get("units").cloned(),
             fields.iter_mut().find(|f| f["id"] == "units-choice"),
@@ -203,6 +192,20 @@ async fn recurring_form(
             first["errors"] = msgs;
         }
     }
+    fields
+}
+
+async fn recurring_form(
+    ctx: &Ctx,
+    state: &AppState,
+    id: Option<i64>,
+    input: RecurringInput,
+    problem: Option<AppError>,
+) -> Result<HttpResponse, AppError> {
+    let (cats, unit_list) = state
+        .db(|c| Ok((catalog::active_categories(c)?, units::all(c)?)))
+        .await?;
+    let fields = recurring_fields(ctx, &input, &cats, &unit_list, problem.as_ref());
     let page = FormPage {
         title: if id.is_none() {
             ctx.t("rec-new")
@@ -255,38 +258,7 @@ async fn recurring_edit(
 ) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
     let id = path.into_inner();
-    let input = state
-        .db(move |c| {
-            let r = crate::recurring::queries::find(c, id)?;
-            let cat = catalog::find(c, r.category_id)?;
-            let requester = users::find(c, r.requester_id)?;
-            let unit_codes = units::by_ids(
-                c,
-                &r.unit_ids.iter().map(|u| UnitId(*u)).collect::<Vec<_>>(),
-            )?
-            .into_iter()
-            .map(|u| u.code)
-            .collect();
-            Ok(RecurringInput {
-                title: r.title,
-                description: r.description,
-                category: cat.code,
-                requester: requester.email,
-                units: unit_codes,
-                fields: if r.fields.as_object().is_some_and(|m| m.is_empty()) {
-                    String::new()
-                } else {
-                    serde_json::to_string_pretty(&r.fields).unwrap_or_default()
-                },
-                priority: r.priority.map(|p| p.code().to_string()).unwrap_or_default(),
-                frequency: r.frequency.code().into(),
-                month: r.month.map(|m| m.to_string()).unwrap_or_default(),
-                day: r.day.to_string(),
-                starts_on: r.starts_on.to_string(),
-                active: r.active,
-            })
-        })
-        .await?;
+    let input = state.db(move |c| recurring::input_of(c, id)).await?;
     recurring_form(&ctx, &state, Some(id), input, None).await
 }
 

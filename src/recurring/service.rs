@@ -350,3 +350,35 @@ pub fn update(
         Ok(())
     })
 }
+
+/// A stored schedule as its form shows it.
+pub fn input_of(c: &mut PgConnection, id: i64) -> Result<RecurringInput, AppError> {
+    let r = queries::find(c, id)?;
+    let cat = crate::catalog::queries::find(c, r.category_id)?;
+    let requester = users::find(c, r.requester_id)?;
+    let unit_codes = crate::units::queries::by_ids(
+        c,
+        &r.unit_ids.iter().map(|u| UnitId(*u)).collect::<Vec<_>>(),
+    )?
+    .into_iter()
+    .map(|u| u.code)
+    .collect();
+    Ok(RecurringInput {
+        title: r.title,
+        description: r.description,
+        category: cat.code,
+        requester: requester.email,
+        units: unit_codes,
+        fields: if r.fields.as_object().is_some_and(|m| m.is_empty()) {
+            String::new()
+        } else {
+            serde_json::to_string_pretty(&r.fields).unwrap_or_default()
+        },
+        priority: r.priority.map(|p| p.code().to_string()).unwrap_or_default(),
+        frequency: r.frequency.code().into(),
+        month: r.month.map(|m| m.to_string()).unwrap_or_default(),
+        day: r.day.to_string(),
+        starts_on: r.starts_on.to_string(),
+        active: r.active,
+    })
+}
