@@ -107,6 +107,13 @@ pub fn row_view(r: &AssetRow, locale: Locale) -> AssetView {
     }
 }
 
+/// An asset as a request form offers it: its inventory number, and « maker model — room ».
+pub fn choice(r: &AssetRow, locale: Locale) -> (String, String) {
+    let v = row_view(r, locale);
+    let place = v.room.map(|r| format!(" — {r}")).unwrap_or_default();
+    (v.tag, format!("{} {}{place}", v.maker, v.model))
+}
+
 pub fn status_label(locale: Locale, s: AssetStatus) -> String {
     i18n::tr(locale, "asset-status", &[("code".into(), s.code().into())])
 }

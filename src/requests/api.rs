@@ -7,16 +7,18 @@ use super::model::{AttachmentView, EventView, Priority, RequestNumber, RequestVi
 use super::queries::StatusFilter;
 use super::service::{self, AssignCmd, CategoryRef, CommentCmd, NewRequestCmd, TransitionCmd};
 use super::views;
+use crate::auth::CurrentUser;
 use crate::catalog::form::FieldDef;
 use crate::catalog::queries as catalog;
 use crate::db::{RoomId, UnitId};
 use crate::error::{AppError, FieldErrors, Msg};
+use crate::i18n::Locale;
 use crate::users::queries as users;
 use crate::web::extract::{resolve_locale, ApiUser};
 use crate::AppState;
 use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::Connection;
+use diesel::{Connection, PgConnection};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
@@ -136,6 +138,65 @@ pub struct ChoicesOut {
     assets: Vec<ChoiceOut>,
 }
 
+/// The units this person may request for (only `wanted`, when given: it must be one of them),
+/// their rooms and their equipment.
+fn choices_for(
+    c: &mut PgConnection,
+    user: &CurrentUser,
+    wanted: Option<&str>,
+    locale: Locale,
+) -> Result<ChoicesOut, AppError> {
+    let mut units = crate::units::queries::by_ids(c, &user.requesting_units())?;
+    if let Some(code) = wanted {
+        units.retain(|u| u.code == code);
+        if units.is_empty() {
+            return Err(AppError::Invalid(FieldErrors::single(
+                "unit",
+                Msg::new("field-unit-yours"),
+            )));
+        }
+    }
+    let ids: Vec<UnitId> = units.iter().map(|u| u.id).collect();
+    let code_of = |id: UnitId| {
+        units
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.code.clone())
+            .unwrap_or_default()
+    };
+    let rooms = crate::units::queries::room_choices(c, &ids)?
+        .into_iter()
+        .map(|r| ChoiceOut {
+            value: Value::from(r.id.0),
+            label: r.label,
+            unit: code_of(r.unit_id),
+        })
+        .collect();
+    let assets = crate::inventory::queries::choices(c, &ids)?
+        .iter()
+        .map(|a| {
+            let (value, label) = crate::inventory::views::choice(a, locale);
+            ChoiceOut {
+                value: Value::from(value),
+                label,
+                unit: a.unit_code.clone(),
+            }
+        })
+        .collect();
+    Ok(ChoicesOut {
+        units: units
+            .iter()
+            .map(|u| UnitChoiceOut {
+                code: u.code.clone(),
+                name_fr: u.name_fr.clone(),
+                name_en: u.name_en.clone(),
+            })
+            .collect(),
+        rooms,
+        assets,
+    })
+}
+
 /// What a request form offers you: your units, their rooms and their equipment — the valid
 /// values of `unit`, `room` and of the form fields of type `room` and `asset` (see the catalog).
 #[utoipa::path(get, path = "/api/v1/request-choices", tag = "catalog", params(ChoicesParams),
@@ -151,58 +212,7 @@ pub async fn choices(
     let user = user.0;
     let wanted = q.into_inner().unit;
     let out = state
-        .db(move |c| {
-            let mut units = crate::units::queries::by_ids(c, &user.requesting_units())?;
-            if let Some(code) = &wanted {
-                units.retain(|u| &u.code == code);
-                if units.is_empty() {
-                    return Err(AppError::Invalid(FieldErrors::single(
-                        "unit",
-                        Msg::new("field-unit-yours"),
-                    )));
-                }
-            }
-            let ids: Vec<UnitId> = units.iter().map(|u| u.id).collect();
-            let code_of = |id: UnitId| {
-                units
-                    .iter()
-                    .find(|u| u.id == id)
-                    .map(|u| u.code.clone())
-                    .unwrap_or_default()
-            };
-            let rooms = crate::units::queries::room_choices(c, &ids)?
-                .into_iter()
-                .map(|r| ChoiceOut {
-                    value: Value::from(r.id.0),
-                    label: r.label,
-                    unit: code_of(r.unit_id),
-                })
-                .collect();
-            let assets = crate::inventory::queries::choices(c, &ids)?
-                .iter()
-                .map(|a| {
-                    let v = crate::inventory::views::row_view(a, locale);
-                    let place = v.room.map(|r| format!(" — {r}")).unwrap_or_default();
-                    ChoiceOut {
-                        value: Value::from(v.tag),
-                        label: format!("{} {}{place}", v.maker, v.model),
-                        unit: a.unit_code.clone(),
-                    }
-                })
-                .collect();
-            Ok(ChoicesOut {
-                units: units
-                    .iter()
-                    .map(|u| UnitChoiceOut {
-                        code: u.code.clone(),
-                        name_fr: u.name_fr.clone(),
-                        name_en: u.name_en.clone(),
-                    })
-                    .collect(),
-                rooms,
-                assets,
-            })
-        })
+        .db(move |c| choices_for(c, &user, wanted.as_deref(), locale))
         .await?;
     Ok(HttpResponse::Ok().json(out))
 }
@@ -227,6 +237,39 @@ pub struct NewRequestBody {
     fields: Map<String, Value>,
 }
 
+/// The refusal of a value that is not one of the field's choices.
+fn not_a_choice(field: &str) -> AppError {
+    AppError::Invalid(FieldErrors::single(field, Msg::new("field-choice")))
+}
+
+impl NewRequestBody {
+    /// The request asked for, its priority and unit read from their codes.
+    fn command(self, c: &mut PgConnection) -> Result<NewRequestCmd, AppError> {
+        let priority = match self.priority.as_deref() {
+            None => None,
+            Some(p) => Some(Priority::parse(p).ok_or_else(|| not_a_choice("priority"))?),
+        };
+        let unit = match self.unit.as_deref() {
+            None => None,
+            Some(code) => Some(
+                crate::units::queries::by_code(c, code)
+                    .map_err(|_| not_a_choice("unit"))?
+                    .id,
+            ),
+        };
+        Ok(NewRequestCmd {
+            category: CategoryRef::Code(self.category),
+            title: self.title,
+            description: self.description,
+            priority,
+            unit,
+            room: self.room.map(RoomId),
+            fields: self.fields,
+            source: Source::Api,
+        })
+    }
+}
+
 /// Submits a request.
 #[utoipa::path(post, path = "/api/v1/requests", tag = "requests", request_body = NewRequestBody,
     responses((status = 201, body = RequestView), (status = 422, body = crate::error::ErrorBody),
@@ -243,32 +286,7 @@ pub async fn create(
     let user = user.0;
     let view = state
         .db(move |c| {
-            let priority = match b.priority.as_deref() {
-                None => None,
-                Some(p) => Some(Priority::parse(p).ok_or_else(|| {
-                    AppError::Invalid(FieldErrors::single("priority", Msg::new("field-choice")))
-                })?),
-            };
-            let unit = match b.unit.as_deref() {
-                None => None,
-                Some(code) => Some(
-                    crate::units::queries::by_code(c, code)
-                        .map_err(|_| {
-                            AppError::Invalid(FieldErrors::single("unit", Msg::new("field-choice")))
-                        })?
-                        .id,
-                ),
-            };
-            let cmd = NewRequestCmd {
-                category: CategoryRef::Code(b.category),
-                title: b.title,
-                description: b.description,
-                priority,
-                unit: unit.map(|u: UnitId| u),
-                room: b.room.map(RoomId),
-                fields: b.fields,
-                source: Source::Api,
-            };
+            let cmd = b.command(c)?;
             c.transaction(|c| {
                 let r = service::create(c, &user, cmd)?;
                 views::hydrate(c, vec![r], locale)?
@@ -463,6 +481,32 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
     Ok(Some(Option::<String>::deserialize(d)?))
 }
 
+impl AssignBody {
+    /// The assignment asked for: a team by its code, a person by email (or `me`), `null` to clear.
+    fn command(self, c: &mut PgConnection, user: &CurrentUser) -> Result<AssignCmd, AppError> {
+        let team = match self.team {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(code)) => Some(Some(
+                users::team_by_code(c, &code)?
+                    .ok_or_else(|| not_a_choice("team"))?
+                    .id,
+            )),
+        };
+        let assignee = match self.assignee {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(who)) if who == "me" => Some(Some(user.id)),
+            Some(Some(email)) => Some(Some(
+                users::by_email(c, &email)?
+                    .ok_or_else(|| not_a_choice("assignee"))?
+                    .id,
+            )),
+        };
+        Ok(AssignCmd { team, assignee })
+    }
+}
+
 /// Assigns a team and/or a person (support staff of the domain).
 #[utoipa::path(post, path = "/api/v1/requests/{number}/assign", tag = "requests", request_body = AssignBody,
     params(("number" = String, Path, description = "DS-000123")),
@@ -482,30 +526,9 @@ pub async fn assign(
     let user = user.0;
     let view = state
         .db(move |c| {
-            let choice = |field: &str| {
-                AppError::Invalid(FieldErrors::single(field, Msg::new("field-choice")))
-            };
-            let team = match b.team {
-                None => None,
-                Some(None) => Some(None),
-                Some(Some(code)) => Some(Some(
-                    users::team_by_code(c, &code)?
-                        .ok_or_else(|| choice("team"))?
-                        .id,
-                )),
-            };
-            let assignee = match b.assignee {
-                None => None,
-                Some(None) => Some(None),
-                Some(Some(who)) if who == "me" => Some(Some(user.id)),
-                Some(Some(email)) => Some(Some(
-                    users::by_email(c, &email)?
-                        .ok_or_else(|| choice("assignee"))?
-                        .id,
-                )),
-            };
+            let cmd = b.command(c, &user)?;
             c.transaction(|c| {
-                service::assign(c, &user, num, AssignCmd { team, assignee })?;
+                service::assign(c, &user, num, cmd)?;
                 views::view_written(c, &user, num, locale)
             })
         })

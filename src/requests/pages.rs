@@ -18,7 +18,7 @@ use crate::i18n::{self, Locale};
 use crate::units::queries as units;
 use crate::users::queries as users;
 use crate::web::extract::{CsrfForm, Ctx};
-use crate::web::render::{field_messages, see_other};
+use crate::web::render::{field_messages, merge, see_other};
 use crate::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -57,45 +57,50 @@ fn filter_query(p: &ListParams) -> String {
     serde_urlencoded::to_string(&p).unwrap_or_default()
 }
 
+/// « Mes demandes »: one's own requests, or with `view=unit` those of the unit one directs; with
+/// the filters a dashboard's link added.
+fn mine(
+    c: &mut diesel::PgConnection,
+    user: &crate::auth::CurrentUser,
+    p: &ListParams,
+    locale: Locale,
+) -> Result<(views::Page, Value), AppError> {
+    let mut query = filters::resolve(c, user, p, StatusFilter::All, 25)?;
+    // Without a unit to direct, « Mes demandes » are one's own.
+    if user.managed_units().is_empty() || p.view.as_deref() != Some("unit") {
+        query.requester = Some(user.id);
+    } else {
+        query.requester = None;
+        query.unit = query.unit.or(user.managed_units().first().copied());
+    }
+    let extra = extra_filters(c, locale, p)?;
+    Ok((views::list(c, user, &query, locale)?, extra))
+}
+
 async fn my_requests(
     ctx: Ctx,
     state: web::Data<AppState>,
     q: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
     let params = q.into_inner();
-    let user = ctx.user.clone();
-    let locale = ctx.locale;
-    let p = params.clone();
-    let result = state
-        .db(move |c| {
-            let mut query = filters::resolve(c, &user, &p, StatusFilter::All, 25)?;
-            // Without a unit to direct, « Mes demandes » are one's own.
-            if user.managed_units().is_empty() || p.view.as_deref() != Some("unit") {
-                query.requester = Some(user.id);
-            } else {
-                query.requester = None;
-                query.unit = query.unit.or(user.managed_units().first().copied());
-            }
-            let extra = extra_filters(c, locale, &p)?;
-            Ok((views::list(c, &user, &query, locale)?, extra))
-        })
-        .await;
-    let (page, extra) = match result {
+    let (user, locale, p) = (ctx.user.clone(), ctx.locale, params.clone());
+    let (page, extra) = match state.db(move |c| mine(c, &user, &p, locale)).await {
         Ok(p) => p,
         Err(AppError::Invalid(_)) => return Ok(see_other("/requests")),
         Err(e) => return Err(e),
     };
     let status = params.status.clone().unwrap_or_else(|| "all".into());
+    let unit_view = params.view.as_deref() == Some("unit");
     ctx.render(
         &state,
         "pages/requests/mine",
         json!({
-            "title": ctx.t(if params.view.as_deref() == Some("unit") { "unit-requests-title" } else { "my-requests-title" }),
+            "title": ctx.t(if unit_view { "unit-requests-title" } else { "my-requests-title" }),
             "items": list_items(ctx.locale, &page),
             "next": page.next.map(filters::encode_cursor),
             "query": filter_query(&params),
             "statuses": status_options(ctx.locale, &page.states, &status),
-            "unit_view": params.view.as_deref() == Some("unit"),
+            "unit_view": unit_view,
             "q": params.q.clone().unwrap_or_default(),
             "is_first_page": params.cursor.is_none(),
             "extra": extra,
@@ -188,6 +193,56 @@ fn extra_filters(
 const ASSIGNEE_CHOICES: [&str; 2] = ["me", "none"];
 const SORT_CHOICES: [&str; 5] = ["newest", "oldest", "updated", "priority", "due"];
 
+/// The queue as read: a page of requests, the teams of the reader's domains, the units, and the
+/// filters a dashboard's link added.
+struct Queue {
+    page: views::Page,
+    teams: Vec<crate::users::model::Team>,
+    units: Vec<crate::units::model::Unit>,
+    extra: Value,
+}
+
+fn queue_of(
+    c: &mut diesel::PgConnection,
+    user: &crate::auth::CurrentUser,
+    p: &ListParams,
+    locale: Locale,
+) -> Result<Queue, AppError> {
+    let query = filters::resolve(c, user, p, StatusFilter::Open, 25)?;
+    let domains = user.staff_domains();
+    Ok(Queue {
+        page: views::list(c, user, &query, locale)?,
+        teams: users::teams(c)?
+            .into_iter()
+            .filter(|t| t.active && domains.contains(&t.domain))
+            .collect(),
+        units: units::all(c)?,
+        extra: extra_filters(c, locale, p)?,
+    })
+}
+
+/// The queue's filters, each choice marked when it is the one applied.
+fn queue_filters(ctx: &Ctx, params: &ListParams, q: &Queue) -> Value {
+    let sel = |v: &Option<String>| v.clone().unwrap_or_default();
+    let loc = ctx.locale;
+    json!({
+        "statuses": status_options(loc, &q.page.states, &params.status.clone().unwrap_or_else(|| "open".into())),
+        "priorities": priority_options(loc, &sel(&params.priority)),
+        "domains": ctx.user.staff_domains().iter().map(|d| json!({
+            "value": d.code(), "label": i18n::tr(loc, "domain", &[("code".into(), d.code().into())]),
+            "selected": sel(&params.domain) == d.code()})).collect::<Vec<_>>(),
+        "teams": q.teams.iter().map(|t| json!({"value": t.code, "label": loc.pick(&t.name_fr, &t.name_en),
+            "selected": sel(&params.team) == t.code})).collect::<Vec<_>>(),
+        "units": q.units.iter().filter(|u| u.active).map(|u| json!({"value": u.code, "label": loc.pick(&u.name_fr, &u.name_en),
+            "selected": sel(&params.unit) == u.code})).collect::<Vec<_>>(),
+        "assignees": ASSIGNEE_CHOICES.iter().map(|a| json!({"value": a,
+            "label": i18n::tr(loc, &format!("assignee-{a}"), &[]), "selected": sel(&params.assignee) == *a})).collect::<Vec<_>>(),
+        "sorts": SORT_CHOICES.iter().map(|s| json!({"value": s,
+            "label": i18n::tr(loc, "sort", &[("code".into(), (*s).into())]), "selected": sel(&params.sort) == *s})).collect::<Vec<_>>(),
+        "q": sel(&params.q),
+    })
+}
+
 async fn queue(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -197,51 +252,19 @@ async fn queue(
         return Err(AppError::Forbidden);
     }
     let params = q.into_inner();
-    let user = ctx.user.clone();
-    let locale = ctx.locale;
-    let p = params.clone();
-    let (page, teams, unit_list, extra) = state
-        .db(move |c| {
-            let query = filters::resolve(c, &user, &p, StatusFilter::Open, 25)?;
-            let page = views::list(c, &user, &query, locale)?;
-            let domains = user.staff_domains();
-            let teams: Vec<_> = users::teams(c)?
-                .into_iter()
-                .filter(|t| t.active && domains.contains(&t.domain))
-                .collect();
-            let unit_list = units::all(c)?;
-            let extra = extra_filters(c, locale, &p)?;
-            Ok((page, teams, unit_list, extra))
-        })
-        .await?;
-    let sel = |v: &Option<String>| v.clone().unwrap_or_default();
-    let loc = ctx.locale;
-    ctx.render(
-        &state,
-        "pages/requests/queue",
-        json!({
-            "title": ctx.t("queue-title"),
-            "items": list_items(ctx.locale, &page),
-            "next": page.next.map(filters::encode_cursor),
-            "query": filter_query(&params),
-            "statuses": status_options(loc, &page.states, &params.status.clone().unwrap_or_else(|| "open".into())),
-            "priorities": priority_options(loc, &sel(&params.priority)),
-            "domains": ctx.user.staff_domains().iter().map(|d| json!({
-                "value": d.code(), "label": i18n::tr(loc, "domain", &[("code".into(), d.code().into())]),
-                "selected": sel(&params.domain) == d.code()})).collect::<Vec<_>>(),
-            "teams": teams.iter().map(|t| json!({"value": t.code, "label": loc.pick(&t.name_fr, &t.name_en),
-                "selected": sel(&params.team) == t.code})).collect::<Vec<_>>(),
-            "units": unit_list.iter().filter(|u| u.active).map(|u| json!({"value": u.code, "label": loc.pick(&u.name_fr, &u.name_en),
-                "selected": sel(&params.unit) == u.code})).collect::<Vec<_>>(),
-            "assignees": ASSIGNEE_CHOICES.iter().map(|a| json!({"value": a,
-                "label": i18n::tr(loc, &format!("assignee-{a}"), &[]), "selected": sel(&params.assignee) == *a})).collect::<Vec<_>>(),
-            "sorts": SORT_CHOICES.iter().map(|s| json!({"value": s,
-                "label": i18n::tr(loc, "sort", &[("code".into(), (*s).into())]), "selected": sel(&params.sort) == *s})).collect::<Vec<_>>(),
-            "q": sel(&params.q),
-            "is_first_page": params.cursor.is_none(),
-            "extra": extra,
-        }),
-    )
+    let (user, locale, p) = (ctx.user.clone(), ctx.locale, params.clone());
+    let queue = state.db(move |c| queue_of(c, &user, &p, locale)).await?;
+    let mut page = queue_filters(&ctx, &params, &queue);
+    let more = json!({
+        "title": ctx.t("queue-title"),
+        "items": list_items(ctx.locale, &queue.page),
+        "next": queue.page.next.map(filters::encode_cursor),
+        "query": filter_query(&params),
+        "is_first_page": params.cursor.is_none(),
+        "extra": queue.extra,
+    });
+    merge(&mut page, more);
+    ctx.render(&state, "pages/requests/queue", page)
 }
 
 #[derive(Deserialize)]
@@ -257,61 +280,69 @@ struct NewPage {
     status: StatusCode,
 }
 
-async fn render_new(
-    ctx: &Ctx,
-    state: &AppState,
-    q: NewQuery,
-    page: NewPage,
-) -> Result<HttpResponse, AppError> {
-    if ctx.user.requesting_units().is_empty() {
-        return Err(AppError::rule("request-no-unit"));
-    }
-    let loc = ctx.locale;
-    let unit_ids = ctx.user.requesting_units();
-    let (domains, cats, category, unit_rows, (rooms, assets)) = state
-        .db(move |c| {
-            let domains = catalog::domains(c)?;
-            let category = match &q.category {
-                Some(code) => catalog::by_code(c, code)?.filter(|c| c.active),
-                None => None,
-            };
-            let domain = category.as_ref().map(|c| c.domain).or_else(|| {
-                q.domain
-                    .as_deref()
-                    .and_then(crate::users::model::Domain::parse)
-            });
-            let cats = match domain {
-                Some(d) => catalog::categories_of(c, d)?,
-                None => Vec::new(),
-            };
-            let unit_rows = units::by_ids(c, &unit_ids)?;
-            let rooms = units::room_choices(c, &unit_ids)?;
-            let wants_assets = category.as_ref().is_some_and(|cat| {
-                cat.form_def()
-                    .fields
-                    .iter()
-                    .any(|f| f.kind == FieldKind::Asset)
-            });
-            let assets = if wants_assets {
-                crate::inventory::queries::choices(c, &unit_ids)?
-            } else {
-                Vec::new()
-            };
-            Ok((domains, cats, category, unit_rows, (rooms, assets)))
-        })
-        .await?;
-    let rooms: Vec<Value> = rooms
-        .iter()
-        .map(|r| json!({"id": r.id, "label": r.label, "unit": r.unit_id}))
-        .collect();
-    let assets: Vec<Value> = assets
-        .iter()
-        .map(|a| {
-            let v = crate::inventory::views::row_view(a, loc);
-            let place = v.room.map(|r| format!(" — {r}")).unwrap_or_default();
-            json!({"value": v.tag, "label": format!("{} {}{place}", v.maker, v.model)})
-        })
-        .collect();
+/// What the new-request page offers: the domains, the categories of the chosen domain, the
+/// chosen category, and the requester's units, rooms and (when the form asks for one) assets.
+struct NewChoices {
+    domains: Vec<crate::catalog::model::DomainRow>,
+    cats: Vec<crate::catalog::model::Category>,
+    category: Option<crate::catalog::model::Category>,
+    units: Vec<crate::units::model::Unit>,
+    rooms: Vec<Value>,
+    assets: Vec<Value>,
+}
+
+fn new_choices(
+    c: &mut diesel::PgConnection,
+    unit_ids: &[UnitId],
+    q: &NewQuery,
+    loc: Locale,
+) -> Result<NewChoices, AppError> {
+    let category = match &q.category {
+        Some(code) => catalog::by_code(c, code)?.filter(|c| c.active),
+        None => None,
+    };
+    let domain = category.as_ref().map(|c| c.domain).or_else(|| {
+        q.domain
+            .as_deref()
+            .and_then(crate::users::model::Domain::parse)
+    });
+    let cats = match domain {
+        Some(d) => catalog::categories_of(c, d)?,
+        None => Vec::new(),
+    };
+    let wants_assets = category.as_ref().is_some_and(|cat| {
+        cat.form_def()
+            .fields
+            .iter()
+            .any(|f| f.kind == FieldKind::Asset)
+    });
+    let assets = if wants_assets {
+        crate::inventory::queries::choices(c, unit_ids)?
+    } else {
+        Vec::new()
+    };
+    Ok(NewChoices {
+        domains: catalog::domains(c)?,
+        cats,
+        category,
+        units: units::by_ids(c, unit_ids)?,
+        rooms: units::room_choices(c, unit_ids)?
+            .iter()
+            .map(|r| json!({"id": r.id, "label": r.label, "unit": r.unit_id}))
+            .collect(),
+        assets: assets
+            .iter()
+            .map(|a| {
+                let (value, label) = crate::inventory::views::choice(a, loc);
+                json!({"value": value, "label": label})
+            })
+            .collect(),
+    })
+}
+
+/// The new-request page's values: the domain and category pickers, then the chosen category's
+/// form with what was submitted and its messages.
+fn new_page(loc: Locale, page: &NewPage, ch: &NewChoices) -> Value {
     let get = |k: &str| {
         page.submitted
             .get(k)
@@ -319,9 +350,9 @@ async fn render_new(
             .unwrap_or("")
             .to_string()
     };
+    let (domains, cats, unit_rows, rooms) = (&ch.domains, &ch.cats, &ch.units, &ch.rooms);
     let chosen_domain = cats.first().map(|c| c.domain.code()).unwrap_or("");
-    let data = json!({
-        "title": ctx.t("new-request-title"),
+    json!({
         "domains": domains.iter().map(|d| json!({"code": d.code, "name": loc.pick(&d.name_fr, &d.name_en),
             "current": d.code.code() == chosen_domain})).collect::<Vec<_>>(),
         "domain_chosen": !cats.is_empty(),
@@ -330,12 +361,12 @@ async fn render_new(
         "domain_name": domains.iter().find(|d| d.code.code() == chosen_domain).map(|d| loc.pick(&d.name_fr, &d.name_en)),
         "categories": cats.iter().map(|c| json!({"code": c.code, "name": loc.pick(&c.name_fr, &c.name_en),
             "description": loc.pick(&c.description_fr, &c.description_en)})).collect::<Vec<_>>(),
-        "category": category.as_ref().map(|c| json!({
+        "category": ch.category.as_ref().map(|c| json!({
             "code": c.code, "name": loc.pick(&c.name_fr, &c.name_en),
             "description": loc.pick(&c.description_fr, &c.description_en),
             "fields": form_fields(loc, &c.form_def(), &page.submitted_fields(), &page.errors,
                 &rooms.iter().filter(|r| unit_rows.len() == 1 || r["unit"] == json!(get("unit").parse::<i64>().unwrap_or(0))).cloned().collect::<Vec<_>>(),
-                &assets),
+                &ch.assets),
             "priorities": priority_options(loc, &if get("priority").is_empty() { c.default_priority.code().to_string() } else { get("priority") }),
         })),
         "units": unit_rows.iter().map(|u| json!({"value": u.id, "label": loc.pick(&u.name_fr, &u.name_en),
@@ -346,7 +377,24 @@ async fn render_new(
         "values": {"title": get("title"), "description": get("description")},
         "errors": page.errors,
         "has_errors": page.errors.as_object().is_some_and(|o| !o.is_empty()),
-    });
+    })
+}
+
+async fn render_new(
+    ctx: &Ctx,
+    state: &AppState,
+    q: NewQuery,
+    page: NewPage,
+) -> Result<HttpResponse, AppError> {
+    if ctx.user.requesting_units().is_empty() {
+        return Err(AppError::rule("request-no-unit"));
+    }
+    let (loc, unit_ids) = (ctx.locale, ctx.user.requesting_units());
+    let choices = state
+        .db(move |c| new_choices(c, &unit_ids, &q, loc))
+        .await?;
+    let mut data = new_page(loc, &page, &choices);
+    data["title"] = json!(ctx.t("new-request-title"));
     ctx.render_status(state, page.status, "pages/requests/new", data)
 }
 
@@ -378,27 +426,19 @@ async fn new_form(
     .await
 }
 
-async fn create(
-    ctx: Ctx,
-    form: CsrfForm<Vec<(String, String)>>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let pairs = form.0;
-    let mut submitted = Map::new();
-    for (k, v) in &pairs {
-        if k != "csrf" {
-            submitted.insert(k.clone(), Value::String(v.clone()));
-        }
-    }
-    let get = |k: &str| {
-        submitted
-            .get(k)
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .trim()
-            .to_string()
-    };
-    let category_code = get("category");
+fn submitted_text(submitted: &Map<String, Value>, k: &str) -> String {
+    submitted
+        .get(k)
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
+/// The request the new-request form asks for, and the problems found before the rules see it
+/// (an unknown priority).
+fn new_command(submitted: &Map<String, Value>) -> (NewRequestCmd, FieldErrors) {
+    let get = |k: &str| submitted_text(submitted, k);
     let mut errors = FieldErrors::default();
     let priority = match get("priority").as_str() {
         "" => None,
@@ -407,22 +447,35 @@ async fn create(
             None
         }),
     };
-    let unit = get("unit").parse::<i64>().ok().map(UnitId);
-    let room = get("room").parse::<i64>().ok().map(RoomId);
-    let fields: Map<String, Value> = submitted
-        .iter()
-        .filter_map(|(k, v)| k.strip_prefix("f_").map(|k| (k.to_string(), v.clone())))
-        .collect();
     let cmd = NewRequestCmd {
-        category: CategoryRef::Code(category_code.clone()),
+        category: CategoryRef::Code(get("category")),
         title: get("title"),
         description: get("description"),
         priority,
-        unit,
-        room,
-        fields,
+        unit: get("unit").parse::<i64>().ok().map(UnitId),
+        room: get("room").parse::<i64>().ok().map(RoomId),
+        fields: submitted
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("f_").map(|k| (k.to_string(), v.clone())))
+            .collect(),
         source: Source::Web,
     };
+    (cmd, errors)
+}
+
+async fn create(
+    ctx: Ctx,
+    form: CsrfForm<Vec<(String, String)>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let submitted: Map<String, Value> = form
+        .0
+        .into_iter()
+        .filter(|(k, _)| k != "csrf")
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    let (cmd, errors) = new_command(&submitted);
+    let category_code = submitted_text(&submitted, "category");
     let user = ctx.user.clone();
     let result = if errors.is_empty() {
         state.db(move |c| service::create(c, &user, cmd)).await
@@ -432,21 +485,16 @@ async fn create(
     match result {
         Ok(r) => Ok(see_other(&format!("/requests/{}?ok=created", r.number()))),
         Err(AppError::Invalid(fe)) => {
-            let errors = field_messages(ctx.locale, &fe);
-            render_new(
-                &ctx,
-                &state,
-                NewQuery {
-                    domain: None,
-                    category: Some(category_code),
-                },
-                NewPage {
-                    submitted,
-                    errors,
-                    status: StatusCode::UNPROCESSABLE_ENTITY,
-                },
-            )
-            .await
+            let again = NewPage {
+                submitted,
+                errors: field_messages(ctx.locale, &fe),
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            let q = NewQuery {
+                domain: None,
+                category: Some(category_code),
+            };
+            render_new(&ctx, &state, q, again).await
         }
         Err(e) => Err(e),
     }
