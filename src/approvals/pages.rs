@@ -29,6 +29,44 @@ struct ListQuery {
     ok: Option<String>,
 }
 
+/// The steps waiting for this person's decision, each with its request and the request's form
+/// as filled in.
+fn pending_items(
+    c: &mut diesel::PgConnection,
+    user: &crate::auth::CurrentUser,
+    loc: crate::i18n::Locale,
+) -> Result<Vec<serde_json::Value>, AppError> {
+    let pending = service::pending_for(c, user)?;
+    let mut out = Vec::with_capacity(pending.len());
+    let views = request_views::hydrate(c, pending.iter().map(|p| p.1.clone()).collect(), loc)?;
+    let room_ids: Vec<RoomId> = pending
+        .iter()
+        .flat_map(|(_, r)| r.fields.as_object().cloned().unwrap_or_default())
+        .filter_map(|(_, v)| v.as_i64())
+        .map(RoomId)
+        .collect();
+    let rooms: HashMap<i64, String> = units::room_labels(c, &room_ids)?
+        .into_iter()
+        .map(|(id, l)| (id.0, l))
+        .collect();
+    let mut forms = HashMap::new();
+    for ((step, r), view) in pending.into_iter().zip(views) {
+        if let std::collections::hash_map::Entry::Vacant(e) = forms.entry(r.category_id) {
+            e.insert(catalog::find(c, r.category_id)?.form_def());
+        }
+        let rows = forms
+            .get(&r.category_id)
+            .map(|f| field_rows(loc, f, &r.fields, &rooms))
+            .unwrap_or_default();
+        out.push(json!({
+            "r": view,
+            "field_rows": rows,
+            "step_label": i18n::tr(loc, "approval-approver", &[("code".into(), step.approver.code().into())]),
+        }));
+    }
+    Ok(out)
+}
+
 async fn list(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -36,39 +74,7 @@ async fn list(
 ) -> Result<HttpResponse, AppError> {
     let user = ctx.user.clone();
     let loc = ctx.locale;
-    let items = state
-        .db(move |c| {
-            let pending = service::pending_for(c, &user)?;
-            let mut out = Vec::with_capacity(pending.len());
-            let views = request_views::hydrate(c, pending.iter().map(|p| p.1.clone()).collect(), loc)?;
-            let room_ids: Vec<RoomId> = pending
-                .iter()
-                .flat_map(|(_, r)| r.fields.as_object().cloned().unwrap_or_default())
-                .filter_map(|(_, v)| v.as_i64())
-                .map(RoomId)
-                .collect();
-            let rooms: HashMap<i64, String> = units::room_labels(c, &room_ids)?
-                .into_iter()
-                .map(|(id, l)| (id.0, l))
-                .collect();
-            let mut forms = HashMap::new();
-            for ((step, r), view) in pending.into_iter().zip(views) {
-                if let std::collections::hash_map::Entry::Vacant(e) = forms.entry(r.category_id) {
-                    e.insert(catalog::find(c, r.category_id)?.form_def());
-                }
-                let rows = forms
-                    .get(&r.category_id)
-                    .map(|f| field_rows(loc, f, &r.fields, &rooms))
-                    .unwrap_or_default();
-                out.push(json!({
-                    "r": view,
-                    "field_rows": rows,
-                    "step_label": i18n::tr(loc, "approval-approver", &[("code".into(), step.approver.code().into())]),
-                }));
-            }
-            Ok(out)
-        })
-        .await?;
+    let items = state.db(move |c| pending_items(c, &user, loc)).await?;
     let flash =
         q.ok.as_deref()
             .filter(|k| matches!(*k, "approved" | "refused"))

@@ -5,6 +5,7 @@ use super::{record, search, Entry, Search, Trail};
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::i18n::{self, Locale};
 use crate::web::extract::Ctx;
+use crate::web::render::{csv_download, CsvFile};
 use crate::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
@@ -170,23 +171,27 @@ async fn export(
             Ok(rows)
         })
         .await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let header: Vec<String> = [
-        "audit-col-at",
-        "audit-col-who",
-        "audit-col-email",
-        "audit-col-action",
-        "audit-col-record",
-        "audit-col-ip",
-        "audit-col-data",
-    ]
-    .iter()
-    .map(|k| i18n::tr(loc, k, &[]))
-    .collect();
-    let io = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
-    w.write_record(&header).map_err(io)?;
-    for (r, name, email) in &rows {
-        w.write_record([
+    Ok(csv_download("journal-guichet.csv", audit_csv(loc, &rows)?))
+}
+
+/// The audit rows as CSV, with headings in the reader's language.
+fn audit_csv(loc: Locale, rows: &[Entry]) -> Result<Vec<u8>, AppError> {
+    let mut w = CsvFile::new(b',');
+    w.row(
+        [
+            "audit-col-at",
+            "audit-col-who",
+            "audit-col-email",
+            "audit-col-action",
+            "audit-col-record",
+            "audit-col-ip",
+            "audit-col-data",
+        ]
+        .iter()
+        .map(|k| i18n::tr(loc, k, &[])),
+    )?;
+    for (r, name, email) in rows {
+        w.row([
             r.created_at.to_rfc3339(),
             name.clone().unwrap_or_default(),
             email.clone().unwrap_or_default(),
@@ -194,20 +199,7 @@ async fn export(
             format!("{} {}", r.entity, r.entity_id),
             r.ip.clone().unwrap_or_default(),
             r.data.to_string(),
-        ])
-        .map_err(io)?;
+        ])?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    // A BOM so that Excel opens the accents right.
-    let mut body = b"\xef\xbb\xbf".to_vec();
-    body.extend(bytes);
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            "attachment; filename=\"journal-guichet.csv\"",
-        ))
-        .body(body))
+    w.bytes()
 }

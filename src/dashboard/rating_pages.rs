@@ -73,6 +73,21 @@ struct LinkView<'a> {
     saved: bool,
 }
 
+impl<'a> LinkView<'a> {
+    /// The page of the link `token` of request `number`: no score, no comment, no message.
+    fn of(token: &'a str, number: i64) -> Self {
+        LinkView {
+            token,
+            number,
+            rating: None,
+            comment: "",
+            errors: json!({}),
+            refused: None,
+            saved: false,
+        }
+    }
+}
+
 /// The page of the rating link: thanks, the rating given, and the comment form.
 fn link_page(
     ctx: &AnonCtx,
@@ -125,13 +140,9 @@ async fn one_click(
             &state,
             StatusCode::OK,
             LinkView {
-                token: &token,
-                number,
                 rating: Some(rating),
                 comment: &r.map(|r| r.comment).unwrap_or_default(),
-                errors: json!({}),
-                refused: None,
-                saved: false,
+                ..LinkView::of(&token, number)
             },
         ),
         Err(AppError::Conflict(m)) => link_page(
@@ -139,13 +150,8 @@ async fn one_click(
             &state,
             StatusCode::CONFLICT,
             LinkView {
-                token: &token,
-                number,
-                rating: None,
-                comment: "",
-                errors: json!({}),
                 refused: Some(i18n::tr(ctx.locale, &m, &[])),
-                saved: false,
+                ..LinkView::of(&token, number)
             },
         ),
         Err(e) => Err(e),
@@ -165,22 +171,13 @@ async fn rate_by_link(
     let rating = match check(form.rating.as_deref(), &form.comment) {
         Ok(r) => r,
         Err(errors) => {
-            let messages = crate::web::render::field_messages(ctx.locale, &errors);
-            let current = form.rating.as_deref().and_then(|r| r.trim().parse().ok());
-            return link_page(
-                &ctx,
-                &state,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                LinkView {
-                    token: &token,
-                    number,
-                    rating: current,
-                    comment: &form.comment,
-                    errors: messages,
-                    refused: None,
-                    saved: false,
-                },
-            );
+            let again = LinkView {
+                rating: form.rating.as_deref().and_then(|r| r.trim().parse().ok()),
+                comment: &form.comment,
+                errors: crate::web::render::field_messages(ctx.locale, &errors),
+                ..LinkView::of(&token, number)
+            };
+            return link_page(&ctx, &state, StatusCode::UNPROCESSABLE_ENTITY, again);
         }
     };
     let origin = Origin::default();
@@ -188,18 +185,11 @@ async fn rate_by_link(
     state
         .db(move |c| rate(c, &origin, number, None, rating, &comment))
         .await?;
-    link_page(
-        &ctx,
-        &state,
-        StatusCode::OK,
-        LinkView {
-            token: &token,
-            number,
-            rating: Some(rating),
-            comment: &form.comment,
-            errors: json!({}),
-            refused: None,
-            saved: true,
-        },
-    )
+    let done = LinkView {
+        rating: Some(rating),
+        comment: &form.comment,
+        saved: true,
+        ..LinkView::of(&token, number)
+    };
+    link_page(&ctx, &state, StatusCode::OK, done)
 }

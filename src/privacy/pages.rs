@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::i18n::{self, Locale};
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::render_or_redirect;
-use crate::web::render::refusal;
+use crate::web::render::{csv_download, refusal, CsvFile};
 use crate::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -206,6 +206,44 @@ async fn remove(
     .await
 }
 
+/// The moment a dry run is for: 3 a.m. (the nightly job's hour, in Québec) of the day given as
+/// `YYYY-MM-DD`, or now.
+fn preview_day(raw: &str) -> Result<chrono::DateTime<Utc>, AppError> {
+    if raw.is_empty() {
+        return Ok(Utc::now());
+    }
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(3, 0, 0))
+        .and_then(|t| {
+            chrono_tz::America::Toronto
+                .from_local_datetime(&t)
+                .earliest()
+        })
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| {
+            AppError::Invalid(crate::error::FieldErrors::single(
+                "at",
+                crate::error::Msg::new("field-date"),
+            ))
+        })
+}
+
+/// What a run did (or would do), as the page shows it.
+fn report_view(report: &retention::Report) -> Value {
+    let number = |n: &i64| crate::requests::model::RequestNumber(*n).to_string();
+    json!({
+        "anonymized": report.anonymized,
+        "requests": report.requests.iter().map(number).collect::<Vec<_>>(),
+        "more_requests": report.anonymized > report.requests.len(),
+        "purged": report.purged,
+        "purged_mb": format!("{:.1}", report.purged_bytes as f64 / 1_048_576.0),
+        "files": report.files.iter().map(|(n, f)| json!({ "number": number(n), "name": f })).collect::<Vec<_>>(),
+        "more_files": report.purged > report.files.len(),
+        "busy": !report.ran,
+    })
+}
+
 /// A dry run as of a day (today by default): what the nightly job would do then.
 async fn preview(
     ctx: Ctx,
@@ -214,25 +252,7 @@ async fn preview(
 ) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
     let raw = form.0.at.trim().to_string();
-    let at = if raw.is_empty() {
-        Ok(Utc::now())
-    } else {
-        NaiveDate::parse_from_str(&raw, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.and_hms_opt(3, 0, 0))
-            .and_then(|t| {
-                chrono_tz::America::Toronto
-                    .from_local_datetime(&t)
-                    .earliest()
-            })
-            .map(|t| t.with_timezone(&Utc))
-            .ok_or_else(|| {
-                AppError::Invalid(crate::error::FieldErrors::single(
-                    "at",
-                    crate::error::Msg::new("field-date"),
-                ))
-            })
-    };
+    let at = preview_day(&raw);
     let loc = ctx.locale;
     let (origin, storage) = (ctx.user.origin(), state.storage.clone());
     let result = match at {
@@ -246,16 +266,7 @@ async fn preview(
     let d = state.db(move |c| data(c, loc)).await?;
     match result {
         Ok(report) => {
-            let shown = json!({
-                "anonymized": report.anonymized,
-                "requests": report.requests.iter().map(|n| crate::requests::model::RequestNumber(*n).to_string()).collect::<Vec<_>>(),
-                "more_requests": report.anonymized > report.requests.len(),
-                "purged": report.purged,
-                "purged_mb": format!("{:.1}", report.purged_bytes as f64 / 1_048_576.0),
-                "files": report.files.iter().map(|(n, f)| json!({ "number": crate::requests::model::RequestNumber(*n).to_string(), "name": f })).collect::<Vec<_>>(),
-                "more_files": report.purged > report.files.len(),
-                "busy": !report.ran,
-            });
+            let shown = report_view(&report);
             page(&ctx, &state, d, json!({ "report": shown, "at": raw }), None)
         }
         Err(e) if e.is_refusal() => page(&ctx, &state, d, json!({ "at": raw }), Some(&e)),
@@ -351,8 +362,20 @@ async fn incidents_csv(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpRespo
             Ok((category.form_def(), rows))
         })
         .await?;
-    let io = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let bytes = register_csv(loc, &form, &rows)?;
+    Ok(csv_download(
+        "registre-incidents-confidentialite.csv",
+        bytes,
+    ))
+}
+
+/// The register as CSV: the declaration's facts, then a column per field of its form.
+fn register_csv(
+    loc: Locale,
+    form: &crate::catalog::form::FormDef,
+    rows: &[queries::RegisterRow],
+) -> Result<Vec<u8>, AppError> {
+    let mut w = CsvFile::new(b',');
     let mut header: Vec<String> = [
         "col-number",
         "incident-col-declared",
@@ -364,9 +387,9 @@ async fn incidents_csv(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpRespo
     .map(|k| i18n::tr(loc, k, &[]))
     .collect();
     header.extend(form.fields.iter().map(|f| f.label(loc).to_string()));
-    w.write_record(&header).map_err(io)?;
-    for (number, at, by, status_fr, status_en, title, fields) in &rows {
-        let shown = crate::catalog::present::field_rows(loc, &form, fields, &Default::default());
+    w.row(&header)?;
+    for (number, at, by, status_fr, status_en, title, fields) in rows {
+        let shown = crate::catalog::present::field_rows(loc, form, fields, &Default::default());
         let mut line = vec![
             crate::requests::model::RequestNumber(*number).to_string(),
             i18n::format_datetime(loc, *at),
@@ -385,19 +408,7 @@ async fn incidents_csv(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpRespo
                     .to_string(),
             );
         }
-        w.write_record(&line).map_err(io)?;
+        w.row(&line)?;
     }
-    let mut body = b"\xef\xbb\xbf".to_vec();
-    body.extend(
-        w.into_inner()
-            .map_err(|e| AppError::Internal(e.to_string()))?,
-    );
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            "attachment; filename=\"registre-incidents-confidentialite.csv\"",
-        ))
-        .insert_header(("Cache-Control", "private, no-store"))
-        .body(body))
+    w.bytes()
 }

@@ -10,7 +10,7 @@ use crate::units::service::{self as unit_service, UnitInput};
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
     checkbox_value, code_field, columns, field, list_page, name_en_field, name_fr_field, options,
-    render_form, render_or_redirect, required, yes_no, Empty, FormPage, ListHead,
+    render_form, render_or_redirect, required, section, yes_no, Empty, FormPage, ListHead,
 };
 use crate::web::render::see_other;
 use crate::AppState;
@@ -112,6 +112,31 @@ async fn unit_parents(state: &AppState, loc: Locale) -> Result<Vec<(String, Stri
         .collect())
 }
 
+/// A unit's rooms (each in a building) and the form to add one.
+fn rooms_section(ctx: &Ctx, unit: UnitId, rooms: &[crate::units::model::RoomChoice]) -> Value {
+    let items: Vec<Value> = rooms
+        .iter()
+        .map(|r| json!({ "label": r.label, "remove_url": format!("/admin/units/{unit}/rooms/{}/remove", r.id) }))
+        .collect();
+    let add = vec![
+        required(field(
+            "building",
+            ctx.t("admin-building"),
+            "text",
+            "Immeuble principal",
+        )),
+        required(field("room", ctx.t("col-room"), "text", "")),
+        field("room_name", ctx.t("admin-room-name"), "text", ""),
+    ];
+    section(
+        ctx,
+        ["admin-rooms", "admin-no-rooms", "admin-add-room"],
+        items,
+        format!("/admin/units/{unit}/rooms"),
+        add,
+    )
+}
+
 async fn unit_form(
     ctx: &Ctx,
     state: &AppState,
@@ -125,19 +150,7 @@ async fn unit_form(
         let rooms = state
             .db(move |c| Ok(units::room_choices(c, &[unit])?))
             .await?;
-        let items: Vec<Value> = rooms
-            .iter()
-            .map(|r| json!({ "label": r.label, "remove_url": format!("/admin/units/{unit}/rooms/{}/remove", r.id) }))
-            .collect();
-        sections.push(json!({
-            "title": ctx.t("admin-rooms"), "items": items, "empty": ctx.t("admin-no-rooms"),
-            "add_action": format!("/admin/units/{unit}/rooms"), "add_label": ctx.t("admin-add-room"),
-            "add_fields": [
-                required(field("building", ctx.t("admin-building"), "text", "Immeuble principal")),
-                required(field("room", ctx.t("col-room"), "text", "")),
-                field("room_name", ctx.t("admin-room-name"), "text", ""),
-            ],
-        }));
+        sections.push(rooms_section(ctx, unit, &rooms));
     }
     let page = FormPage {
         title: if id.is_some() {

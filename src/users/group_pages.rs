@@ -6,8 +6,8 @@ use crate::error::AppError;
 use crate::users::groups::{self, GroupInput};
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    code_field, columns, field, list_page, name_en_field, name_fr_field, render_form,
-    render_or_redirect, required, Empty, FormPage, ListHead,
+    code_field, columns, list_page, members_section, name_en_field, name_fr_field, render_form,
+    render_or_redirect, Empty, FormPage, ListHead,
 };
 use crate::web::render::see_other;
 use crate::AppState;
@@ -116,20 +116,16 @@ async fn group_page(
     });
     let mut fields = group_fields(ctx, &input, false);
     fields[0]["value"] = json!(g.code);
-    let items: Vec<Value> = members
-        .iter()
-        .map(|m| json!({ "label": format!("{} <{}>", m.display_name, m.email), "remove_url": format!("/admin/groups/{id}/members/{}/remove", m.id) }))
-        .collect();
     let page = FormPage {
         title: ctx.locale.pick(&g.name_fr, &g.name_en).to_string(),
         action: format!("/admin/groups/{id}"),
         back_url: "/admin/groups",
         fields,
-        sections: vec![
-            json!({ "title": ctx.t("admin-members"), "items": items, "empty": ctx.t("admin-no-members"),
-            "add_action": format!("/admin/groups/{id}/members"),
-            "add_fields": [required(field("email", ctx.t("email-label"), "email", ""))], "add_label": ctx.t("admin-add-member") }),
-        ],
+        sections: vec![members_section(
+            ctx,
+            &format!("/admin/groups/{id}"),
+            &members,
+        )],
     };
     render_form(ctx, state, page, problem)
 }

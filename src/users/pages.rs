@@ -10,11 +10,11 @@ use crate::users::model::Role;
 use crate::users::queries as users;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    checkbox_value, code_field, columns, domain_options, field, help, list_page, name_en_field,
-    name_fr_field, options, render_form, render_or_redirect, required, yes_no, Empty, FormPage,
-    ListHead,
+    checkbox_value, code_field, columns, domain_options, field, help, list_page, members_section,
+    name_en_field, name_fr_field, options, render_form, render_or_redirect, required, section,
+    yes_no, Empty, FormPage, ListHead,
 };
-use crate::web::render::see_other;
+use crate::web::render::{see_other, urlencode};
 use crate::AppState;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -195,23 +195,13 @@ async fn user_create(
     .await
 }
 
-async fn user_page(
+/// A person's roles (each in a unit) and the form to add one.
+fn roles_section(
     ctx: &Ctx,
-    state: &AppState,
     id: UserId,
-    edited: Option<PersonInput>,
-    problem: Option<AppError>,
-) -> Result<HttpResponse, AppError> {
-    let actor = ctx.user.clone();
-    let ((u, roles), all_units, aliases) = state
-        .db(move |c| {
-            Ok((
-                people::person(c, &actor, id)?,
-                units::all(c)?,
-                people::aliases(c, id)?,
-            ))
-        })
-        .await?;
+    roles: &[crate::users::directory::RoleRow],
+    all_units: &[crate::units::model::Unit],
+) -> Value {
     let loc = ctx.locale;
     let unit_name = |uid: UnitId| {
         all_units
@@ -220,13 +210,6 @@ async fn user_page(
             .map(|x| loc.pick(&x.name_fr, &x.name_en).to_string())
             .unwrap_or_default()
     };
-    let input = edited.unwrap_or(PersonInput {
-        email: u.email.clone(),
-        display_name: u.display_name.clone(),
-        locale: u.locale.clone(),
-        password: String::new(),
-        active: u.active.then(|| "on".into()),
-    });
     let role_label = |r: Role| i18n::tr(loc, "role", &[("code".into(), r.code().into())]);
     let items: Vec<Value> = roles
         .iter()
@@ -254,23 +237,67 @@ async fn user_page(
                 .collect(),
         ),
     ];
+    section(
+        ctx,
+        ["admin-roles", "admin-no-roles", "admin-add-role"],
+        items,
+        format!("/admin/users/{id}/roles"),
+        add_fields,
+    )
+}
+
+/// A person's other addresses (mail from them is theirs) and the form to add one.
+fn aliases_section(ctx: &Ctx, id: UserId, aliases: &[String]) -> Value {
+    let items = aliases
+        .iter()
+        .map(|a| {
+            json!({
+                "label": a,
+                "remove_url": format!("/admin/users/{id}/aliases/{}/remove", urlencode(a)),
+            })
+        })
+        .collect();
+    section(
+        ctx,
+        ["admin-aliases", "admin-no-aliases", "admin-add-alias"],
+        items,
+        format!("/admin/users/{id}/aliases"),
+        vec![field("email", ctx.t("admin-alias"), "email", "")],
+    )
+}
+
+async fn user_page(
+    ctx: &Ctx,
+    state: &AppState,
+    id: UserId,
+    edited: Option<PersonInput>,
+    problem: Option<AppError>,
+) -> Result<HttpResponse, AppError> {
+    let actor = ctx.user.clone();
+    let ((u, roles), all_units, aliases) = state
+        .db(move |c| {
+            Ok((
+                people::person(c, &actor, id)?,
+                units::all(c)?,
+                people::aliases(c, id)?,
+            ))
+        })
+        .await?;
+    let input = edited.unwrap_or(PersonInput {
+        email: u.email.clone(),
+        display_name: u.display_name.clone(),
+        locale: u.locale.clone(),
+        password: String::new(),
+        active: u.active.then(|| "on".into()),
+    });
     let page = FormPage {
         title: u.display_name.clone(),
         action: format!("/admin/users/{id}"),
         back_url: "/admin/users",
         fields: person_fields(ctx, &input, false),
         sections: vec![
-            json!({ "title": ctx.t("admin-roles"), "items": items, "empty": ctx.t("admin-no-roles"),
-                               "add_action": format!("/admin/users/{id}/roles"), "add_fields": add_fields, "add_label": ctx.t("admin-add-role") }),
-            json!({ "title": ctx.t("admin-aliases"), "items": aliases.iter().map(|a| json!({
-                        "label": a,
-                        "remove_url": format!("/admin/users/{id}/aliases/{}/remove",
-                            url::form_urlencoded::byte_serialize(a.as_bytes()).collect::<String>()),
-                    })).collect::<Vec<_>>(),
-                    "empty": ctx.t("admin-no-aliases"),
-                    "add_action": format!("/admin/users/{id}/aliases"),
-                    "add_fields": vec![field("email", ctx.t("admin-alias"), "email", "")],
-                    "add_label": ctx.t("admin-add-alias") }),
+            roles_section(ctx, id, &roles, &all_units),
+            aliases_section(ctx, id, &aliases),
         ],
     };
     render_form(ctx, state, page, problem)
@@ -544,20 +571,16 @@ async fn team_page(
         .iter()
         .map(|m| (m.id.to_string(), m.display_name.clone()))
         .collect();
-    let items: Vec<Value> = members
-        .iter()
-        .map(|m| json!({ "label": format!("{} <{}>", m.display_name, m.email), "remove_url": format!("/admin/teams/{id}/members/{}/remove", m.id) }))
-        .collect();
     let page = FormPage {
         title: ctx.locale.pick(&t.name_fr, &t.name_en).to_string(),
         action: format!("/admin/teams/{id}"),
         back_url: "/admin/teams",
         fields: team_fields(ctx, &input, false, &member_opts),
-        sections: vec![
-            json!({ "title": ctx.t("admin-members"), "items": items, "empty": ctx.t("admin-no-members"),
-            "add_action": format!("/admin/teams/{id}/members"),
-            "add_fields": [required(field("email", ctx.t("email-label"), "email", ""))], "add_label": ctx.t("admin-add-member") }),
-        ],
+        sections: vec![members_section(
+            ctx,
+            &format!("/admin/teams/{id}"),
+            &members,
+        )],
     };
     render_form(ctx, state, page, problem)
 }

@@ -101,6 +101,40 @@ pub fn form_problem(
     }
 }
 
+/// A list on a form's page (roles, members, rooms): each item with its remove button, then a
+/// form to add one. `keys` are the message keys of its title, of its empty state and of its
+/// add button.
+pub fn section(
+    ctx: &Ctx,
+    keys: [&str; 3],
+    items: Vec<Value>,
+    add_action: String,
+    add_fields: Vec<Value>,
+) -> Value {
+    let [title, empty, add_label] = keys;
+    json!({ "title": ctx.t(title), "items": items, "empty": ctx.t(empty),
+            "add_action": add_action, "add_fields": add_fields, "add_label": ctx.t(add_label) })
+}
+
+/// The members of a team or a group (`base`: its page), added by email.
+pub fn members_section(ctx: &Ctx, base: &str, members: &[crate::users::model::User]) -> Value {
+    let items = members
+        .iter()
+        .map(|m| {
+            json!({ "label": format!("{} <{}>", m.display_name, m.email),
+                         "remove_url": format!("{base}/members/{}/remove", m.id) })
+        })
+        .collect();
+    let add = vec![required(field("email", ctx.t("email-label"), "email", ""))];
+    section(
+        ctx,
+        ["admin-members", "admin-no-members", "admin-add-member"],
+        items,
+        format!("{base}/members"),
+        add,
+    )
+}
+
 pub struct FormPage {
     pub title: String,
     pub action: String,

@@ -191,6 +191,36 @@ pub fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
+/// A CSV file being written as spreadsheets open it: UTF-8 with a byte-order mark (so that Excel
+/// reads the accents right).
+pub struct CsvFile(csv::Writer<Vec<u8>>);
+
+impl CsvFile {
+    pub fn new(delimiter: u8) -> Self {
+        CsvFile(
+            csv::WriterBuilder::new()
+                .delimiter(delimiter)
+                .from_writer(b"\xef\xbb\xbf".to_vec()),
+        )
+    }
+
+    pub fn row<I, T>(&mut self, cells: I) -> Result<(), crate::error::AppError>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.0
+            .write_record(cells)
+            .map_err(|e| crate::error::AppError::Internal(format!("csv: {e}")))
+    }
+
+    pub fn bytes(self) -> Result<Vec<u8>, crate::error::AppError> {
+        self.0
+            .into_inner()
+            .map_err(|e| crate::error::AppError::Internal(format!("csv: {e}")))
+    }
+}
+
 /// A CSV file to download (never cached: it holds what the reader may see today).
 pub fn csv_download(name: &str, bytes: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
@@ -199,7 +229,7 @@ pub fn csv_download(name: &str, bytes: Vec<u8>) -> HttpResponse {
             "Content-Disposition",
             format!("attachment; filename=\"{name}\""),
         ))
-        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Cache-Control", "private, no-store"))
         .body(bytes)
 }
 
