@@ -5,7 +5,7 @@ use super::{record, search, Entry, Search, Trail};
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::i18n::{self, Locale};
 use crate::web::extract::Ctx;
-use crate::web::render::{csv_download, CsvFile};
+use crate::web::render::{csv_download, field_messages, CsvFile};
 use crate::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
@@ -102,6 +102,18 @@ fn row(loc: Locale, (r, name, email): &Entry) -> serde_json::Value {
     })
 }
 
+impl Filters {
+    /// The query string of the same filters on the other trail (reads, changes).
+    fn other_trail(&self) -> String {
+        let reads = self.trail.as_deref() == Some("reads");
+        let other = Filters {
+            trail: Some(if reads { "changes" } else { "reads" }.into()),
+            ..self.clone()
+        };
+        serde_urlencoded::to_string(&other).unwrap_or_default()
+    }
+}
+
 async fn list(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -118,31 +130,26 @@ async fn list(
         .await;
     let loc = ctx.locale;
     let (rows, problem) = match result {
-        Ok(rows) => (rows, None),
-        Err(AppError::Invalid(e)) => (
-            Vec::new(),
-            Some(crate::web::render::field_messages(loc, &e)),
-        ),
+        Ok(rows) => (rows, json!({})),
+        Err(AppError::Invalid(e)) => (Vec::new(), field_messages(loc, &e)),
         Err(e) => return Err(e),
     };
     let more = rows.len() as i64 > PAGE;
     let shown: Vec<_> = rows.iter().take(PAGE as usize).collect();
     let query = serde_urlencoded::to_string(&filters).unwrap_or_default();
     let reads = filters.trail.as_deref() == Some("reads");
-    let mut other = filters.clone();
-    other.trail = Some(if reads { "changes" } else { "reads" }.into());
     ctx.render(
         &state,
         "pages/audit",
         json!({
             "title": ctx.t("audit-title"),
             "reads": reads,
-            "other_trail": serde_urlencoded::to_string(&other).unwrap_or_default(),
+            "other_trail": filters.other_trail(),
             "f": filters,
             "rows": shown.iter().map(|e| row(loc, e)).collect::<Vec<_>>(),
             "next": if more { shown.last().map(|e| format!("{query}&before={}", e.0.id)) } else { None },
             "query": query,
-            "errors": problem.unwrap_or_else(|| json!({})),
+            "errors": problem,
         }),
     )
 }

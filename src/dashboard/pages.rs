@@ -493,6 +493,21 @@ fn last_month(today: NaiveDate) -> (NaiveDate, NaiveDate) {
     (first, last)
 }
 
+/// The link to last month's report of this scope, and its label.
+fn last_month_report(loc: Locale, scope: &Scope) -> (String, String) {
+    let (first, last) = last_month(crate::transport::service::today());
+    let href = format!(
+        "/dashboard/report?scope={}&period=custom&from={first}&to={last}",
+        urlencode(&scope.code())
+    );
+    let label = ta(
+        loc,
+        "dashboard-report-of",
+        &[("month", i18n::format_month(loc, first))],
+    );
+    (href, label)
+}
+
 async fn page(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -502,31 +517,25 @@ async fn page(
     let loc = ctx.locale;
     match load(&state, &ctx.user, &q, loc).await {
         Ok(l) => {
-            let (first, last) = last_month(crate::transport::service::today());
-            let report = format!(
-                "/dashboard/report?scope={}&period=custom&from={first}&to={last}",
-                urlencode(&l.choice.scope.code())
-            );
             let mut data = view(&ctx, &l);
-            data["title"] = json!(t(loc, "dashboard-title"));
-            data["pickers"] = pickers(&ctx, &l.choices, Some((&l.choice.scope, &l.period)), &q);
-            data["report_href"] = json!(report);
-            data["report_label"] = json!(ta(
-                loc,
-                "dashboard-report-of",
-                &[("month", i18n::format_month(loc, first))]
-            ));
-            data["figures"] = json!(true);
+            let (href, label) = last_month_report(loc, &l.choice.scope);
+            let more = json!({
+                "title": t(loc, "dashboard-title"),
+                "pickers": pickers(&ctx, &l.choices, Some((&l.choice.scope, &l.period)), &q),
+                "report_href": href,
+                "report_label": label,
+                "figures": true,
+            });
+            crate::web::render::merge(&mut data, more);
             ctx.render(&state, "pages/dashboard/index", data)
         }
         Err(AppError::Invalid(errors)) => {
             // The pickers again, with what is wrong, and no figures.
-            let messages = crate::web::render::field_messages(loc, &errors);
             let choices = super::api::choices(&state, &ctx.user, loc).await?;
             let data = json!({
                 "title": t(loc, "dashboard-title"),
                 "pickers": pickers(&ctx, &choices, None, &q),
-                "errors": messages,
+                "errors": crate::web::render::field_messages(loc, &errors),
                 "figures": false,
             });
             ctx.render_status(

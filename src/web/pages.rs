@@ -140,77 +140,81 @@ pub async fn oidc_callback(
     }
     let q = q.into_inner();
     let ip = super::extract::client_ip(&req, state.settings.trust_proxy);
-    let user_agent: Option<String> = req
-        .headers()
-        .get("User-Agent")
-        .and_then(|h| h.to_str().ok())
-        .map(|s| s.chars().take(300).collect());
-    let settings = state.settings.clone();
     let result = match (q.code, q.state, q.error) {
-        (Some(code), Some(st), None) => {
-            // The sign-in under way (used once), then the provider with no connection held,
-            // then the person and the session.
-            let taken = state.db(move |c| crate::oidc::take(c, &st)).await;
-            let who = match taken {
-                Ok((pending, next)) => web::block(move || {
-                    crate::oidc::identify(&settings, pending, &code).map(|who| (who, next))
-                })
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))
-                .and_then(|r| r),
-                Err(e) => Err(e),
-            };
-            match who {
-                Ok((who, next)) => {
-                    state
-                        .db(move |c| {
-                            let user = crate::oidc::person(c, &who, ip.as_deref())?;
-                            let token = users::open_session(
-                                c,
-                                &user,
-                                ip.as_deref(),
-                                user_agent.as_deref(),
-                                "oidc",
-                            )?;
-                            Ok((token, user, next))
-                        })
-                        .await
-                }
-                Err(e) => Err(e),
-            }
-        }
+        (Some(code), Some(st), None) => sso_session(&state, code, st, ip, user_agent(&req)).await,
         (_, _, Some(_)) => Err(AppError::rule("oidc-refused")),
         _ => Err(AppError::rule("oidc-expired")),
     };
     match result {
-        Ok((token, user, next)) => {
-            let mut res = see_other(&safe_next(Some(&next)));
-            let secure = state.settings.cookie_secure;
-            res.add_cookie(&super::extract::cookie(SESSION_COOKIE, token, secure))
-                .and_then(|_| {
-                    res.add_cookie(&super::extract::cookie(
-                        LANG_COOKIE,
-                        user.locale.clone(),
-                        secure,
-                    ))
-                })
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            Ok(res)
-        }
+        Ok((token, user, next)) => signed_in(&state, &safe_next(Some(&next)), token, &user),
         Err(e @ AppError::Rule(_)) => {
             let message = crate::i18n::msg(ctx.locale, &e.message());
+            let (status, no_errors) = (e.status(), json!({}));
             login_page(
                 &ctx,
                 &state,
-                e.status(),
+                status,
                 "/".into(),
                 "",
-                json!({}),
+                no_errors,
                 Some(message),
             )
         }
         Err(e) => Err(e),
     }
+}
+
+/// The sign-in under way (used once), then the provider with no connection held, then the
+/// person and their session: its token, the person, and where they were going.
+async fn sso_session(
+    state: &AppState,
+    code: String,
+    st: String,
+    ip: Option<String>,
+    user_agent: Option<String>,
+) -> Result<(String, crate::users::model::User, String), AppError> {
+    let settings = state.settings.clone();
+    let (pending, next) = state.db(move |c| crate::oidc::take(c, &st)).await?;
+    let who = web::block(move || crate::oidc::identify(&settings, pending, &code))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    state
+        .db(move |c| {
+            let user = crate::oidc::person(c, &who, ip.as_deref())?;
+            let token =
+                users::open_session(c, &user, ip.as_deref(), user_agent.as_deref(), "oidc")?;
+            Ok((token, user, next))
+        })
+        .await
+}
+
+/// The browser's description of itself, as sessions keep it (300 characters at most).
+fn user_agent(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get("User-Agent")
+        .and_then(|h| h.to_str().ok())
+        .map(|s| s.chars().take(300).collect())
+}
+
+/// Signed in: on to `next` with the session cookie and the person's language.
+fn signed_in(
+    state: &AppState,
+    next: &str,
+    token: String,
+    user: &crate::users::model::User,
+) -> Result<HttpResponse, AppError> {
+    let mut res = see_other(next);
+    let secure = state.settings.cookie_secure;
+    res.add_cookie(&super::extract::cookie(SESSION_COOKIE, token, secure))
+        .and_then(|_| {
+            res.add_cookie(&super::extract::cookie(
+                LANG_COOKIE,
+                user.locale.clone(),
+                secure,
+            ))
+        })
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(res)
 }
 
 #[derive(Deserialize)]
@@ -235,31 +239,14 @@ pub async fn login(
         email: form.email.clone(),
         password: form.password,
         ip: super::extract::client_ip(&req, state.settings.trust_proxy),
-        user_agent: req
-            .headers()
-            .get("User-Agent")
-            .and_then(|h| h.to_str().ok())
-            .map(|s| s.chars().take(300).collect()),
+        user_agent: user_agent(&req),
     };
     let limits = SignInLimits {
         max_failures: state.settings.max_failed_sign_ins,
         window_minutes: state.settings.sign_in_window_minutes,
     };
     match state.db(move |c| users::sign_in(c, cmd, &limits)).await {
-        Ok((token, user)) => {
-            let mut res = see_other(&next);
-            let secure = state.settings.cookie_secure;
-            res.add_cookie(&super::extract::cookie(SESSION_COOKIE, token, secure))
-                .and_then(|_| {
-                    res.add_cookie(&super::extract::cookie(
-                        LANG_COOKIE,
-                        user.locale.clone(),
-                        secure,
-                    ))
-                })
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            Ok(res)
-        }
+        Ok((token, user)) => signed_in(&state, &next, token, &user),
         Err(e @ (AppError::Invalid(_) | AppError::Throttled)) => {
             let errors = match &e {
                 AppError::Invalid(f) => field_messages(ctx.locale, f),
