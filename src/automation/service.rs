@@ -7,7 +7,6 @@ use super::{Actions, Conditions, Facts, FieldCondition, FieldOp, Trigger};
 use crate::audit;
 use crate::auth::CurrentUser;
 use crate::catalog::queries as catalog;
-use crate::db::schema::automation_rules as ar;
 use crate::db::RuleId;
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::notify;
@@ -56,12 +55,7 @@ fn run_on(
     trigger: Trigger,
     text: &str,
 ) -> Result<bool, AppError> {
-    let rules: Vec<RuleRow> = ar::table
-        .filter(ar::active.eq(true))
-        .filter(ar::events.contains(vec![trigger.code()]))
-        .order((ar::position, ar::id))
-        .select(RuleRow::as_select())
-        .load(conn)?;
+    let rules: Vec<RuleRow> = queries::for_trigger(conn, trigger.code())?;
     if rules.is_empty() {
         return Ok(false);
     }
@@ -325,6 +319,19 @@ struct Checked {
     active: bool,
 }
 
+impl Checked {
+    fn values(&self) -> queries::RuleValues {
+        queries::RuleValues {
+            name: self.name.clone(),
+            events: self.events.clone(),
+            conditions: json!(self.conditions),
+            actions: json!(self.actions),
+            position: self.position,
+            active: self.active,
+        }
+    }
+}
+
 fn check(conn: &mut PgConnection, i: &RuleInput) -> Result<Checked, AppError> {
     let mut errors = FieldErrors::default();
     let name = i.name.trim().to_string();
@@ -471,17 +478,7 @@ pub fn create(
 ) -> Result<RuleId, AppError> {
     conn.transaction(|conn| {
         let c = check(conn, &input)?;
-        let id: RuleId = diesel::insert_into(ar::table)
-            .values((
-                ar::name.eq(&c.name),
-                ar::events.eq(&c.events),
-                ar::conditions.eq(json!(c.conditions)),
-                ar::actions.eq(json!(c.actions)),
-                ar::position.eq(c.position),
-                ar::active.eq(c.active),
-            ))
-            .returning(ar::id)
-            .get_result(conn)?;
+        let id = queries::insert(conn, &c.values())?;
         audit::record(
             conn,
             &actor.origin(),
@@ -503,17 +500,7 @@ pub fn update(
     conn.transaction(|conn| {
         queries::find(conn, id)?;
         let c = check(conn, &input)?;
-        diesel::update(ar::table.find(id))
-            .set((
-                ar::name.eq(&c.name),
-                ar::events.eq(&c.events),
-                ar::conditions.eq(json!(c.conditions)),
-                ar::actions.eq(json!(c.actions)),
-                ar::position.eq(c.position),
-                ar::active.eq(c.active),
-                ar::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)?;
+        queries::update(conn, id, &c.values())?;
         audit::record(
             conn,
             &actor.origin(),

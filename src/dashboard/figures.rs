@@ -88,7 +88,7 @@ const GROUPS: [Group; 4] = [g_resolution_due, g_created, g_resolved, g_first_due
 /// is off on every pooled connection: see `db::pool`).
 fn run(g: Group, c: &mut PgConnection, s: &Condition, b: &Bounds) -> Result<Raw, AppError> {
     c.transaction(|c| {
-        diesel::sql_query("SET LOCAL work_mem = '32MB'").execute(c)?;
+        crate::db::local_work_mem(c, "32MB")?;
         g(c, s, b)
     })
 }

@@ -39,6 +39,35 @@ pub fn pool(url: &str, size: u32) -> Result<PgPool, AppError> {
         .map_err(|e| AppError::Internal(format!("cannot connect to the database: {e}")))
 }
 
+/// Whether the database answers (the health check).
+pub fn ping(conn: &mut PgConnection) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
+}
+
+/// Gives the current transaction this much memory to sort and aggregate in (`'32MB'`).
+pub fn local_work_mem(conn: &mut PgConnection, amount: &str) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    // A setting is not a bind parameter: the amount is checked to be digits and a unit.
+    if !amount.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(diesel::result::Error::QueryBuilderError(
+            "work_mem: digits and a unit".into(),
+        ));
+    }
+    diesel::sql_query(format!("SET LOCAL work_mem = '{amount}'"))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A secret the database generated at installation (`reply_token`: the signing key).
+pub fn instance_secret(conn: &mut PgConnection, name: &str) -> diesel::QueryResult<String> {
+    use diesel::prelude::*;
+    schema::instance_secrets::table
+        .find(name)
+        .select(schema::instance_secrets::value)
+        .first(conn)
+}
+
 /// Applies pending migrations; returns their names.
 pub fn migrate(conn: &mut PgConnection) -> Result<Vec<String>, AppError> {
     conn.run_pending_migrations(MIGRATIONS)

@@ -3,7 +3,6 @@
 //! acknowledgement of their own request), never an internal note to the requester's side.
 
 use super::{queue, Notice};
-use crate::db::schema::{request_watchers, team_members, users};
 use crate::db::{EventId, UserId};
 use crate::requests::model::Request;
 use crate::users::model::User;
@@ -20,26 +19,18 @@ fn people(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    users::table
-        .filter(users::id.eq_any(ids))
-        .order(users::id)
-        .select(User::as_select())
-        .load(conn)
+    let mut found = crate::users::queries::by_ids(conn, &ids)?;
+    found.sort_by_key(|u| u.id);
+    Ok(found)
 }
 
 fn watchers(conn: &mut PgConnection, r: &Request) -> QueryResult<Vec<UserId>> {
-    request_watchers::table
-        .filter(request_watchers::request_id.eq(r.id))
-        .select(request_watchers::user_id)
-        .load(conn)
+    crate::requests::queries::watchers(conn, r.id)
 }
 
 fn team(conn: &mut PgConnection, r: &Request) -> QueryResult<Vec<UserId>> {
     match r.team_id {
-        Some(t) => team_members::table
-            .filter(team_members::team_id.eq(t))
-            .select(team_members::user_id)
-            .load(conn),
+        Some(t) => crate::users::queries::team_member_ids(conn, t),
         None => Ok(Vec::new()),
     }
 }

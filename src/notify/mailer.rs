@@ -413,7 +413,7 @@ impl Mailer {
                     .returning(outbox::id)
                     .get_result(conn)?;
                 let ids: Vec<i64> = group.iter().map(|r| r.0).collect();
-                render::mark_digested(conn, &ids, id)?;
+                super::queries::mark_digested(conn, &ids, id)?;
                 made += 1;
             }
             Ok(made)

@@ -79,3 +79,13 @@ pub fn undeliverable_list(conn: &mut PgConnection) -> QueryResult<Vec<(String, D
         ))
         .load(conn)
 }
+
+/// Marks the rows a digest carried.
+pub fn mark_digested(conn: &mut PgConnection, ids: &[i64], digest: i64) -> QueryResult<usize> {
+    diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
+        .set((
+            outbox::digested_into.eq(digest),
+            outbox::sent_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+}

@@ -4,7 +4,6 @@
 //! when the message goes out, plus what the event carried (a comment, a note, a rule).
 
 use crate::catalog::queries as catalog;
-use crate::db::schema::outbox;
 use crate::error::AppError;
 use crate::i18n::{self, Locale};
 use crate::requests::model::{Request, RequestNumber};
@@ -300,14 +299,4 @@ pub fn digest_items(
         }));
     }
     Ok(items)
-}
-
-/// Marks the rows a digest carried.
-pub fn mark_digested(conn: &mut PgConnection, ids: &[i64], digest: i64) -> QueryResult<usize> {
-    diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
-        .set((
-            outbox::digested_into.eq(digest),
-            outbox::sent_at.eq(diesel::dsl::now),
-        ))
-        .execute(conn)
 }

@@ -603,3 +603,40 @@ pub fn by_id(conn: &mut PgConnection, id: RequestId) -> QueryResult<Request> {
         .select(Request::as_select())
         .first(conn)
 }
+
+/// What the access rule needs of a request's category: whether it is confidential, and the group
+/// that approves it.
+pub fn category_access(
+    conn: &mut PgConnection,
+    id: crate::db::CategoryId,
+) -> QueryResult<(bool, Option<crate::db::GroupId>)> {
+    crate::db::schema::categories::table
+        .find(id)
+        .select((
+            crate::db::schema::categories::confidential,
+            crate::db::schema::categories::approval_group_id,
+        ))
+        .first(conn)
+}
+
+/// The requests with these ids.
+pub fn by_ids(conn: &mut PgConnection, ids: &[RequestId]) -> QueryResult<Vec<Request>> {
+    requests::table
+        .filter(requests::id.eq_any(ids))
+        .select(Request::as_select())
+        .load(conn)
+}
+
+/// Replaces a request's form values.
+pub fn set_fields(
+    conn: &mut PgConnection,
+    id: RequestId,
+    fields: serde_json::Value,
+) -> QueryResult<usize> {
+    diesel::update(requests::table.find(id))
+        .set((
+            requests::fields.eq(fields),
+            requests::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+}

@@ -7,8 +7,6 @@ use super::model::{Request, RequestNumber};
 use super::queries;
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::schema::categories;
-use crate::db::GroupId;
 use crate::error::AppError;
 use diesel::prelude::*;
 use serde_json::json;
@@ -19,10 +17,7 @@ pub fn facts(
     user: &CurrentUser,
     r: &Request,
 ) -> QueryResult<RequestFacts> {
-    let (confidential, category_group): (bool, Option<GroupId>) = categories::table
-        .find(r.category_id)
-        .select((categories::confidential, categories::approval_group_id))
-        .first(conn)?;
+    let (confidential, category_group) = queries::category_access(conn, r.category_id)?;
     Ok(RequestFacts {
         requester: r.requester_id,
         unit: r.unit_id,

@@ -40,10 +40,7 @@ pub fn scan(
         loop {
             let emitted = conn.transaction(|conn| -> Result<usize, AppError> {
                 let claimed = queries::claim(conn, clock, breach, now, batch)?;
-                let rows: Vec<Request> = crate::db::schema::requests::table
-                    .filter(crate::db::schema::requests::id.eq_any(&claimed))
-                    .select(Request::as_select())
-                    .load(conn)?;
+                let rows = requests::by_ids(conn, &claimed)?;
                 for r in &rows {
                     emit(conn, &mut seen, r, clock, breach, now)?;
                 }

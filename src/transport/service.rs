@@ -8,7 +8,6 @@ use super::queries::{self, TripFilter};
 use crate::audit;
 use crate::auth::CurrentUser;
 use crate::catalog::model::Category;
-use crate::db::schema::{buildings, requests};
 use crate::db::{CarrierId, UnitId};
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::i18n::Locale;
@@ -57,13 +56,7 @@ pub fn check_new(
 
 /// Where a trip leaves from when the form says nothing: the unit's main building.
 fn school_address(conn: &mut PgConnection, unit: UnitId) -> QueryResult<String> {
-    let found: Option<(String, String)> = buildings::table
-        .filter(buildings::unit_id.eq(unit))
-        .filter(buildings::active)
-        .order(buildings::id)
-        .select((buildings::name, buildings::address))
-        .first(conn)
-        .optional()?;
+    let found = crate::units::queries::main_building(conn, unit)?;
     Ok(match found {
         Some((name, address)) if !address.trim().is_empty() => format!("{name}, {address}"),
         Some((name, _)) => name,
@@ -218,12 +211,7 @@ pub fn change(
         if changes.is_empty() && r.fields == Value::Object(fields.clone()) {
             return Ok(());
         }
-        diesel::update(requests::table.find(r.id))
-            .set((
-                requests::fields.eq(Value::Object(fields)),
-                requests::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)?;
+        rq::set_fields(conn, r.id, Value::Object(fields))?;
         queries::update(conn, &after)?;
         let data = json!({ "field": "trip", "changes": changes.iter()
             .map(|(l, a, b)| json!({"label": l, "from": a, "to": b})).collect::<Vec<_>>() });

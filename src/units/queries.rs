@@ -177,3 +177,17 @@ pub fn set_room_active(
     .set(rooms::active.eq(active))
     .execute(conn)
 }
+
+/// A unit's main building (its first active one): its name and address.
+pub fn main_building(
+    conn: &mut PgConnection,
+    unit: UnitId,
+) -> QueryResult<Option<(String, String)>> {
+    buildings::table
+        .filter(buildings::unit_id.eq(unit))
+        .filter(buildings::active)
+        .order(buildings::id)
+        .select((buildings::name, buildings::address))
+        .first(conn)
+        .optional()
+}

@@ -497,3 +497,30 @@ pub fn people_with_role(
         .distinct()
         .load(conn)
 }
+
+/// A person's language and which mail they get (`digest`: one a day; `optional`: the
+/// notifications they may turn off).
+pub fn set_preferences(
+    conn: &mut PgConnection,
+    id: UserId,
+    locale: &str,
+    digest: bool,
+    optional: bool,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::locale.eq(locale),
+            users::notify_digest.eq(digest),
+            users::notify_optional.eq(optional),
+            users::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+}
+
+/// The members of a team (their ids).
+pub fn team_member_ids(conn: &mut PgConnection, team: TeamId) -> QueryResult<Vec<UserId>> {
+    team_members::table
+        .filter(team_members::team_id.eq(team))
+        .select(team_members::user_id)
+        .load(conn)
+}

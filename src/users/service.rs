@@ -402,16 +402,14 @@ pub fn set_preferences(
     locale: crate::i18n::Locale,
     choice: NotifyChoice,
 ) -> Result<(), AppError> {
-    use crate::db::schema::users as u;
     conn.transaction(|conn| {
-        diesel::update(u::table.find(user.id))
-            .set((
-                u::locale.eq(locale.code()),
-                u::notify_digest.eq(choice == NotifyChoice::Digest),
-                u::notify_optional.eq(choice != NotifyChoice::Essential),
-                u::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)?;
+        queries::set_preferences(
+            conn,
+            user.id,
+            locale.code(),
+            choice == NotifyChoice::Digest,
+            choice != NotifyChoice::Essential,
+        )?;
         crate::audit::record(
             conn,
             &user.origin(),

@@ -10,17 +10,11 @@ use crate::AppState;
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::RunQueryDsl;
 use serde::Deserialize;
 use serde_json::json;
 
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    state
-        .db(|c| {
-            diesel::sql_query("SELECT 1").execute(c)?;
-            Ok(())
-        })
-        .await?;
+    state.db(|c| Ok(crate::db::ping(c)?)).await?;
     Ok(HttpResponse::Ok().json(json!({ "status": "ok" })))
 }
 
