@@ -217,12 +217,7 @@ pub fn remove_role(
 
 /// The other addresses a person writes from (inbound mail recognizes them as this person).
 pub fn aliases(conn: &mut PgConnection, id: UserId) -> QueryResult<Vec<String>> {
-    use crate::db::schema::user_email_aliases as a;
-    a::table
-        .filter(a::user_id.eq(id.0))
-        .order(a::email)
-        .select(a::email)
-        .load(conn)
+    queries::aliases(conn, id)
 }
 
 pub fn add_alias(
@@ -231,7 +226,6 @@ pub fn add_alias(
     id: UserId,
     email: &str,
 ) -> Result<(), AppError> {
-    use crate::db::schema::user_email_aliases as a;
     let email = email.trim().to_lowercase();
     if !validator::ValidateEmail::validate_email(&email) {
         return Err(AppError::Invalid(FieldErrors::single(
@@ -241,17 +235,15 @@ pub fn add_alias(
     }
     conn.transaction(|conn| {
         queries::find(conn, id)?;
-        let taken = queries::by_email(conn, &email)?.is_some()
-            || a::table.find(&email).count().get_result::<i64>(conn)? > 0;
+        let taken =
+            queries::by_email(conn, &email)?.is_some() || queries::alias_exists(conn, &email)?;
         if taken {
             return Err(AppError::Invalid(FieldErrors::single(
                 "email",
                 Msg::new("field-email-taken"),
             )));
         }
-        diesel::insert_into(a::table)
-            .values((a::email.eq(&email), a::user_id.eq(id.0)))
-            .execute(conn)?;
+        queries::insert_alias(conn, id, &email)?;
         audit::record(
             conn,
             &actor.origin(),
@@ -270,14 +262,8 @@ pub fn remove_alias(
     id: UserId,
     email: &str,
 ) -> Result<(), AppError> {
-    use crate::db::schema::user_email_aliases as a;
     conn.transaction(|conn| {
-        let n = diesel::delete(
-            a::table
-                .filter(a::email.eq(email.to_lowercase()))
-                .filter(a::user_id.eq(id.0)),
-        )
-        .execute(conn)?;
+        let n = queries::delete_alias(conn, id, &email.to_lowercase())?;
         if n == 0 {
             return Err(AppError::NotFound);
         }

@@ -524,3 +524,66 @@ pub fn team_member_ids(conn: &mut PgConnection, team: TeamId) -> QueryResult<Vec
         .select(team_members::user_id)
         .load(conn)
 }
+
+pub fn aliases(conn: &mut PgConnection, id: UserId) -> QueryResult<Vec<String>> {
+    use crate::db::schema::user_email_aliases as a;
+    a::table
+        .filter(a::user_id.eq(id.0))
+        .order(a::email)
+        .select(a::email)
+        .load(conn)
+}
+
+pub fn alias_exists(conn: &mut PgConnection, email: &str) -> QueryResult<bool> {
+    use crate::db::schema::user_email_aliases as a;
+    diesel::select(diesel::dsl::exists(a::table.find(email))).get_result(conn)
+}
+
+pub fn insert_alias(conn: &mut PgConnection, id: UserId, email: &str) -> QueryResult<usize> {
+    use crate::db::schema::user_email_aliases as a;
+    diesel::insert_into(a::table)
+        .values((a::email.eq(email), a::user_id.eq(id.0)))
+        .execute(conn)
+}
+
+pub fn delete_alias(conn: &mut PgConnection, id: UserId, email: &str) -> QueryResult<usize> {
+    use crate::db::schema::user_email_aliases as a;
+    diesel::delete(
+        a::table
+            .filter(a::email.eq(email))
+            .filter(a::user_id.eq(id.0)),
+    )
+    .execute(conn)
+}
+
+pub fn by_oidc_subject(conn: &mut PgConnection, subject: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::oidc_subject.eq(subject))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn set_oidc_subject(conn: &mut PgConnection, id: UserId, subject: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set(users::oidc_subject.eq(subject))
+        .execute(conn)
+}
+
+/// A person created by their first single sign-on (in French until they choose).
+pub fn insert_signed_in(
+    conn: &mut PgConnection,
+    email: &str,
+    name: &str,
+    subject: &str,
+) -> QueryResult<UserId> {
+    diesel::insert_into(users::table)
+        .values((
+            users::email.eq(email),
+            users::display_name.eq(name),
+            users::locale.eq("fr"),
+            users::oidc_subject.eq(subject),
+        ))
+        .returning(users::id)
+        .get_result(conn)
+}

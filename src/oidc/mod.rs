@@ -7,10 +7,10 @@
 //! the provider must say is verified), else created with no role — « à placer » until an
 //! administrator gives them a unit.
 
+pub mod queries;
+
 use crate::audit::{self, Origin};
 use crate::config::Settings;
-use crate::db::schema::{oidc_logins, users};
-use crate::db::UserId;
 use crate::error::{AppError, Msg};
 use crate::users::model::User;
 use diesel::prelude::*;
@@ -134,34 +134,16 @@ pub fn authorize(s: &Settings) -> Result<(String, Pending), AppError> {
 
 /// Step 1, database: keeps the sign-in under way (and forgets those abandoned).
 pub fn keep(conn: &mut PgConnection, p: &Pending, next: &str) -> Result<(), AppError> {
-    diesel::delete(oidc_logins::table.filter(
-        oidc_logins::created_at.lt(chrono::Utc::now() - chrono::Duration::minutes(PENDING_MINUTES)),
-    ))
-    .execute(conn)?;
-    diesel::insert_into(oidc_logins::table)
-        .values((
-            oidc_logins::state.eq(&p.state),
-            oidc_logins::verifier.eq(&p.verifier),
-            oidc_logins::nonce.eq(&p.nonce),
-            oidc_logins::next.eq(next),
-        ))
-        .execute(conn)?;
+    let since = chrono::Utc::now() - chrono::Duration::minutes(PENDING_MINUTES);
+    queries::forget_before(conn, since)?;
+    queries::keep(conn, (&p.state, &p.verifier, &p.nonce), next)?;
     Ok(())
 }
 
 /// Step 2, database: the sign-in under way for this state, used once; and where to go after.
 pub fn take(conn: &mut PgConnection, state: &str) -> Result<(Pending, String), AppError> {
-    let pending: Option<(String, String, String)> = diesel::delete(
-        oidc_logins::table
-            .filter(oidc_logins::state.eq(state))
-            .filter(
-                oidc_logins::created_at
-                    .ge(chrono::Utc::now() - chrono::Duration::minutes(PENDING_MINUTES)),
-            ),
-    )
-    .returning((oidc_logins::verifier, oidc_logins::nonce, oidc_logins::next))
-    .get_result(conn)
-    .optional()?;
+    let since = chrono::Utc::now() - chrono::Duration::minutes(PENDING_MINUTES);
+    let pending = queries::take(conn, state, since)?;
     let Some((verifier, nonce, next)) = pending else {
         return Err(AppError::rule("oidc-expired"));
     };
@@ -266,32 +248,23 @@ pub fn identify(s: &Settings, p: Pending, code: &str) -> Result<Identity, AppErr
 /// no role. An inactive account is refused.
 pub fn person(conn: &mut PgConnection, who: &Identity, ip: Option<&str>) -> Result<User, AppError> {
     conn.transaction(|conn| {
-        let by_subject: Option<User> = users::table
-            .filter(users::oidc_subject.eq(&who.subject))
-            .select(User::as_select())
-            .first(conn)
-            .optional()?;
+        let by_subject = crate::users::queries::by_oidc_subject(conn, &who.subject)?;
         let user = match by_subject {
             Some(u) => u,
             None => match crate::users::queries::by_email(conn, &who.email)? {
                 Some(u) => {
-                    diesel::update(users::table.find(u.id))
-                        .set(users::oidc_subject.eq(&who.subject))
-                        .execute(conn)?;
+                    crate::users::queries::set_oidc_subject(conn, u.id, &who.subject)?;
                     u
                 }
                 None => {
-                    let id: UserId = diesel::insert_into(users::table)
-                        .values((
-                            users::email.eq(&who.email),
-                            users::display_name
-                                .eq(who.name.clone().unwrap_or_else(|| who.email.clone())),
-                            users::locale.eq("fr"),
-                            users::oidc_subject.eq(&who.subject),
-                        ))
-                        .returning(users::id)
-                        .get_result(conn)
-                        .map_err(|e| AppError::taken(e, "email", "field-email-taken"))?;
+                    let name = who.name.clone().unwrap_or_else(|| who.email.clone());
+                    let id = crate::users::queries::insert_signed_in(
+                        conn,
+                        &who.email,
+                        &name,
+                        &who.subject,
+                    )
+                    .map_err(|e| AppError::taken(e, "email", "field-email-taken"))?;
                     audit::record(
                         conn,
                         &Origin {
