@@ -55,7 +55,6 @@ const KNOWN_SQL_FILES: &[&str] = &[
     "seed/loans.rs",
     "seed/mod.rs",
     "users/groups.rs",
-    "web/idempotency.rs",
     "workflow/design.rs",
 ];
 

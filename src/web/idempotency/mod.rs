@@ -5,7 +5,8 @@
 //! the retry runs again. The same key with another body is refused (422); while the first call
 //! is still running, a retry is told to wait (409).
 
-use crate::db::schema::api_idempotency;
+pub mod queries;
+
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::AppState;
 use actix_web::body::{self, BoxBody, MessageBody};
@@ -15,6 +16,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpResponse};
 use diesel::prelude::*;
 use futures_util::StreamExt;
+use queries::Kept;
 use sha2::{Digest, Sha256};
 
 /// How long a key's response is kept.
@@ -30,16 +32,6 @@ fn hash(parts: &[&[u8]]) -> String {
     hex::encode(h.finalize())
 }
 
-/// What a key's first call left.
-#[derive(Queryable)]
-struct Kept {
-    request_hash: String,
-    status: Option<i16>,
-    content_type: Option<String>,
-    location: Option<String>,
-    body: Option<Vec<u8>>,
-}
-
 enum Claim {
     /// This call is the first: it runs.
     First,
@@ -52,32 +44,11 @@ enum Claim {
 }
 
 fn claim(conn: &mut PgConnection, key: &str, request: &str) -> QueryResult<Claim> {
-    diesel::delete(api_idempotency::table.filter(api_idempotency::key_hash.eq(key)))
-        .filter(
-            api_idempotency::created_at
-                .lt(chrono::Utc::now() - chrono::Duration::hours(KEEP_HOURS)),
-        )
-        .execute(conn)?;
-    let inserted = diesel::insert_into(api_idempotency::table)
-        .values((
-            api_idempotency::key_hash.eq(key),
-            api_idempotency::request_hash.eq(request),
-        ))
-        .on_conflict_do_nothing()
-        .execute(conn)?;
-    if inserted == 1 {
+    queries::forget_expired(conn, key, expiry())?;
+    if queries::insert(conn, key, request)? == 1 {
         return Ok(Claim::First);
     }
-    let kept: Kept = api_idempotency::table
-        .find(key)
-        .select((
-            api_idempotency::request_hash,
-            api_idempotency::status,
-            api_idempotency::content_type,
-            api_idempotency::location,
-            api_idempotency::body,
-        ))
-        .first(conn)?;
+    let kept = queries::kept(conn, key)?;
     Ok(if kept.request_hash != request {
         Claim::Reused
     } else if kept.status.is_none() {
@@ -87,12 +58,14 @@ fn claim(conn: &mut PgConnection, key: &str, request: &str) -> QueryResult<Claim
     })
 }
 
+/// Keys older than this are forgotten.
+fn expiry() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now() - chrono::Duration::hours(KEEP_HOURS)
+}
+
 /// Deletes the keys kept longer than `KEEP_HOURS` (the retention job).
 pub fn purge(conn: &mut PgConnection) -> QueryResult<usize> {
-    diesel::delete(api_idempotency::table.filter(
-        api_idempotency::created_at.lt(chrono::Utc::now() - chrono::Duration::hours(KEEP_HOURS)),
-    ))
-    .execute(conn)
+    queries::purge(conn, expiry())
 }
 
 fn refused(req: ServiceRequest, e: AppError) -> ServiceResponse<BoxBody> {
@@ -217,12 +190,7 @@ pub async fn middleware(
         // Nothing was written: the key is free for the retry.
         let k = key_hash.clone();
         let _ = state
-            .db(move |c| {
-                diesel::delete(api_idempotency::table.find(&k))
-                    .filter(api_idempotency::status.is_null())
-                    .execute(c)?;
-                Ok(())
-            })
+            .db(move |c| Ok(queries::release(c, &k).map(|_| ())?))
             .await;
         return res.map(ServiceResponse::map_into_boxed_body);
     }
@@ -246,15 +214,8 @@ pub async fn middleware(
     let stored = body.to_vec();
     state
         .db(move |c| {
-            diesel::update(api_idempotency::table.find(&key_hash))
-                .set((
-                    api_idempotency::status.eq(Some(status.as_u16() as i16)),
-                    api_idempotency::content_type.eq(content_type),
-                    api_idempotency::location.eq(location),
-                    api_idempotency::body.eq(Some(stored)),
-                ))
-                .execute(c)?;
-            Ok(())
+            let kept = (status.as_u16() as i16, content_type, location, stored);
+            Ok(queries::store(c, &key_hash, kept).map(|_| ())?)
         })
         .await
         .map_err(actix_web::Error::from)?;
