@@ -6,12 +6,11 @@
 
 use super::render::{self, MailTemplates};
 use crate::config::Settings;
-use crate::db::schema::outbox;
 use crate::db::UserId;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::requests::model::RequestNumber;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
@@ -61,18 +60,7 @@ pub struct Report {
     pub failed: usize,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = outbox)]
-struct Row {
-    id: i64,
-    recipient_id: Option<i64>,
-    recipient: String,
-    template: String,
-    locale: String,
-    request_id: Option<i64>,
-    payload: Value,
-    attempts: i32,
-}
+use super::queries::Row;
 
 impl Mailer {
     pub fn from_settings(s: &Settings) -> Result<Mailer, AppError> {
@@ -282,17 +270,7 @@ impl Mailer {
     /// written, so another server skips them.
     pub fn send_due(&self, conn: &mut PgConnection, limit: i64) -> Result<Report, AppError> {
         conn.transaction(|conn| {
-            let rows: Vec<Row> = outbox::table
-                .filter(outbox::sent_at.is_null())
-                .filter(outbox::failed_at.is_null())
-                .filter(outbox::digest.eq(false))
-                .filter(outbox::next_try_at.le(Utc::now()))
-                .order(outbox::id)
-                .limit(limit)
-                .for_update()
-                .skip_locked()
-                .select(Row::as_select())
-                .load(conn)?;
+            let rows = super::queries::claim_due(conn, limit)?;
             let mut report = Report::default();
             if rows.is_empty() {
                 return Ok(report);
@@ -344,14 +322,9 @@ impl Mailer {
                         };
                         log::warn!("message {} to {}: {error}", row.id, row.recipient);
                         let now = Utc::now();
-                        diesel::update(outbox::table.find(row.id))
-                            .set((
-                                outbox::attempts.eq(attempts),
-                                outbox::last_error.eq(&error),
-                                outbox::next_try_at.eq(now + self.backoff(attempts)),
-                                outbox::failed_at.eq(last.then_some(now)),
-                            ))
-                            .execute(conn)?;
+                        let next = now + self.backoff(attempts);
+                        let failed = last.then_some(now);
+                        super::queries::mark_failed(conn, row.id, attempts, &error, next, failed)?;
                         if last {
                             report.failed += 1;
                         } else {
@@ -368,23 +341,7 @@ impl Mailer {
     /// Gathers each person's waiting digest rows into one message; returns how many digests.
     pub fn make_digests(&self, conn: &mut PgConnection) -> Result<usize, AppError> {
         conn.transaction(|conn| {
-            let rows: Vec<DigestRow> = outbox::table
-                .filter(outbox::digest.eq(true))
-                .filter(outbox::sent_at.is_null())
-                .filter(outbox::failed_at.is_null())
-                .order((outbox::recipient_id, outbox::id))
-                .for_update()
-                .skip_locked()
-                .select((
-                    outbox::id,
-                    outbox::recipient_id,
-                    outbox::recipient,
-                    outbox::locale,
-                    outbox::template,
-                    outbox::request_id,
-                    outbox::payload,
-                ))
-                .load(conn)?;
+            let rows = super::queries::claim_digest_rows(conn)?;
             let mut made = 0;
             let mut i = 0;
             while i < rows.len() {
@@ -402,16 +359,9 @@ impl Mailer {
                     .collect();
                 let listed =
                     render::digest_items(conn, &self.templates, &self.base_url, locale, &items)?;
-                let id: i64 = diesel::insert_into(outbox::table)
-                    .values((
-                        outbox::recipient_id.eq(who),
-                        outbox::recipient.eq(&group[0].2),
-                        outbox::template.eq("digest"),
-                        outbox::locale.eq(locale.code()),
-                        outbox::payload.eq(json!({ "items": listed })),
-                    ))
-                    .returning(outbox::id)
-                    .get_result(conn)?;
+                let payload = json!({ "items": listed });
+                let id =
+                    super::queries::insert_digest(conn, who, &group[0].2, locale.code(), payload)?;
                 let ids: Vec<i64> = group.iter().map(|r| r.0).collect();
                 super::queries::mark_digested(conn, &ids, id)?;
                 made += 1;
@@ -420,9 +370,6 @@ impl Mailer {
         })
     }
 }
-
-/// id, recipient id, address, locale, template, request, payload.
-type DigestRow = (i64, Option<i64>, String, String, String, Option<i64>, Value);
 
 const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
@@ -515,19 +462,4 @@ enum Failure {
     /// Will not work however often it is tried (a malformed address, a refused recipient).
     Permanent(String),
     Retry(String),
-}
-
-/// Puts a failed message back in the queue (an administrator's « Renvoyer »).
-pub fn resend(conn: &mut PgConnection, id: i64) -> QueryResult<usize> {
-    diesel::update(
-        outbox::table
-            .find(id)
-            .filter(outbox::failed_at.is_not_null()),
-    )
-    .set((
-        outbox::failed_at.eq(None::<DateTime<Utc>>),
-        outbox::attempts.eq(0),
-        outbox::next_try_at.eq(Utc::now()),
-    ))
-    .execute(conn)
 }

@@ -78,7 +78,7 @@ async fn email_resend(
     state
         .db(move |c| {
             c.transaction(|c| {
-                if crate::notify::mailer::resend(c, id)? == 0 {
+                if crate::notify::queries::resend(c, id)? == 0 {
                     return Err(AppError::NotFound);
                 }
                 crate::audit::record(c, &user.origin(), "email.resend", "outbox", id, json!({}))?;

@@ -1,8 +1,10 @@
-//! What the mail administration reads of the outbox and of the addresses mail no longer goes to.
+//! The outbox (messages claimed, sent, failed, digested, sent again) and the addresses mail no
+//! longer goes to.
 
 use crate::db::schema::{outbox, requests, undeliverable_addresses};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use serde_json::Value;
 
 /// Addresses no mail may go to any more (a permanent bounce), for the mailer.
 pub fn undeliverable(conn: &mut PgConnection, emails: &[String]) -> QueryResult<Vec<String>> {
@@ -88,4 +90,111 @@ pub fn mark_digested(conn: &mut PgConnection, ids: &[i64], digest: i64) -> Query
             outbox::sent_at.eq(diesel::dsl::now),
         ))
         .execute(conn)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct Row {
+    pub id: i64,
+    pub recipient_id: Option<i64>,
+    pub recipient: String,
+    pub template: String,
+    pub locale: String,
+    pub request_id: Option<i64>,
+    pub payload: Value,
+    pub attempts: i32,
+}
+
+/// A digest row waiting: `(id, recipient id, recipient, locale, template, request, payload)`.
+pub type DigestRow = (i64, Option<i64>, String, String, String, Option<i64>, Value);
+
+/// Claims up to `limit` messages due (locked until their outcome is written; other servers
+/// skip them).
+pub fn claim_due(conn: &mut PgConnection, limit: i64) -> QueryResult<Vec<Row>> {
+    outbox::table
+        .filter(outbox::sent_at.is_null())
+        .filter(outbox::failed_at.is_null())
+        .filter(outbox::digest.eq(false))
+        .filter(outbox::next_try_at.le(Utc::now()))
+        .order(outbox::id)
+        .limit(limit)
+        .for_update()
+        .skip_locked()
+        .select(Row::as_select())
+        .load(conn)
+}
+
+/// A failed attempt: tried again at `next`, or given up (`failed`).
+pub fn mark_failed(
+    conn: &mut PgConnection,
+    id: i64,
+    attempts: i32,
+    error: &str,
+    next: DateTime<Utc>,
+    failed: Option<DateTime<Utc>>,
+) -> QueryResult<usize> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::attempts.eq(attempts),
+            outbox::last_error.eq(error),
+            outbox::next_try_at.eq(next),
+            outbox::failed_at.eq(failed),
+        ))
+        .execute(conn)
+}
+
+/// Claims the digest rows waiting, by recipient.
+pub fn claim_digest_rows(conn: &mut PgConnection) -> QueryResult<Vec<DigestRow>> {
+    outbox::table
+        .filter(outbox::digest.eq(true))
+        .filter(outbox::sent_at.is_null())
+        .filter(outbox::failed_at.is_null())
+        .order((outbox::recipient_id, outbox::id))
+        .for_update()
+        .skip_locked()
+        .select((
+            outbox::id,
+            outbox::recipient_id,
+            outbox::recipient,
+            outbox::locale,
+            outbox::template,
+            outbox::request_id,
+            outbox::payload,
+        ))
+        .load(conn)
+}
+
+/// The digest message of a person, queued.
+pub fn insert_digest(
+    conn: &mut PgConnection,
+    who: Option<i64>,
+    recipient: &str,
+    locale: &str,
+    payload: Value,
+) -> QueryResult<i64> {
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::recipient_id.eq(who),
+            outbox::recipient.eq(recipient),
+            outbox::template.eq("digest"),
+            outbox::locale.eq(locale),
+            outbox::payload.eq(payload),
+        ))
+        .returning(outbox::id)
+        .get_result(conn)
+}
+
+/// Puts a failed message back in the queue (an administrator's « Renvoyer »).
+pub fn resend(conn: &mut PgConnection, id: i64) -> QueryResult<usize> {
+    diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::failed_at.is_not_null()),
+    )
+    .set((
+        outbox::failed_at.eq(None::<DateTime<Utc>>),
+        outbox::attempts.eq(0),
+        outbox::next_try_at.eq(Utc::now()),
+    ))
+    .execute(conn)
 }

@@ -7,7 +7,6 @@ use super::queries::{self, Recurring};
 use super::{Frequency, Schedule};
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::schema::{recurring_requests as rr, recurring_runs as runs};
 use crate::db::{CategoryId, UnitId, UserId};
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::requests::model::{Priority, Source};
@@ -37,11 +36,7 @@ pub fn today(now: DateTime<Utc>) -> NaiveDate {
 /// schedule that fails (its category's form changed, its requester left) is logged and tried
 /// again next time; the others go on.
 pub fn run_due(conn: &mut PgConnection, today: NaiveDate) -> Result<usize, AppError> {
-    let schedules: Vec<Recurring> = rr::table
-        .filter(rr::active.eq(true))
-        .order(rr::id)
-        .select(Recurring::as_select())
-        .load(conn)?;
+    let schedules = queries::active(conn)?;
     let mut created = 0;
     for s in schedules {
         let Some(occurs_on) = s.schedule().latest(today) else {
@@ -68,14 +63,7 @@ fn create_occurrence(
     unit: UnitId,
 ) -> Result<bool, AppError> {
     conn.transaction(|conn| {
-        let claimed = diesel::insert_into(runs::table)
-            .values((
-                runs::recurring_id.eq(s.id),
-                runs::occurs_on.eq(occurs_on),
-                runs::unit_id.eq(unit),
-            ))
-            .on_conflict_do_nothing()
-            .execute(conn)?;
+        let claimed = queries::claim_run(conn, s.id, occurs_on, unit)?;
         if claimed == 0 {
             return Ok(false);
         }
@@ -95,14 +83,7 @@ fn create_occurrence(
                 source: Source::Schedule,
             },
         )?;
-        diesel::update(
-            runs::table
-                .filter(runs::recurring_id.eq(s.id))
-                .filter(runs::occurs_on.eq(occurs_on))
-                .filter(runs::unit_id.eq(unit)),
-        )
-        .set(runs::request_id.eq(r.id))
-        .execute(conn)?;
+        queries::set_run_request(conn, s.id, occurs_on, unit, r.id)?;
         Ok(true)
     })
 }
@@ -156,23 +137,7 @@ impl RecurringInput {
     }
 }
 
-/// A checked schedule, as stored.
-#[derive(Insertable, AsChangeset)]
-#[diesel(table_name = rr, treat_none_as_null = true)]
-struct Checked {
-    title: String,
-    description: String,
-    category_id: CategoryId,
-    requester_id: UserId,
-    unit_ids: Vec<i64>,
-    fields: Value,
-    priority: Option<Priority>,
-    frequency: Frequency,
-    month: Option<i16>,
-    day: i16,
-    starts_on: NaiveDate,
-    active: bool,
-}
+use queries::Checked;
 
 fn check(conn: &mut PgConnection, i: &RecurringInput) -> Result<Checked, AppError> {
     let mut errors = FieldErrors::default();
@@ -311,10 +276,7 @@ pub fn create(
 ) -> Result<i64, AppError> {
     conn.transaction(|conn| {
         let c = check(conn, &input)?;
-        let id: i64 = diesel::insert_into(rr::table)
-            .values(&c)
-            .returning(rr::id)
-            .get_result(conn)?;
+        let id = queries::insert(conn, &c)?;
         audit::record(
             conn,
             &actor.origin(),
@@ -336,9 +298,7 @@ pub fn update(
     conn.transaction(|conn| {
         queries::find(conn, id)?;
         let c = check(conn, &input)?;
-        diesel::update(rr::table.find(id))
-            .set((&c, rr::updated_at.eq(diesel::dsl::now)))
-            .execute(conn)?;
+        queries::update(conn, id, &c)?;
         audit::record(
             conn,
             &actor.origin(),
