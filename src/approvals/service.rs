@@ -38,7 +38,7 @@ pub fn views(
 ) -> QueryResult<Vec<super::ApprovalView>> {
     let unit_ids: Vec<UnitId> = steps.iter().filter_map(|s| s.unit_id).collect();
     let units = crate::units::queries::by_ids(conn, &unit_ids)?;
-    let groups = crate::users::groups::all(conn)?;
+    let groups = crate::users::group_queries::all(conn)?;
     let people_ids: Vec<UserId> = steps.iter().filter_map(|s| s.decided_by).collect();
     let people = crate::users::queries::by_ids(conn, &people_ids)?;
     Ok(steps

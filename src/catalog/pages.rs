@@ -59,7 +59,7 @@ struct CategoryChoices {
     teams: Vec<crate::users::model::Team>,
     policies: Vec<crate::sla::model::PolicyRow>,
     workflows: Vec<crate::workflow::queries::WorkflowRow>,
-    groups: Vec<crate::users::groups::Group>,
+    groups: Vec<crate::users::group_queries::Group>,
 }
 
 fn category_choices(c: &mut diesel::PgConnection) -> Result<CategoryChoices, AppError> {
@@ -67,7 +67,7 @@ fn category_choices(c: &mut diesel::PgConnection) -> Result<CategoryChoices, App
         teams: users::teams(c)?,
         policies: crate::sla::queries::policies(c)?,
         workflows: crate::workflow::queries::rows(c)?,
-        groups: crate::users::groups::all(c)?,
+        groups: crate::users::group_queries::all(c)?,
     })
 }
 

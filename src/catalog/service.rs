@@ -171,7 +171,13 @@ fn check(
     let approval_group = match input.approval_group.trim() {
         "" => None,
         g => match g.parse::<i64>().ok().map(GroupId) {
-            Some(id) if crate::users::groups::find(conn, id).optional()?.is_some() => Some(id),
+            Some(id)
+                if crate::users::group_queries::find(conn, id)
+                    .optional()?
+                    .is_some() =>
+            {
+                Some(id)
+            }
             _ => {
                 errors.add("approval_group", Msg::new("field-choice"));
                 None

@@ -116,7 +116,7 @@ pub fn markdown(conn: &mut PgConnection, settings: &Settings) -> Result<String, 
         );
         for c in confidential {
             let group = match c.approval_group_id {
-                Some(g) => crate::users::groups::find(conn, g)
+                Some(g) => crate::users::group_queries::find(conn, g)
                     .map(|g| format!("groupe « {} »", g.name_fr))
                     .unwrap_or_default(),
                 None => "aucun groupe".into(),

@@ -110,7 +110,7 @@ pub fn insert_all(conn: &mut PgConnection) -> Result<(), AppError> {
             .ok_or_else(|| AppError::Internal(format!("workflow {workflow} missing")))?;
         let approval_group_id = match &e.approval_group {
             Some(g) => Some(
-                crate::users::groups::by_code(conn, g)?
+                crate::users::group_queries::by_code(conn, g)?
                     .ok_or_else(|| AppError::Internal(format!("group {g} missing")))?
                     .id,
             ),

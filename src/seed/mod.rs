@@ -320,8 +320,8 @@ fn demo_inner(conn: &mut PgConnection) -> Result<(), AppError> {
         "fr",
         vec![(unit("dg"), Role::Requester)],
     )?;
-    if let Some(g) = crate::users::groups::by_code(conn, "direction-generale")? {
-        crate::users::groups::add_member(conn, g.id, helene)?;
+    if let Some(g) = crate::users::group_queries::by_code(conn, "direction-generale")? {
+        crate::users::group_queries::add_member(conn, g.id, helene)?;
     }
     let mut requesters = vec![(julie, "ecole-bouleaux"), (marc, "ecole-bouleaux")];
     let more = [

@@ -3,6 +3,7 @@
 use super::pages::MemberForm;
 use crate::db::{GroupId, UserId};
 use crate::error::AppError;
+use crate::users::group_queries;
 use crate::users::groups::{self, GroupInput};
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
@@ -32,7 +33,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 async fn group_list(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     ctx.user.require_admin()?;
-    let all = state.db(|c| Ok(groups::all(c)?)).await?;
+    let all = state.db(|c| Ok(group_queries::all(c)?)).await?;
     let loc = ctx.locale;
     let rows = all
         .iter()
@@ -107,7 +108,7 @@ async fn group_page(
     problem: Option<AppError>,
 ) -> Result<HttpResponse, AppError> {
     let (g, members) = state
-        .db(move |c| Ok((groups::find(c, id)?, groups::members(c, id)?)))
+        .db(move |c| Ok((group_queries::find(c, id)?, group_queries::members(c, id)?)))
         .await?;
     let input = edited.unwrap_or(GroupInput {
         code: g.code.clone(),

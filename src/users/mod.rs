@@ -2,6 +2,7 @@
 
 pub mod directory;
 pub mod group_pages;
+pub mod group_queries;
 pub mod groups;
 pub mod model;
 pub mod pages;

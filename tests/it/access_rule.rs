@@ -95,7 +95,8 @@ fn generate_people(
         }
         for g in groups {
             if rng.gen_bool(0.2) {
-                guichet::users::groups::add_member(conn, guichet::db::GroupId(*g), id).unwrap();
+                guichet::users::group_queries::add_member(conn, guichet::db::GroupId(*g), id)
+                    .unwrap();
             }
         }
         emails.push(email);

@@ -52,7 +52,6 @@ const KNOWN_SQL_FILES: &[&str] = &[
     "seed/inventory.rs",
     "seed/loans.rs",
     "seed/mod.rs",
-    "users/groups.rs",
     "workflow/design.rs",
 ];
 

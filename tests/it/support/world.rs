@@ -145,11 +145,11 @@ impl World {
         let rm = team(conn, "rm", Domain::Materiel, TECH_RM);
         let tr = team(conn, "transport", Domain::Transport, ADMIN);
         users::add_team_member(conn, tr, ids[TECH_TR]).unwrap();
-        let dg_group = guichet::users::groups::by_code(conn, "direction-generale")
+        let dg_group = guichet::users::group_queries::by_code(conn, "direction-generale")
             .unwrap()
             .unwrap()
             .id;
-        guichet::users::groups::add_member(conn, dg_group, ids[DG_MEMBER]).unwrap();
+        guichet::users::group_queries::add_member(conn, dg_group, ids[DG_MEMBER]).unwrap();
         let workflow = |conn: &mut diesel::PgConnection, code: &str| {
             guichet::workflow::queries::id_by_code(conn, code)
                 .unwrap()
