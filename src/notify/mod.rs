@@ -3,11 +3,12 @@
 //! sent (`mailer`) by a job that claims them, retries and reports failures.
 
 use crate::auth::CurrentUser;
-use crate::db::schema::{outbox, team_members, teams, user_roles, users};
 use crate::db::{EventId, RequestId, TeamId, UserId};
 use crate::error::AppError;
 use crate::users::model::{Domain, Role, User};
+use crate::users::queries as users;
 use diesel::prelude::*;
+use queries::NewOutbox;
 use serde_json::json;
 use std::collections::hash_map::Entry;
 
@@ -31,19 +32,6 @@ pub const ESSENTIAL: &[&str] = &[
     "loan_approval_needed",
     "trip_confirmed",
 ];
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = outbox)]
-struct NewOutbox {
-    recipient_id: Option<i64>,
-    recipient: String,
-    template: String,
-    locale: String,
-    request_id: Option<i64>,
-    payload: serde_json::Value,
-    event_id: Option<i64>,
-    digest: bool,
-}
 
 /// What to tell: a template, the request and timeline event it is about, and the values the
 /// template needs beyond the request itself.
@@ -106,9 +94,7 @@ pub fn queue_all(conn: &mut PgConnection, notices: &[(&[User], &Notice)]) -> Que
     if rows.is_empty() {
         return Ok(0);
     }
-    diesel::insert_into(outbox::table)
-        .values(&rows)
-        .execute(conn)
+    queries::insert_outbox(conn, &rows)
 }
 
 /// Queues one message to an address, at once and whatever the preferences (an answer to an
@@ -120,8 +106,9 @@ pub fn queue_to_address(
     locale: crate::i18n::Locale,
     notice: &Notice,
 ) -> QueryResult<usize> {
-    diesel::insert_into(outbox::table)
-        .values(NewOutbox {
+    queries::insert_outbox(
+        conn,
+        &[NewOutbox {
             recipient_id: recipient.map(|r| r.0),
             recipient: address.to_string(),
             template: notice.template.to_string(),
@@ -130,8 +117,8 @@ pub fn queue_to_address(
             payload: notice.payload.clone(),
             event_id: notice.event.map(|e| e.0),
             digest: false,
-        })
-        .execute(conn)
+        }],
+    )
 }
 
 /// Adds to the acknowledgement of a new request (`request_created`, not sent yet, not in a
@@ -143,16 +130,7 @@ pub fn annotate_acknowledgement(
     requester: UserId,
     extra: serde_json::Value,
 ) -> QueryResult<bool> {
-    let n = diesel::sql_query(
-        "UPDATE outbox SET payload = payload || $1 \
-         WHERE request_id = $2 AND recipient_id = $3 AND template = 'request_created' \
-           AND sent_at IS NULL AND NOT digest",
-    )
-    .bind::<diesel::sql_types::Jsonb, _>(extra)
-    .bind::<diesel::sql_types::BigInt, _>(request.0)
-    .bind::<diesel::sql_types::BigInt, _>(requester.0)
-    .execute(conn)?;
-    Ok(n > 0)
+    Ok(queries::annotate_acknowledgement(conn, request, requester, extra)? > 0)
 }
 
 /// For a request of a confidential category, the only people who may hear of it (they alone may
@@ -162,44 +140,18 @@ fn confidential_readers(
     conn: &mut PgConnection,
     request: RequestId,
 ) -> QueryResult<Option<Vec<UserId>>> {
-    use crate::db::schema::{categories, requests, user_group_members};
-    let (confidential, group, requester, team): (bool, Option<i64>, UserId, Option<TeamId>) =
-        requests::table
-            .inner_join(categories::table)
-            .filter(requests::id.eq(request))
-            .select((
-                categories::confidential,
-                categories::approval_group_id,
-                requests::requester_id,
-                requests::team_id,
-            ))
-            .first(conn)?;
+    let (confidential, group, requester, team) = queries::confidentiality(conn, request)?;
     if !confidential {
         return Ok(None);
     }
     let mut ids = vec![requester];
     if let Some(g) = group {
-        ids.extend(
-            user_group_members::table
-                .filter(user_group_members::group_id.eq(g))
-                .select(user_group_members::user_id)
-                .load::<UserId>(conn)?,
-        );
+        ids.extend(crate::users::group_queries::member_ids(conn, g)?);
     }
     if let Some(t) = team {
-        ids.extend(
-            team_members::table
-                .filter(team_members::team_id.eq(t))
-                .select(team_members::user_id)
-                .load::<UserId>(conn)?,
-        );
+        ids.extend(users::team_member_ids(conn, t)?);
     }
-    ids.extend(
-        user_roles::table
-            .filter(user_roles::role.eq(Role::Auditor))
-            .select(user_roles::user_id)
-            .load::<UserId>(conn)?,
-    );
+    ids.extend(users::ids_with_role(conn, Role::Auditor)?);
     Ok(Some(ids))
 }
 
@@ -223,25 +175,12 @@ pub fn sla_recipients(
     let mut ids: Vec<UserId> = assignee.into_iter().collect();
     if let Some(t) = team {
         if let Entry::Vacant(slot) = seen.leads.entry(t) {
-            slot.insert(
-                teams::table
-                    .find(t)
-                    .select(teams::lead_id)
-                    .first::<Option<UserId>>(conn)?,
-            );
+            slot.insert(users::team_lead(conn, t)?);
         }
         ids.extend(seen.leads.get(&t).copied().flatten());
     }
     if let Entry::Vacant(slot) = seen.managers.entry(domain) {
-        let managers: Vec<UserId> = user_roles::table
-            .inner_join(team_members::table.on(team_members::user_id.eq(user_roles::user_id)))
-            .inner_join(teams::table.on(teams::id.eq(team_members::team_id)))
-            .filter(user_roles::role.eq(Role::ServiceManager))
-            .filter(teams::domain.eq(domain))
-            .select(user_roles::user_id)
-            .distinct()
-            .load(conn)?;
-        slot.insert(managers);
+        slot.insert(users::service_managers(conn, domain)?);
     }
     ids.extend(seen.managers.get(&domain).cloned().unwrap_or_default());
     ids.sort();
@@ -252,10 +191,7 @@ pub fn sla_recipients(
         .copied()
         .collect();
     if !missing.is_empty() {
-        let found: Vec<User> = users::table
-            .filter(users::id.eq_any(missing))
-            .select(User::as_select())
-            .load(conn)?;
+        let found = users::by_ids(conn, &missing)?;
         for u in found {
             seen.people.insert(u.id, u);
         }
@@ -273,10 +209,7 @@ pub fn clear_undeliverable(
     email: &str,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        diesel::delete(
-            crate::db::schema::undeliverable_addresses::table.find(email.to_lowercase()),
-        )
-        .execute(conn)?;
+        queries::clear_undeliverable(conn, &email.to_lowercase())?;
         crate::audit::record(
             conn,
             &me.origin(),

@@ -198,3 +198,69 @@ pub fn resend(conn: &mut PgConnection, id: i64) -> QueryResult<usize> {
     ))
     .execute(conn)
 }
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = outbox)]
+pub struct NewOutbox {
+    pub recipient_id: Option<i64>,
+    pub recipient: String,
+    pub template: String,
+    pub locale: String,
+    pub request_id: Option<i64>,
+    pub payload: serde_json::Value,
+    pub event_id: Option<i64>,
+    pub digest: bool,
+}
+
+pub fn insert_outbox(conn: &mut PgConnection, rows: &[NewOutbox]) -> QueryResult<usize> {
+    diesel::insert_into(outbox::table)
+        .values(rows)
+        .execute(conn)
+}
+
+/// Adds `extra` to the payload of the requester's acknowledgement of a new request, if it is
+/// still waiting and not in a digest.
+pub fn annotate_acknowledgement(
+    conn: &mut PgConnection,
+    request: crate::db::RequestId,
+    requester: crate::db::UserId,
+    extra: Value,
+) -> QueryResult<usize> {
+    diesel::sql_query(
+        "UPDATE outbox SET payload = payload || $1 \
+         WHERE request_id = $2 AND recipient_id = $3 AND template = 'request_created' \
+           AND sent_at IS NULL AND NOT digest",
+    )
+    .bind::<diesel::sql_types::Jsonb, _>(extra)
+    .bind::<diesel::sql_types::BigInt, _>(request.0)
+    .bind::<diesel::sql_types::BigInt, _>(requester.0)
+    .execute(conn)
+}
+
+/// Who may hear of a request: whether its category is confidential, the category's group, the
+/// requester and the team.
+pub fn confidentiality(
+    conn: &mut PgConnection,
+    request: crate::db::RequestId,
+) -> QueryResult<(
+    bool,
+    Option<crate::db::GroupId>,
+    crate::db::UserId,
+    Option<crate::db::TeamId>,
+)> {
+    use crate::db::schema::categories;
+    requests::table
+        .inner_join(categories::table)
+        .filter(requests::id.eq(request))
+        .select((
+            categories::confidential,
+            categories::approval_group_id,
+            requests::requester_id,
+            requests::team_id,
+        ))
+        .first(conn)
+}
+
+pub fn clear_undeliverable(conn: &mut PgConnection, email: &str) -> QueryResult<usize> {
+    diesel::delete(undeliverable_addresses::table.find(email)).execute(conn)
+}

@@ -87,3 +87,10 @@ pub fn rename(conn: &mut PgConnection, id: GroupId, fr: &str, en: &str) -> Query
         .set((user_groups::name_fr.eq(fr), user_groups::name_en.eq(en)))
         .execute(conn)
 }
+
+pub fn member_ids(conn: &mut PgConnection, id: GroupId) -> QueryResult<Vec<UserId>> {
+    user_group_members::table
+        .filter(user_group_members::group_id.eq(id))
+        .select(user_group_members::user_id)
+        .load(conn)
+}

@@ -587,3 +587,27 @@ pub fn insert_signed_in(
         .returning(users::id)
         .get_result(conn)
 }
+
+/// Everyone holding this role somewhere.
+pub fn ids_with_role(conn: &mut PgConnection, role: Role) -> QueryResult<Vec<UserId>> {
+    user_roles::table
+        .filter(user_roles::role.eq(role))
+        .select(user_roles::user_id)
+        .load(conn)
+}
+
+pub fn team_lead(conn: &mut PgConnection, team: TeamId) -> QueryResult<Option<UserId>> {
+    teams::table.find(team).select(teams::lead_id).first(conn)
+}
+
+/// The service managers of a domain: those with the role who are in one of its teams.
+pub fn service_managers(conn: &mut PgConnection, domain: Domain) -> QueryResult<Vec<UserId>> {
+    user_roles::table
+        .inner_join(team_members::table.on(team_members::user_id.eq(user_roles::user_id)))
+        .inner_join(teams::table.on(teams::id.eq(team_members::team_id)))
+        .filter(user_roles::role.eq(Role::ServiceManager))
+        .filter(teams::domain.eq(domain))
+        .select(user_roles::user_id)
+        .distinct()
+        .load(conn)
+}

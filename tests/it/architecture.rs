@@ -45,7 +45,6 @@ const KNOWN_SQL_FILES: &[&str] = &[
     "dashboard/days.rs",
     "dashboard/resolve.rs",
     "dashboard/satisfaction.rs",
-    "notify/mod.rs",
     "requests/access.rs",
     "seed/categories.rs",
     "seed/history.rs",
