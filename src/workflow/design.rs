@@ -6,7 +6,6 @@ use super::queries::{self, WorkflowRow};
 use super::{Actor, StateKind};
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::schema::{workflow_states as ws, workflow_transitions as wt, workflows as w};
 use crate::db::WorkflowId;
 use crate::error::{AppError, FieldErrors, Msg};
 use diesel::prelude::*;
@@ -101,33 +100,21 @@ pub fn create(
     errors.into_result()?;
     let (name_fr, name_en, description_fr, description_en) = row_values(&input);
     conn.transaction(|conn| {
-        let id: WorkflowId = diesel::insert_into(w::table)
-            .values((
-                w::code.eq(input.code.trim()),
-                w::name_fr.eq(&name_fr),
-                w::name_en.eq(&name_en),
-                w::description_fr.eq(&description_fr),
-                w::description_en.eq(&description_en),
-            ))
-            .returning(w::id)
-            .get_result(conn)
+        let names = (
+            &name_fr[..],
+            &name_en[..],
+            &description_fr[..],
+            &description_en[..],
+        );
+        let id = queries::insert_workflow(conn, input.code.trim(), names)
             .map_err(|e| AppError::taken(e, "code", "field-code-taken"))?;
         if let Some(src) = source {
             let def = queries::load(conn, src)?;
             for s in &def.states {
-                diesel::insert_into(ws::table)
-                    .values((
-                        ws::workflow_id.eq(id),
-                        ws::code.eq(&s.code),
-                        ws::label_fr.eq(&s.label_fr),
-                        ws::label_en.eq(&s.label_en),
-                        ws::kind.eq(s.kind),
-                        ws::position.eq(s.position),
-                    ))
-                    .execute(conn)?;
+                queries::save_state(conn, id, s)?;
             }
             for (i, t) in def.transitions.iter().enumerate() {
-                insert_transition(conn, id, t, i as i32 + 1)?;
+                queries::save_transition(conn, id, t, i as i32 + 1)?;
             }
         }
         audit::record(
@@ -142,33 +129,6 @@ pub fn create(
     })
 }
 
-fn insert_transition(
-    conn: &mut PgConnection,
-    id: WorkflowId,
-    t: &super::Transition,
-    position: i32,
-) -> QueryResult<usize> {
-    let roles: Vec<&str> = t.roles.iter().map(|r| r.code()).collect();
-    diesel::insert_into(wt::table)
-        .values((
-            wt::workflow_id.eq(id),
-            wt::from_state.eq(&t.from),
-            wt::to_state.eq(&t.to),
-            wt::roles.eq(roles),
-            wt::note_required.eq(t.note_required),
-            wt::on_approval.eq(t.on_approval),
-            wt::position.eq(position),
-        ))
-        .on_conflict((wt::workflow_id, wt::from_state, wt::to_state))
-        .do_update()
-        .set((
-            wt::roles.eq(t.roles.iter().map(|r| r.code()).collect::<Vec<_>>()),
-            wt::note_required.eq(t.note_required),
-            wt::on_approval.eq(t.on_approval),
-        ))
-        .execute(conn)
-}
-
 pub fn update(
     conn: &mut PgConnection,
     actor: &CurrentUser,
@@ -179,15 +139,13 @@ pub fn update(
     let (name_fr, name_en, description_fr, description_en) = row_values(&input);
     conn.transaction(|conn| {
         let before: WorkflowRow = queries::row(conn, id)?;
-        diesel::update(w::table.find(id))
-            .set((
-                w::name_fr.eq(&name_fr),
-                w::name_en.eq(&name_en),
-                w::description_fr.eq(&description_fr),
-                w::description_en.eq(&description_en),
-                w::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)?;
+        let names = (
+            &name_fr[..],
+            &name_en[..],
+            &description_fr[..],
+            &description_en[..],
+        );
+        queries::rename_workflow(conn, id, names)?;
         audit::record(
             conn,
             &actor.origin(),
@@ -247,24 +205,14 @@ pub fn save_state(
                 return Err(state_in_use(n, &existing.label_fr, &existing.label_en));
             }
         }
-        diesel::insert_into(ws::table)
-            .values((
-                ws::workflow_id.eq(id),
-                ws::code.eq(&code),
-                ws::label_fr.eq(input.label_fr.trim()),
-                ws::label_en.eq(input.label_en.trim()),
-                ws::kind.eq(kind),
-                ws::position.eq(position),
-            ))
-            .on_conflict((ws::workflow_id, ws::code))
-            .do_update()
-            .set((
-                ws::label_fr.eq(input.label_fr.trim()),
-                ws::label_en.eq(input.label_en.trim()),
-                ws::kind.eq(kind),
-                ws::position.eq(position),
-            ))
-            .execute(conn)?;
+        let state = super::State {
+            code: code.clone(),
+            label_fr: input.label_fr.trim().to_string(),
+            label_en: input.label_en.trim().to_string(),
+            kind,
+            position,
+        };
+        queries::save_state(conn, id, &state)?;
         audit::record(
             conn,
             &actor.origin(),
@@ -291,12 +239,7 @@ pub fn remove_state(
         if n > 0 {
             return Err(state_in_use(n, &state.label_fr, &state.label_en));
         }
-        diesel::delete(
-            ws::table
-                .filter(ws::workflow_id.eq(id))
-                .filter(ws::code.eq(code)),
-        )
-        .execute(conn)?;
+        queries::delete_state(conn, id, code)?;
         audit::record(
             conn,
             &actor.origin(),
@@ -343,7 +286,7 @@ pub fn save_transition(
         }
         errors.into_result()?;
         let position = def.transitions.len() as i32 + 1;
-        insert_transition(
+        queries::save_transition(
             conn,
             id,
             &super::Transition {
@@ -375,13 +318,7 @@ pub fn remove_transition(
     to: &str,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        let n = diesel::delete(
-            wt::table
-                .filter(wt::workflow_id.eq(id))
-                .filter(wt::from_state.eq(from))
-                .filter(wt::to_state.eq(to)),
-        )
-        .execute(conn)?;
+        let n = queries::delete_transition(conn, id, from, to)?;
         if n == 0 {
             return Err(AppError::NotFound);
         }

@@ -226,3 +226,109 @@ pub fn state_choices(conn: &mut PgConnection) -> QueryResult<Vec<State>> {
 fn kind_rank(k: StateKind) -> usize {
     StateKind::ALL.iter().position(|x| *x == k).unwrap_or(0)
 }
+
+/// A workflow's names and descriptions: `(name_fr, name_en, description_fr, description_en)`.
+pub type Names<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+pub fn insert_workflow(conn: &mut PgConnection, code: &str, n: Names) -> QueryResult<WorkflowId> {
+    diesel::insert_into(workflows::table)
+        .values((
+            workflows::code.eq(code),
+            workflows::name_fr.eq(n.0),
+            workflows::name_en.eq(n.1),
+            workflows::description_fr.eq(n.2),
+            workflows::description_en.eq(n.3),
+        ))
+        .returning(workflows::id)
+        .get_result(conn)
+}
+
+pub fn rename_workflow(conn: &mut PgConnection, id: WorkflowId, n: Names) -> QueryResult<usize> {
+    diesel::update(workflows::table.find(id))
+        .set((
+            workflows::name_fr.eq(n.0),
+            workflows::name_en.eq(n.1),
+            workflows::description_fr.eq(n.2),
+            workflows::description_en.eq(n.3),
+            workflows::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+}
+
+/// Adds a state, or changes the labels, kind and position of the one with that code.
+pub fn save_state(conn: &mut PgConnection, id: WorkflowId, s: &State) -> QueryResult<usize> {
+    diesel::insert_into(workflow_states::table)
+        .values((
+            workflow_states::workflow_id.eq(id),
+            workflow_states::code.eq(&s.code),
+            workflow_states::label_fr.eq(&s.label_fr),
+            workflow_states::label_en.eq(&s.label_en),
+            workflow_states::kind.eq(s.kind),
+            workflow_states::position.eq(s.position),
+        ))
+        .on_conflict((workflow_states::workflow_id, workflow_states::code))
+        .do_update()
+        .set((
+            workflow_states::label_fr.eq(&s.label_fr),
+            workflow_states::label_en.eq(&s.label_en),
+            workflow_states::kind.eq(s.kind),
+            workflow_states::position.eq(s.position),
+        ))
+        .execute(conn)
+}
+
+pub fn delete_state(conn: &mut PgConnection, id: WorkflowId, code: &str) -> QueryResult<usize> {
+    diesel::delete(
+        workflow_states::table
+            .filter(workflow_states::workflow_id.eq(id))
+            .filter(workflow_states::code.eq(code)),
+    )
+    .execute(conn)
+}
+
+/// Adds a transition, or changes the one between the same two states.
+pub fn save_transition(
+    conn: &mut PgConnection,
+    id: WorkflowId,
+    t: &Transition,
+    position: i32,
+) -> QueryResult<usize> {
+    let roles: Vec<&str> = t.roles.iter().map(|r| r.code()).collect();
+    diesel::insert_into(workflow_transitions::table)
+        .values((
+            workflow_transitions::workflow_id.eq(id),
+            workflow_transitions::from_state.eq(&t.from),
+            workflow_transitions::to_state.eq(&t.to),
+            workflow_transitions::roles.eq(roles),
+            workflow_transitions::note_required.eq(t.note_required),
+            workflow_transitions::on_approval.eq(t.on_approval),
+            workflow_transitions::position.eq(position),
+        ))
+        .on_conflict((
+            workflow_transitions::workflow_id,
+            workflow_transitions::from_state,
+            workflow_transitions::to_state,
+        ))
+        .do_update()
+        .set((
+            workflow_transitions::roles.eq(t.roles.iter().map(|r| r.code()).collect::<Vec<_>>()),
+            workflow_transitions::note_required.eq(t.note_required),
+            workflow_transitions::on_approval.eq(t.on_approval),
+        ))
+        .execute(conn)
+}
+
+pub fn delete_transition(
+    conn: &mut PgConnection,
+    id: WorkflowId,
+    from: &str,
+    to: &str,
+) -> QueryResult<usize> {
+    diesel::delete(
+        workflow_transitions::table
+            .filter(workflow_transitions::workflow_id.eq(id))
+            .filter(workflow_transitions::from_state.eq(from))
+            .filter(workflow_transitions::to_state.eq(to)),
+    )
+    .execute(conn)
+}

@@ -51,7 +51,6 @@ const KNOWN_SQL_FILES: &[&str] = &[
     "seed/inventory.rs",
     "seed/loans.rs",
     "seed/mod.rs",
-    "workflow/design.rs",
 ];
 
 struct Source {
