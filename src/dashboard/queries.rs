@@ -264,3 +264,150 @@ pub fn readable_titles(
         .select((requests::id, requests::number, requests::title))
         .load(conn)
 }
+
+/// The default SLA policy, if one is marked so.
+pub fn default_policy_id(conn: &mut PgConnection) -> QueryResult<Option<i64>> {
+    use crate::db::schema::sla_policies;
+    sla_policies::table
+        .filter(sla_policies::is_default)
+        .select(sla_policies::id)
+        .first::<i64>(conn)
+        .optional()
+}
+
+pub fn set_resolve_minutes(
+    conn: &mut PgConnection,
+    id: crate::db::RequestId,
+    minutes: Option<i32>,
+) -> QueryResult<usize> {
+    diesel::update(requests::table.find(id))
+        .set(requests::resolve_minutes.eq(minutes))
+        .execute(conn)
+}
+
+/// When the first request was submitted.
+pub fn first_created(conn: &mut PgConnection) -> QueryResult<Option<DateTime<Utc>>> {
+    requests::table
+        .select(diesel::dsl::min(requests::created_at))
+        .first(conn)
+}
+
+/// A resolved request without its resolution time: `(id, policy, created, resolved, closed,
+/// paused since, paused minutes)`.
+pub type Pending = (
+    i64,
+    Option<i64>,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    i32,
+);
+
+/// Up to `batch` resolved requests without their resolution time, in id order.
+pub fn unresolved_minutes(conn: &mut PgConnection, batch: i64) -> QueryResult<Vec<Pending>> {
+    requests::table
+        .filter(requests::resolved_at.is_not_null())
+        .filter(requests::resolve_minutes.is_null())
+        .order(requests::id)
+        .limit(batch)
+        .select((
+            requests::id,
+            requests::sla_policy_id,
+            requests::created_at,
+            requests::resolved_at.assume_not_null(),
+            requests::closed_at,
+            requests::sla_paused_since,
+            requests::sla_paused_minutes,
+        ))
+        .load(conn)
+}
+
+/// Writes the resolution times of these requests (`ids[i]` took `minutes[i]`).
+pub fn set_many_resolve_minutes(
+    conn: &mut PgConnection,
+    ids: &[i64],
+    minutes: &[i32],
+) -> QueryResult<usize> {
+    diesel::sql_query(
+        "UPDATE requests r SET resolve_minutes = v.m
+         FROM unnest($1::int8[], $2::int4[]) AS v(id, m) WHERE r.id = v.id",
+    )
+    .bind::<Array<BigInt>, _>(ids)
+    .bind::<Array<diesel::sql_types::Integer>, _>(minutes)
+    .execute(conn)
+}
+
+/// A rating as kept.
+pub fn rating_of(
+    conn: &mut PgConnection,
+    id: i64,
+) -> QueryResult<Option<(i16, String, DateTime<Utc>)>> {
+    satisfaction_ratings::table
+        .find(id)
+        .select((
+            satisfaction_ratings::rating,
+            satisfaction_ratings::comment,
+            satisfaction_ratings::updated_at,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// What rating needs of a request: its id, its requester and when it was resolved.
+pub type RatingFacts = (i64, UserId, Option<DateTime<Utc>>);
+
+/// The rating facts of request `number` (locked with `for_update`).
+pub fn rating_facts(
+    conn: &mut PgConnection,
+    number: i64,
+    for_update: bool,
+) -> QueryResult<Option<RatingFacts>> {
+    let q = requests::table.filter(requests::number.eq(number)).select((
+        requests::id,
+        requests::requester_id,
+        requests::resolved_at,
+    ));
+    if for_update {
+        q.for_update().first(conn).optional()
+    } else {
+        q.first(conn).optional()
+    }
+}
+
+/// The same, by the request's id.
+pub fn rating_facts_of(
+    conn: &mut PgConnection,
+    id: crate::db::RequestId,
+) -> QueryResult<RatingFacts> {
+    requests::table
+        .filter(requests::id.eq(id))
+        .select((requests::id, requests::requester_id, requests::resolved_at))
+        .first(conn)
+}
+
+/// Keeps a request's rating, with its domain, team, unit and category as they are when it is
+/// rated.
+pub fn save_rating(
+    conn: &mut PgConnection,
+    id: i64,
+    rating: i16,
+    comment: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::sql_query(
+        "INSERT INTO satisfaction_ratings (request_id, rating, comment, rated_by, domain, team_id,
+                                           unit_id, category_id)
+         SELECT id, $2, $3, requester_id, domain, team_id, unit_id, category_id
+           FROM requests WHERE id = $1
+         ON CONFLICT (request_id) DO UPDATE
+           SET rating = EXCLUDED.rating, comment = EXCLUDED.comment, domain = EXCLUDED.domain,
+               team_id = EXCLUDED.team_id, unit_id = EXCLUDED.unit_id,
+               category_id = EXCLUDED.category_id, updated_at = $4",
+    )
+    .bind::<BigInt, _>(id)
+    .bind::<SmallInt, _>(rating)
+    .bind::<diesel::sql_types::Text, _>(comment)
+    .bind::<Timestamptz, _>(now)
+    .execute(conn)
+}

@@ -3,7 +3,7 @@
 //! else the default one, else the Québec standard hours) from submission to resolution, less
 //! the time the resolution clock was paused (waiting for the requester, approval).
 
-use crate::db::schema::{requests, sla_policies};
+use super::queries;
 use crate::error::AppError;
 use crate::requests::model::Request;
 use crate::sla::calendar::{Calendar, CalendarDef};
@@ -26,11 +26,7 @@ pub fn minutes(
 fn definition(conn: &mut PgConnection, policy: Option<i64>) -> Result<CalendarDef, AppError> {
     let policy = match policy {
         Some(p) => Some(p),
-        None => sla_policies::table
-            .filter(sla_policies::is_default)
-            .select(sla_policies::id)
-            .first::<i64>(conn)
-            .optional()?,
+        None => queries::default_policy_id(conn)?,
     };
     let Some(policy) = policy else {
         return Ok(CalendarDef::quebec_standard());
@@ -73,21 +69,9 @@ pub fn on_status(
         StateKind::Closed | StateKind::Cancelled if r.resolved_at.is_some() => return Ok(()),
         _ => None,
     };
-    diesel::update(requests::table.find(r.id))
-        .set(requests::resolve_minutes.eq(value))
-        .execute(conn)?;
+    queries::set_resolve_minutes(conn, r.id, value)?;
     Ok(())
 }
-
-type Pending = (
-    i64,
-    Option<i64>,
-    DateTime<Utc>,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-    i32,
-);
 
 /// Fills the resolution time of resolved requests that have none (those resolved before this
 /// column existed, or loaded by a generator), `batch` at a time; returns how many it wrote.
@@ -97,26 +81,10 @@ type Pending = (
 pub fn backfill(conn: &mut PgConnection, batch: i64) -> Result<usize, AppError> {
     let mut defs: HashMap<Option<i64>, Calendar> = HashMap::new();
     let mut written = 0;
-    let first: Option<DateTime<Utc>> = requests::table
-        .select(diesel::dsl::min(requests::created_at))
-        .first(conn)?;
+    let first = queries::first_created(conn)?;
     let first_year = first.map(|f| f.year()).unwrap_or_else(|| Utc::now().year());
     loop {
-        let rows: Vec<Pending> = requests::table
-            .filter(requests::resolved_at.is_not_null())
-            .filter(requests::resolve_minutes.is_null())
-            .order(requests::id)
-            .limit(batch)
-            .select((
-                requests::id,
-                requests::sla_policy_id,
-                requests::created_at,
-                requests::resolved_at.assume_not_null(),
-                requests::closed_at,
-                requests::sla_paused_since,
-                requests::sla_paused_minutes,
-            ))
-            .load(conn)?;
+        let rows = queries::unresolved_minutes(conn, batch)?;
         if rows.is_empty() {
             return Ok(written);
         }
@@ -141,12 +109,6 @@ pub fn backfill(conn: &mut PgConnection, batch: i64) -> Result<usize, AppError> 
                 (paused as i64 - after).max(0),
             ));
         }
-        written += diesel::sql_query(
-            "UPDATE requests r SET resolve_minutes = v.m
-             FROM unnest($1::int8[], $2::int4[]) AS v(id, m) WHERE r.id = v.id",
-        )
-        .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(&ids)
-        .bind::<diesel::sql_types::Array<diesel::sql_types::Integer>, _>(&values)
-        .execute(conn)?;
+        written += queries::set_many_resolve_minutes(conn, &ids, &values)?;
     }
 }

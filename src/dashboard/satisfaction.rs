@@ -3,9 +3,9 @@
 //! signed for that request, valid without signing in). One rating per request; giving another
 //! replaces it. The staff sees it on the request; the dashboards count it.
 
+use super::queries;
 use crate::audit::{self, Origin};
 use crate::auth::CurrentUser;
-use crate::db::schema::{requests, satisfaction_ratings};
 use crate::db::UserId;
 use crate::error::{AppError, FieldErrors, Msg};
 use crate::i18n::{self, Locale};
@@ -23,22 +23,13 @@ pub struct Rating {
 }
 
 pub fn of_request(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Rating>> {
-    satisfaction_ratings::table
-        .find(id)
-        .select((
-            satisfaction_ratings::rating,
-            satisfaction_ratings::comment,
-            satisfaction_ratings::updated_at,
-        ))
-        .first::<(i16, String, DateTime<Utc>)>(conn)
-        .optional()
-        .map(|r| {
-            r.map(|(rating, comment, updated_at)| Rating {
-                rating,
-                comment,
-                updated_at,
-            })
+    queries::rating_of(conn, id).map(|r| {
+        r.map(|(rating, comment, updated_at)| Rating {
+            rating,
+            comment,
+            updated_at,
         })
+    })
 }
 
 /// Checks a rating and its comment; the errors name the fields.
@@ -74,13 +65,8 @@ pub fn rate(
     comment: &str,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
-        let (id, requester, resolved_at): (i64, UserId, Option<DateTime<Utc>>) = requests::table
-            .filter(requests::number.eq(number))
-            .select((requests::id, requests::requester_id, requests::resolved_at))
-            .for_update()
-            .first(conn)
-            .optional()?
-            .ok_or(AppError::NotFound)?;
+        let (id, requester, resolved_at) =
+            queries::rating_facts(conn, number, true)?.ok_or(AppError::NotFound)?;
         if by.is_some_and(|b| b != requester) {
             return Err(AppError::Forbidden);
         }
@@ -89,21 +75,7 @@ pub fn rate(
         }
         let now = Utc::now();
         // The request's domain, team, unit and category as they are when it is rated.
-        diesel::sql_query(
-            "INSERT INTO satisfaction_ratings (request_id, rating, comment, rated_by, domain, team_id,
-                                               unit_id, category_id)
-             SELECT id, $2, $3, requester_id, domain, team_id, unit_id, category_id
-               FROM requests WHERE id = $1
-             ON CONFLICT (request_id) DO UPDATE
-               SET rating = EXCLUDED.rating, comment = EXCLUDED.comment, domain = EXCLUDED.domain,
-                   team_id = EXCLUDED.team_id, unit_id = EXCLUDED.unit_id,
-                   category_id = EXCLUDED.category_id, updated_at = $4",
-        )
-        .bind::<diesel::sql_types::BigInt, _>(id)
-        .bind::<diesel::sql_types::SmallInt, _>(rating)
-        .bind::<diesel::sql_types::Text, _>(comment.trim())
-        .bind::<diesel::sql_types::Timestamptz, _>(now)
-        .execute(conn)?;
+        queries::save_rating(conn, id, rating, comment.trim(), now)?;
         audit::record(
             conn,
             origin,
@@ -124,10 +96,7 @@ pub fn request_section(
     of: &crate::requests::model::SectionOf,
     loc: Locale,
 ) -> Result<Value, AppError> {
-    let (id, requester, resolved_at): (i64, UserId, Option<DateTime<Utc>>) = requests::table
-        .filter(requests::id.eq(of.id))
-        .select((requests::id, requests::requester_id, requests::resolved_at))
-        .first(conn)?;
+    let (id, requester, resolved_at) = queries::rating_facts_of(conn, of.id)?;
     if resolved_at.is_none() {
         return Ok(Value::Null);
     }
@@ -156,12 +125,8 @@ pub fn choices(loc: Locale, selected: Option<i16>) -> Vec<Value> {
 
 /// The rating a request has so far, when it may be rated (resolved); reads only.
 pub fn may_rate(conn: &mut PgConnection, number: i64) -> Result<Option<Rating>, AppError> {
-    let (id, resolved_at): (i64, Option<DateTime<Utc>>) = requests::table
-        .filter(requests::number.eq(number))
-        .select((requests::id, requests::resolved_at))
-        .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)?;
+    let (id, _, resolved_at) =
+        queries::rating_facts(conn, number, false)?.ok_or(AppError::NotFound)?;
     if resolved_at.is_none() {
         return Err(AppError::Conflict("rating-not-resolved".into()));
     }

@@ -43,8 +43,6 @@ const KNOWN_CIRCLES: &[&str] = &[];
 /// Files outside `queries.rs` (and the database's own `db/`) that still hold SQL.
 const KNOWN_SQL_FILES: &[&str] = &[
     "dashboard/days.rs",
-    "dashboard/resolve.rs",
-    "dashboard/satisfaction.rs",
     "requests/access.rs",
     "seed/categories.rs",
     "seed/history.rs",
