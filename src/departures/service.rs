@@ -234,10 +234,7 @@ pub fn request_section(
 ) -> Result<Value, AppError> {
     let id = of.id;
     let (parent, due_on) = queries::place(conn, id)?;
-    let parent = match parent {
-        Some(p) => Some(RequestNumber(requests::number_of(conn, p)?).to_string()),
-        None => None,
-    };
+    let parent = parent.map(|p| requests::label_of(conn, p)).transpose()?;
     let tasks: Vec<Value> = queries::children(conn, id)?
         .into_iter()
         .map(|(n, title, due, kind)| {

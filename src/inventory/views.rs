@@ -155,15 +155,10 @@ pub fn history_of(
             Some(id) => Some(name_of(conn, Some(id))?),
             None => None,
         };
-        let request = match e.request_id {
-            Some(r) => Some(
-                crate::requests::model::RequestNumber(crate::requests::queries::number_of(
-                    conn, r,
-                )?)
-                .to_string(),
-            ),
-            None => None,
-        };
+        let request = e
+            .request_id
+            .map(|r| crate::requests::queries::label_of(conn, r))
+            .transpose()?;
         let status = |k: &str| {
             status_label(
                 locale,

@@ -68,15 +68,10 @@ pub fn views(
                 active: i.active,
             })
             .collect();
-        let request = match l.request_id {
-            Some(r) => Some(
-                crate::requests::model::RequestNumber(crate::requests::queries::number_of(
-                    conn, r,
-                )?)
-                .to_string(),
-            ),
-            None => None,
-        };
+        let request = l
+            .request_id
+            .map(|r| crate::requests::queries::label_of(conn, r))
+            .transpose()?;
         let (u, lu) = (unit_of(l.unit_id), unit_of(l.lending_unit_id));
         out.push(LoanView {
             id: l.id.0,

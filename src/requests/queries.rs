@@ -52,6 +52,11 @@ pub fn number_of(conn: &mut PgConnection, id: RequestId) -> QueryResult<i64> {
         .first(conn)
 }
 
+/// A request's number as people read it (`DS-000123`).
+pub fn label_of(conn: &mut PgConnection, id: RequestId) -> QueryResult<String> {
+    Ok(RequestNumber(number_of(conn, id)?).to_string())
+}
+
 pub fn by_number(conn: &mut PgConnection, number: i64) -> QueryResult<Request> {
     requests::table
         .filter(requests::number.eq(number))
