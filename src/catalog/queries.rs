@@ -78,3 +78,21 @@ pub fn by_ids(conn: &mut PgConnection, ids: &[CategoryId]) -> QueryResult<Vec<Ca
         .select(Category::as_select())
         .load(conn)
 }
+
+/// Marks a category as a trip request (its form is the trip form).
+pub fn set_trip(conn: &mut PgConnection, id: CategoryId) -> QueryResult<usize> {
+    diesel::update(categories::table.find(id))
+        .set(categories::trip.eq(true))
+        .execute(conn)
+}
+
+/// The team new requests of these categories go to.
+pub fn set_default_team(
+    conn: &mut PgConnection,
+    codes: &[&str],
+    team: crate::db::TeamId,
+) -> QueryResult<usize> {
+    diesel::update(categories::table.filter(categories::code.eq_any(codes)))
+        .set(categories::default_team_id.eq(team))
+        .execute(conn)
+}

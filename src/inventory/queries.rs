@@ -461,3 +461,29 @@ pub fn import_refs(conn: &mut PgConnection) -> QueryResult<ImportRefs> {
         assets: assets::table.select(Asset::as_select()).load(conn)?,
     })
 }
+
+/// The model with this name (the demo's loader finds its models so).
+pub fn model_id_named(conn: &mut PgConnection, name: &str) -> QueryResult<i64> {
+    asset_models::table
+        .filter(asset_models::name.eq(name))
+        .select(asset_models::id)
+        .first(conn)
+}
+
+/// The first `n` lendable assets of a model, by inventory number.
+pub fn lendable_tags(conn: &mut PgConnection, model: i64, n: i64) -> QueryResult<Vec<String>> {
+    assets::table
+        .filter(assets::model_id.eq(model))
+        .filter(assets::loanable)
+        .order(assets::tag)
+        .limit(n)
+        .select(assets::tag)
+        .load(conn)
+}
+
+/// Makes every asset of a unit lendable.
+pub fn lend_all_of(conn: &mut PgConnection, unit: UnitId) -> QueryResult<usize> {
+    diesel::update(assets::table.filter(assets::unit_id.eq(unit)))
+        .set(assets::loanable.eq(true))
+        .execute(conn)
+}

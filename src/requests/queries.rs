@@ -645,3 +645,11 @@ pub fn set_fields(
         ))
         .execute(conn)
 }
+
+/// The requests an SLA policy applies to.
+pub fn with_sla_policy(conn: &mut PgConnection) -> QueryResult<Vec<Request>> {
+    requests::table
+        .filter(requests::sla_policy_id.is_not_null())
+        .select(Request::as_select())
+        .load(conn)
+}

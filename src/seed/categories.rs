@@ -102,7 +102,6 @@ fn read() -> Result<Vec<Demo>, AppError> {
 
 /// Writes the catalog in the file's order. The teams and groups it names exist already.
 pub fn insert_all(conn: &mut PgConnection) -> Result<(), AppError> {
-    use crate::db::schema::categories as c;
     for (i, d) in read()?.into_iter().enumerate() {
         let e = &d.entry;
         let workflow = e.workflow.as_deref().unwrap_or("standard");
@@ -142,19 +141,16 @@ pub fn insert_all(conn: &mut PgConnection) -> Result<(), AppError> {
             },
         )?;
         if e.trip {
-            diesel::update(c::table.find(category.id))
-                .set(c::trip.eq(true))
-                .execute(conn)?;
+            crate::catalog::queries::set_trip(conn, category.id)?;
         }
     }
     // Departures and their tasks go to IT support (the migration cannot know the teams).
     if let Some(team) = users::team_by_code(conn, "ti-soutien")? {
-        diesel::update(c::table.filter(c::code.eq_any([
+        let codes = [
             crate::departures::CATEGORY,
             crate::departures::TASK_CATEGORY,
-        ])))
-        .set(c::default_team_id.eq(team.id))
-        .execute(conn)?;
+        ];
+        crate::catalog::queries::set_default_team(conn, &codes, team.id)?;
     }
     Ok(())
 }

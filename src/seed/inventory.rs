@@ -204,10 +204,6 @@ pub(super) fn inventory(
     }
     // Everything the IT department holds is for lending.
     let sti = units::by_code(conn, "sti")?.id;
-    diesel::update(
-        crate::db::schema::assets::table.filter(crate::db::schema::assets::unit_id.eq(sti)),
-    )
-    .set(crate::db::schema::assets::loanable.eq(true))
-    .execute(conn)?;
+    crate::inventory::queries::lend_all_of(conn, sti)?;
     Ok(())
 }

@@ -22,11 +22,7 @@ pub(super) fn loans(
     };
     let at = |d: i64| now + chrono::Duration::days(d);
     let model = |conn: &mut PgConnection, name: &str| -> Result<i64, AppError> {
-        use crate::db::schema::asset_models;
-        Ok(asset_models::table
-            .filter(asset_models::name.eq(name))
-            .select(asset_models::id)
-            .first(conn)?)
+        Ok(crate::inventory::queries::model_id_named(conn, name)?)
     };
     let chromebooks = model(conn, "300e Chromebook Gen 4")?;
     let conditions = crate::config::Settings::default_loan_conditions();
@@ -47,14 +43,7 @@ pub(super) fn loans(
         ..Default::default()
     };
     let tags = |conn: &mut PgConnection, model_id: i64, n: i64| -> Result<Vec<String>, AppError> {
-        use crate::db::schema::assets;
-        Ok(assets::table
-            .filter(assets::model_id.eq(model_id))
-            .filter(assets::loanable)
-            .order(assets::tag)
-            .limit(n)
-            .select(assets::tag)
-            .load(conn)?)
+        Ok(crate::inventory::queries::lendable_tags(conn, model_id, n)?)
     };
     let laptop_model = model(conn, "Latitude 5440")?;
     let laptops = tags(conn, laptop_model, 4)?;

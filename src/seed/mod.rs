@@ -28,6 +28,7 @@ use crate::users::queries as users;
 use crate::users::service::{self as accounts, NewAccount};
 use crate::workflow::StateKind;
 use demo_units::UNITS;
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use examples::{examples, identity_of};
 use history::{history, Lcg, TITLES};
@@ -157,20 +158,10 @@ pub fn demo(conn: &mut PgConnection) -> Result<(), AppError> {
         history(conn)?;
         // Requesters' ratings of most resolved requests (a few low, with a comment), and the
         // resolution times the dashboards read.
-        diesel::sql_query(
-            "INSERT INTO satisfaction_ratings (request_id, rating, comment, rated_by, created_at, updated_at,
-                                               domain, team_id, unit_id, category_id)
-             SELECT id,
-               CASE WHEN number % 11 = 0 THEN 2 WHEN number % 7 = 0 THEN 3 WHEN number % 3 = 0 THEN 4 ELSE 5 END,
-               CASE WHEN number % 11 = 0 THEN 'Le problème est revenu le lendemain; il a fallu rappeler deux fois.' ELSE '' END,
-               requester_id, LEAST(resolved_at + interval '2 hours', now()), LEAST(resolved_at + interval '2 hours', now()),
-               domain, team_id, unit_id, category_id
-             FROM requests WHERE resolved_at IS NOT NULL AND number % 4 <> 1",
-        )
-        .execute(conn)?;
+        conn.batch_execute(include_str!("sql/ratings.sql"))?;
         crate::dashboard::resolve::backfill(conn, 5_000)?;
         // The demo's history is not news: nobody is mailed about it.
-        diesel::delete(crate::db::schema::outbox::table).execute(conn)?;
+        conn.batch_execute("DELETE FROM outbox")?;
         Ok(())
     })
 }

@@ -44,11 +44,6 @@ const KNOWN_CIRCLES: &[&str] = &[];
 const KNOWN_SQL_FILES: &[&str] = &[
     "dashboard/days.rs",
     "requests/access.rs",
-    "seed/categories.rs",
-    "seed/history.rs",
-    "seed/inventory.rs",
-    "seed/loans.rs",
-    "seed/mod.rs",
 ];
 
 struct Source {
