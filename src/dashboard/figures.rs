@@ -17,7 +17,8 @@
 //!   pauses (waiting for the requester, approval) taken out; median and 90th percentile;
 //! - satisfaction: the ratings given during the period.
 
-use super::days::{self, Day};
+use super::day_queries::{self, Day};
+use super::days;
 use super::model::{
     round1, Compliance, CountRow, Figures, LowRating, PeriodOut, RatingRow, Satisfaction, TechRow,
     Tiles, TrendRow,
@@ -565,14 +566,14 @@ fn closed_days(
     if last < period.first {
         return Ok(None);
     }
-    let uncounted = days::uncounted(conn, period.first, last)?;
+    let uncounted = day_queries::uncounted(conn, period.first, last)?;
     if uncounted.len() > days::MAX_COUNTED_ON_READ {
         return Ok(None);
     }
     for (a, z) in days::runs(&uncounted) {
         days::refresh(conn, a, z, Utc::now())?;
     }
-    let rows = days::load(conn, &scope.key(), period.first, last)?;
+    let rows = day_queries::load(conn, &scope.key(), period.first, last)?;
     Ok(Some((
         raw_of_days(rows, &period.buckets_until(today)),
         days::start_of(last + chrono::Duration::days(1)),

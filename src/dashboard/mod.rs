@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod charts;
+pub mod day_queries;
 pub mod days;
 pub mod figures;
 pub mod model;
