@@ -121,9 +121,35 @@ pub struct DueAttachment {
     pub size_bytes: i64,
 }
 
+/// A due scan with its requests' delay written in: the most specific policy's `column`.
+fn due_scan(scan: &str, column: &str) -> String {
+    let delay = include_str!("sql/policy_delay.sql")
+        .lines()
+        .filter(|l| !l.starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("{column}", column);
+    let scan: String = scan
+        .lines()
+        .filter(|l| !l.starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    scan.replace("{delay}", delay.trim())
+}
+
+static DUE_REQUESTS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    due_scan(include_str!("sql/due_requests.sql"), "anonymize_after_days")
+});
+static DUE_ATTACHMENTS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    due_scan(
+        include_str!("sql/due_attachments.sql"),
+        "attachments_after_days",
+    )
+});
+
 /// Closed requests whose anonymization is due at `now`, by number.
 pub fn due_requests(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<Vec<DueRequest>> {
-    diesel::sql_query(include_str!("sql/due_requests.sql"))
+    diesel::sql_query(DUE_REQUESTS.as_str())
         .bind::<Timestamptz, _>(now)
         .load(conn)
 }
@@ -133,7 +159,7 @@ pub fn due_attachments(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
 ) -> QueryResult<Vec<DueAttachment>> {
-    diesel::sql_query(include_str!("sql/due_attachments.sql"))
+    diesel::sql_query(DUE_ATTACHMENTS.as_str())
         .bind::<Timestamptz, _>(now)
         .load(conn)
 }

@@ -1,15 +1,10 @@
 -- Closed requests whose anonymization is due at $1, by number. The request's delay is its most
--- specific policy's (its category, its parent category, its domain, the default); the shortest
+-- specific policy's ({delay}: policy_delay.sql, in column anonymize_after_days); the shortest
 -- delay of any policy bounds the scan (an index on the closing date), so a nightly run reads
 -- only old requests.
 SELECT id, number FROM (
   SELECT r.id, r.number, r.closed_at,
-         (SELECT p.anonymize_after_days FROM retention_policies p
-           WHERE p.category_id IN (r.category_id, c.parent_id)
-              OR (p.category_id IS NULL AND (p.domain = r.domain OR p.domain IS NULL))
-           ORDER BY (p.category_id = r.category_id) DESC NULLS LAST,
-                    (p.category_id IS NOT NULL) DESC, (p.domain IS NOT NULL) DESC
-           LIMIT 1) AS delay
+         {delay} AS delay
     FROM requests r JOIN categories c ON c.id = r.category_id
    WHERE r.closed_at IS NOT NULL AND r.anonymized_at IS NULL
      AND r.closed_at < $1 - (SELECT coalesce(min(anonymize_after_days), 1000000)
