@@ -10,8 +10,8 @@ use crate::units::queries as units;
 use crate::users::queries as users;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    after_first, checkbox_value, columns, domain_options, field, help, list_page, options,
-    priority_choices, render_form, render_or_redirect, required, yes_no, FormPage, ListHead,
+    admin_write, after_first, checkbox_value, columns, domain_options, field, help, list_page,
+    options, priority_choices, render_form, required, yes_no, FormPage, ListHead,
 };
 use crate::AppState;
 use actix_web::{web, HttpResponse};
@@ -313,11 +313,11 @@ async fn rule_create(
     form: CsrfForm<RuleInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state.db(move |c| rules::create(c, &user, input)).await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| rules::create(c, user, input),
         |_| "/admin/automation",
         |e| async move { rule_form(&ctx, &state, None, form.0, Some(e)).await },
     )
@@ -343,12 +343,12 @@ async fn rule_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
     let id = RuleId(path.into_inner());
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state.db(move |c| rules::update(c, &user, id, input)).await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| rules::update(c, user, id, input),
         |_| "/admin/automation",
         |e| async move { rule_form(&ctx, &state, Some(id), form.0, Some(e)).await },
     )

@@ -9,8 +9,8 @@ use crate::i18n::{self};
 use crate::users::queries as users;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    checkbox_value, code_field, columns, domain_options, field, help, list_page, name_en_field,
-    name_fr_field, options, priority_choices, render_form, render_or_redirect, yes_no, FormPage,
+    admin_write, checkbox_value, code_field, columns, domain_options, field, help, list_page,
+    name_en_field, name_fr_field, options, priority_choices, render_form, yes_no, FormPage,
     ListHead,
 };
 use crate::AppState;
@@ -318,11 +318,11 @@ async fn category_create(
     form: CsrfForm<CategoryInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state.db(move |c| categories::create(c, &user, input)).await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| categories::create(c, user, input),
         |id| format!("/admin/categories/{id}"),
         |e| async move { category_form(&ctx, &state, None, form.0, Some(e)).await },
     )
@@ -372,14 +372,12 @@ async fn category_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
     let id = CategoryId(path.into_inner());
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state
-        .db(move |c| categories::update(c, &user, id, input))
-        .await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| categories::update(c, user, id, input),
         |_| format!("/admin/categories/{id}"),
         |e| async move {
             let c = state.db(move |conn| Ok(catalog::find(conn, id)?)).await?;

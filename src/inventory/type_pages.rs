@@ -8,8 +8,8 @@ use crate::inventory::queries as inventory;
 use crate::inventory::service::{self as assets, TypeInput};
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    checkbox_value, code_field, columns, field, help, list_page, name_en_field, name_fr_field,
-    render_form, render_or_redirect, required, yes_no, FormPage, ListHead,
+    admin_write, checkbox_value, code_field, columns, field, help, list_page, name_en_field,
+    name_fr_field, render_form, required, yes_no, FormPage, ListHead,
 };
 use crate::AppState;
 use actix_web::{web, HttpResponse};
@@ -121,13 +121,11 @@ async fn create(
     form: CsrfForm<TypeInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state
-        .db(move |c| assets::save_type(c, &user, None, input))
-        .await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| assets::save_type(c, user, None, input),
         |_| "/admin/asset-types",
         |e| async move { page(&ctx, &state, None, &form.0, Some(e)) },
     )
@@ -164,14 +162,12 @@ async fn update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
     let id = path.into_inner();
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state
-        .db(move |c| assets::save_type(c, &user, Some(AssetTypeId(id)), input))
-        .await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| assets::save_type(c, user, Some(AssetTypeId(id)), input),
         |_| "/admin/asset-types",
         |e| async move { page(&ctx, &state, Some(id), &form.0, Some(e)) },
     )

@@ -8,8 +8,8 @@ use crate::recurring::Frequency;
 use crate::units::queries as units;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    after_first, checkbox_value, columns, field, help, list_page, options, priority_choices,
-    render_form, render_or_redirect, required, yes_no, FormPage, ListHead,
+    admin_write, after_first, checkbox_value, columns, field, help, list_page, options,
+    priority_choices, render_form, required, yes_no, FormPage, ListHead,
 };
 use crate::web::render::field_messages;
 use crate::AppState;
@@ -239,12 +239,12 @@ async fn recurring_create(
     form: CsrfForm<Vec<(String, String)>>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
     let input = RecurringInput::from_pairs(&form.0);
-    let (user, i) = (ctx.user.clone(), input.clone());
-    let saved = state.db(move |c| recurring::create(c, &user, i)).await;
-    render_or_redirect(
-        saved,
+    let i = input.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| recurring::create(c, user, i),
         |_| "/admin/recurring",
         |e| async move { recurring_form(&ctx, &state, None, input, Some(e)).await },
     )
@@ -268,13 +268,13 @@ async fn recurring_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
     let id = path.into_inner();
     let input = RecurringInput::from_pairs(&form.0);
-    let (user, i) = (ctx.user.clone(), input.clone());
-    let saved = state.db(move |c| recurring::update(c, &user, id, i)).await;
-    render_or_redirect(
-        saved,
+    let i = input.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| recurring::update(c, user, id, i),
         |_| "/admin/recurring",
         |e| async move { recurring_form(&ctx, &state, Some(id), input, Some(e)).await },
     )

@@ -9,8 +9,8 @@ use crate::sla::queries as sla;
 use crate::users::queries as users;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    checkbox_value, code_field, columns, field, help, list_page, name_en_field, name_fr_field,
-    options, render_form, render_or_redirect, required, yes_no, FormPage, ListHead,
+    admin_write, checkbox_value, code_field, columns, field, help, list_page, name_en_field,
+    name_fr_field, options, render_form, required, yes_no, FormPage, ListHead,
 };
 use crate::AppState;
 use actix_web::{web, HttpResponse};
@@ -220,13 +220,11 @@ async fn policy_create(
     form: CsrfForm<PolicyInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state
-        .db(move |c| sla_admin::create_policy(c, &user, input))
-        .await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| sla_admin::create_policy(c, user, input),
         |id| format!("/admin/sla/policies/{id}"),
         |e| async move { policy_form(&ctx, &state, None, form.0, Some(e)).await },
     )
@@ -286,14 +284,12 @@ async fn policy_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
     let id = path.into_inner();
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state
-        .db(move |c| sla_admin::update_policy(c, &user, id, input))
-        .await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| sla_admin::update_policy(c, user, id, input),
         |_| format!("/admin/sla/policies/{id}"),
         |e| async move {
             let mut input = form.0;
@@ -384,13 +380,11 @@ async fn calendar_create(
     form: CsrfForm<CalendarInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state
-        .db(move |c| sla_admin::create_calendar(c, &user, input))
-        .await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| sla_admin::create_calendar(c, user, input),
         |id| format!("/admin/sla/calendars/{id}"),
         |e| async move { calendar_page(&ctx, &state, None, &form.0, Some(e)) },
     )
@@ -420,14 +414,12 @@ async fn calendar_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
     let id = path.into_inner();
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state
-        .db(move |c| sla_admin::update_calendar(c, &user, id, input))
-        .await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| sla_admin::update_calendar(c, user, id, input),
         |_| format!("/admin/sla/calendars/{id}"),
         |e| async move {
             let mut input = form.0;

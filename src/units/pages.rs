@@ -9,8 +9,8 @@ use crate::units::queries as units;
 use crate::units::service::{self as unit_service, UnitInput};
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    checkbox_value, code_field, columns, field, list_page, name_en_field, name_fr_field, options,
-    render_form, render_or_redirect, required, section, yes_no, Empty, FormPage, ListHead,
+    admin_write, checkbox_value, code_field, columns, field, list_page, name_en_field,
+    name_fr_field, options, render_form, required, section, yes_no, Empty, FormPage, ListHead,
 };
 use crate::web::render::see_other;
 use crate::AppState;
@@ -184,14 +184,11 @@ async fn room_add(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
     let id = UnitId(path.into_inner());
-    let user = ctx.user.clone();
-    let saved = state
-        .db(move |c| unit_service::add_room(c, &user, id, form.0))
-        .await;
-    render_or_redirect(
-        saved,
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| unit_service::add_room(c, user, id, form.0),
         |_| format!("/admin/units/{id}"),
         |e| async move {
             let input = unit_input(&state, id).await?;
@@ -234,13 +231,11 @@ async fn unit_create(
     form: CsrfForm<UnitInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state
-        .db(move |c| unit_service::create(c, &user, input))
-        .await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| unit_service::create(c, user, input),
         |_| "/admin/units?ok=1",
         |e| async move { unit_form(&ctx, &state, None, form.0, Some(e)).await },
     )
@@ -272,14 +267,12 @@ async fn unit_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
     let id = UnitId(path.into_inner());
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state
-        .db(move |c| unit_service::update(c, &user, id, input))
-        .await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| unit_service::update(c, user, id, input),
         |_| "/admin/units?ok=1",
         |e| async move {
             let mut input = form.0;

@@ -7,8 +7,8 @@ use crate::users::group_queries;
 use crate::users::groups::{self, GroupInput};
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    code_field, columns, list_page, members_section, name_en_field, name_fr_field, render_form,
-    render_or_redirect, Empty, FormPage, ListHead,
+    admin_write, code_field, columns, list_page, members_section, name_en_field, name_fr_field,
+    render_form, Empty, FormPage, ListHead,
 };
 use crate::web::render::see_other;
 use crate::AppState;
@@ -80,11 +80,11 @@ async fn group_create(
     form: CsrfForm<GroupInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state.db(move |c| groups::create(c, &user, input)).await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| groups::create(c, user, input),
         |id| format!("/admin/groups/{id}"),
         |e| async move {
             let page = FormPage {
@@ -146,12 +146,12 @@ async fn group_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
     let id = GroupId(path.into_inner());
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state.db(move |c| groups::update(c, &user, id, input)).await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| groups::update(c, user, id, input),
         |_| format!("/admin/groups/{id}"),
         |e| async move { group_page(&ctx, &state, id, Some(form.0), Some(e)).await },
     )
@@ -164,15 +164,12 @@ async fn group_member_add(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
     let id = GroupId(path.into_inner());
-    let user = ctx.user.clone();
     let email = form.0.email;
-    let saved = state
-        .db(move |c| groups::add_member_by_email(c, &user, id, &email))
-        .await;
-    render_or_redirect(
-        saved,
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| groups::add_member_by_email(c, user, id, &email),
         |_| format!("/admin/groups/{id}"),
         |e| async move { group_page(&ctx, &state, id, None, Some(e)).await },
     )

@@ -10,9 +10,9 @@ use crate::users::model::Role;
 use crate::users::queries as users;
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    checkbox_value, code_field, columns, domain_options, field, help, list_page, members_section,
-    name_en_field, name_fr_field, options, render_form, render_or_redirect, required, section,
-    yes_no, Empty, FormPage, ListHead,
+    admin_write, checkbox_value, code_field, columns, domain_options, field, help, list_page,
+    members_section, name_en_field, name_fr_field, options, render_form, render_or_redirect,
+    required, section, yes_no, Empty, FormPage, ListHead,
 };
 use crate::web::render::{see_other, urlencode};
 use crate::AppState;
@@ -173,13 +173,11 @@ async fn user_create(
     form: CsrfForm<PersonInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state
-        .db(move |c| people::create_person(c, &user, input))
-        .await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| people::create_person(c, user, input),
         |id| format!("/admin/users/{id}"),
         |e| async move {
             let page = FormPage {
@@ -318,14 +316,12 @@ async fn user_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
     let id = UserId(path.into_inner());
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state
-        .db(move |c| people::update_person(c, &user, id, input))
-        .await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| people::update_person(c, user, id, input),
         |_| format!("/admin/users/{id}"),
         |e| async move { user_page(&ctx, &state, id, Some(form.0), Some(e)).await },
     )
@@ -382,15 +378,12 @@ async fn alias_add(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
     let id = UserId(path.into_inner());
-    let user = ctx.user.clone();
     let email = form.0.email;
-    let saved = state
-        .db(move |c| people::add_alias(c, &user, id, &email))
-        .await;
-    render_or_redirect(
-        saved,
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| people::add_alias(c, user, id, &email),
         |_| format!("/admin/users/{id}"),
         |e| async move { user_page(&ctx, &state, id, None, Some(e)).await },
     )
@@ -418,14 +411,11 @@ async fn role_remove(
     state: web::Data<AppState>,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
     let (id, role) = path.into_inner();
-    let user = ctx.user.clone();
-    let saved = state
-        .db(move |c| people::remove_role(c, &user, UserId(id), role))
-        .await;
-    render_or_redirect(
-        saved,
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| people::remove_role(c, user, UserId(id), role),
         |_| format!("/admin/users/{id}"),
         |e| async move { user_page(&ctx, &state, UserId(id), None, Some(e)).await },
     )
@@ -522,13 +512,11 @@ async fn team_create(
     form: CsrfForm<TeamInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state
-        .db(move |c| people::create_team(c, &user, input))
-        .await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| people::create_team(c, user, input),
         |id| format!("/admin/teams/{id}"),
         |e| async move {
             let page = FormPage {
@@ -600,14 +588,12 @@ async fn team_update(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
     let id = TeamId(path.into_inner());
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state
-        .db(move |c| people::update_team(c, &user, id, input))
-        .await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| people::update_team(c, user, id, input),
         |_| format!("/admin/teams/{id}"),
         |e| async move { team_page(&ctx, &state, id, Some(form.0), Some(e)).await },
     )
@@ -625,15 +611,12 @@ async fn member_add(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
     let id = TeamId(path.into_inner());
-    let user = ctx.user.clone();
     let email = form.0.email;
-    let saved = state
-        .db(move |c| people::add_member(c, &user, id, &email))
-        .await;
-    render_or_redirect(
-        saved,
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| people::add_member(c, user, id, &email),
         |_| format!("/admin/teams/{id}"),
         |e| async move { team_page(&ctx, &state, id, None, Some(e)).await },
     )
@@ -646,14 +629,11 @@ async fn member_remove(
     state: web::Data<AppState>,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
     let (id, member) = path.into_inner();
-    let user = ctx.user.clone();
-    let saved = state
-        .db(move |c| people::remove_member(c, &user, TeamId(id), UserId(member)))
-        .await;
-    render_or_redirect(
-        saved,
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| people::remove_member(c, user, TeamId(id), UserId(member)),
         |_| format!("/admin/teams/{id}"),
         |e| async move { team_page(&ctx, &state, TeamId(id), None, Some(e)).await },
     )

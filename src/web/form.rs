@@ -9,7 +9,7 @@ use crate::web::extract::Ctx;
 use crate::web::render::field_messages;
 use crate::AppState;
 use actix_web::http::StatusCode;
-use actix_web::HttpResponse;
+use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -248,6 +248,30 @@ pub fn domain_options(loc: Locale) -> Vec<(String, String)> {
 /// A form with no field of its own (a button: its CSRF token only).
 #[derive(Deserialize)]
 pub struct Empty {}
+
+/// An administrator's change from a form: refused unless the person administers; `write` runs
+/// as them in one database call; then, as [`render_or_redirect`], on to `to` of what it saved or
+/// the form again with the refusal.
+pub async fn admin_write<T, S, W, F, Fut>(
+    state: web::Data<AppState>,
+    user: crate::auth::CurrentUser,
+    write: W,
+    to: impl FnOnce(T) -> S,
+    again: F,
+) -> Result<HttpResponse, AppError>
+where
+    T: Send + 'static,
+    S: AsRef<str>,
+    W: FnOnce(&mut diesel::PgConnection, &crate::auth::CurrentUser) -> Result<T, AppError>
+        + Send
+        + 'static,
+    F: FnOnce(AppError) -> Fut,
+    Fut: std::future::Future<Output = Result<HttpResponse, AppError>>,
+{
+    user.require_admin()?;
+    let saved = state.db(move |c| write(c, &user)).await;
+    render_or_redirect(saved, to, again).await
+}
 
 /// The outcome of a form's POST: on success a redirect (303) to `to` of what was saved; on a
 /// refusal (`AppError::is_refusal`) the form again, built by `again` with the messages; any

@@ -7,8 +7,8 @@ use crate::error::AppError;
 use crate::i18n::{self, Locale};
 use crate::web::extract::{CsrfForm, Ctx};
 use crate::web::form::{
-    code_field, columns, field, form_problem, help, list_page, name_en_field, name_fr_field,
-    options, render_form, render_or_redirect, required, Empty, FormPage, ListHead,
+    admin_write, code_field, columns, field, form_problem, help, list_page, name_en_field,
+    name_fr_field, options, render_form, render_or_redirect, required, Empty, FormPage, ListHead,
 };
 use crate::workflow::design::{self as wf_admin, StateInput, TransitionInput, WorkflowInput};
 use crate::workflow::queries as wf;
@@ -155,11 +155,11 @@ async fn workflow_create(
     form: CsrfForm<WorkflowInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.user.require_admin()?;
-    let (user, input) = (ctx.user.clone(), form.0.clone());
-    let saved = state.db(move |c| wf_admin::create(c, &user, input)).await;
-    render_or_redirect(
-        saved,
+    let input = form.0.clone();
+    admin_write(
+        state.clone(),
+        ctx.user.clone(),
+        move |c, user| wf_admin::create(c, user, input),
         |id| format!("/admin/workflows/{id}"),
         |e| async move { workflow_new_page(&ctx, &state, form.0, Some(e)).await },
     )
