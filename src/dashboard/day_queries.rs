@@ -185,45 +185,34 @@ pub fn resolved(
     .load(c)
 }
 
-/// First responses due from `start` to `end`, and those met, as of `now`.
-pub fn first_due(
+/// First responses (`first`) or resolutions due from `start` to `end`, and those met, as of
+/// `now`.
+pub fn due(
     c: &mut PgConnection,
+    first: bool,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> QueryResult<Vec<Due>> {
+    let (due, columns, met) = if first {
+        (
+            "first_response_due",
+            "r.first_response_due, r.first_response_at, r.resolved_at, r.closed_at",
+            first_response_compliance("$3"),
+        )
+    } else {
+        (
+            "resolution_due",
+            "r.resolution_due, r.resolved_at, r.closed_at, r.sla_paused_since",
+            resolution_compliance("$3"),
+        )
+    };
     diesel::sql_query(format!(
-        "SELECT day, scope, {}
-         FROM (SELECT {}, k.scope, r.first_response_due, r.first_response_at, r.resolved_at,
-                 r.closed_at FROM requests r {SCOPES}
-               WHERE r.first_response_due >= $1 AND r.first_response_due < $2
-                 AND k.scope IS NOT NULL) x
+        "SELECT day, scope, {met}
+         FROM (SELECT {}, k.scope, {columns} FROM requests r {SCOPES}
+               WHERE r.{due} >= $1 AND r.{due} < $2 AND k.scope IS NOT NULL) x
          GROUP BY day, scope",
-        first_response_compliance("$3"),
-        day_of("first_response_due")
-    ))
-    .bind::<Timestamptz, _>(start)
-    .bind::<Timestamptz, _>(end)
-    .bind::<Timestamptz, _>(now)
-    .load(c)
-}
-
-/// Resolutions due from `start` to `end`, and those met, as of `now`.
-pub fn resolution_due(
-    c: &mut PgConnection,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> QueryResult<Vec<Due>> {
-    diesel::sql_query(format!(
-        "SELECT day, scope, {}
-         FROM (SELECT {}, k.scope, r.resolution_due, r.resolved_at, r.closed_at,
-                 r.sla_paused_since FROM requests r {SCOPES}
-               WHERE r.resolution_due >= $1 AND r.resolution_due < $2
-                 AND k.scope IS NOT NULL) x
-         GROUP BY day, scope",
-        resolution_compliance("$3"),
-        day_of("resolution_due")
+        day_of(due)
     ))
     .bind::<Timestamptz, _>(start)
     .bind::<Timestamptz, _>(end)

@@ -155,11 +155,11 @@ pub fn refresh(
                 _ => {}
             }
         }
-        for r in q::first_due(c, start, end, now)? {
+        for r in q::due(c, true, start, end, now)? {
             let d = days.entry((r.scope, r.day)).or_default();
             d.first = (count(r.due), count(r.met));
         }
-        for r in q::resolution_due(c, start, end, now)? {
+        for r in q::due(c, false, start, end, now)? {
             let d = days.entry((r.scope, r.day)).or_default();
             d.resolution = (count(r.due), count(r.met));
         }
