@@ -8,7 +8,6 @@ use crate::requests::views as request_views;
 use crate::web::extract::{resolve_locale, ApiUser};
 use crate::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::Connection;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -103,9 +102,8 @@ pub async fn decide(
     let user = user.0;
     let view = state
         .db(move |c| {
-            c.transaction(|c| {
-                service::decide(c, &user, num, decision, &b.comment)?;
-                request_views::view_written(c, &user, num, locale)
+            request_views::changed(c, &user, num, locale, |c| {
+                service::decide(c, &user, num, decision, &b.comment)
             })
         })
         .await?;

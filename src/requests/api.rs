@@ -447,17 +447,11 @@ pub async fn transition(
     let to = b.to;
     let user = user.0;
     let reopen_days = state.settings.reopen_days;
+    let cmd = TransitionCmd { to, note: b.note };
     let view = state
         .db(move |c| {
-            c.transaction(|c| {
-                service::transition(
-                    c,
-                    &user,
-                    num,
-                    TransitionCmd { to, note: b.note },
-                    reopen_days,
-                )?;
-                views::view_written(c, &user, num, locale)
+            views::changed(c, &user, num, locale, |c| {
+                service::transition(c, &user, num, cmd, reopen_days)
             })
         })
         .await?;
@@ -527,9 +521,8 @@ pub async fn assign(
     let view = state
         .db(move |c| {
             let cmd = b.command(c, &user)?;
-            c.transaction(|c| {
-                service::assign(c, &user, num, cmd)?;
-                views::view_written(c, &user, num, locale)
+            views::changed(c, &user, num, locale, |c| {
+                service::assign(c, &user, num, cmd)
             })
         })
         .await?;
@@ -682,9 +675,8 @@ pub async fn priority(
     let user = user.0;
     let view = state
         .db(move |c| {
-            c.transaction(|c| {
-                service::set_priority(c, &user, num, p)?;
-                views::view_written(c, &user, num, locale)
+            views::changed(c, &user, num, locale, |c| {
+                service::set_priority(c, &user, num, p)
             })
         })
         .await?;

@@ -112,6 +112,21 @@ pub fn view(
     })
 }
 
+/// A change to a request and the request as it then is, in one transaction: what the API
+/// answers to a change of status, assignment, priority or an approval decision.
+pub fn changed<T>(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    number: RequestNumber,
+    locale: Locale,
+    change: impl FnOnce(&mut PgConnection) -> Result<T, AppError>,
+) -> Result<RequestView, AppError> {
+    conn.transaction(|conn| {
+        change(conn)?;
+        view_written(conn, user, number, locale)
+    })
+}
+
 /// A request as an API write answers it, inside the write's transaction: the write's own audit
 /// row covers it (no read row).
 pub fn view_written(
